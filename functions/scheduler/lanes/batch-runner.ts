@@ -1,0 +1,34 @@
+/**
+ * A lane's transport: send one encoded batch, get its per-item answers. The edge lane runs it over HTTP to the
+ * edge agents; the serverless lane through FC InvokeFunction (or a loopback stand-in of FC's API locally).
+ * Implementations throw EngineError: `lane_failed` (retryable on the other lane), `throttled`,
+ * `deadline_exceeded` (the call outlived its deadline and was abandoned), `bad_request` (the lane refused the
+ * batch itself; not retryable).
+ */
+import type { BatchItem, BatchResponse } from '../../../shared/protocol/batch.js';
+import type { ServerlessConfig } from '../../../shared/core/types.js';
+
+export interface BatchDispatch {
+  readonly batchId: string;
+  readonly items: readonly BatchItem[];
+  /** Wall-clock ms by which the answer is useless; the runner aborts the call then. */
+  readonly deadlineMs: number;
+  /** Serverless only: the configuration the plan chose. */
+  readonly serverlessConfig?: ServerlessConfig;
+}
+
+export interface BatchOutcome {
+  readonly response: BatchResponse;
+  /** Measured on the scheduler's side: from sending the request to having the whole answer. */
+  readonly roundTripMs: number;
+  /** Bytes sent (the encoded batch), for bandwidth estimates. */
+  readonly bytesSent: number;
+  /** Which agent or function served it (URL, function name and qualifier). */
+  readonly target: string;
+  /** Serverless: whether this call hit a fresh instance, when the platform says so. */
+  readonly coldStart?: boolean;
+}
+
+export interface BatchRunner {
+  run(dispatch: BatchDispatch): Promise<BatchOutcome>;
+}

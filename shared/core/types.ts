@@ -1,0 +1,115 @@
+/**
+ * The engine's shared vocabulary. Times are milliseconds on an injected clock (wall time in production,
+ * virtual time in the simulator); rates are requests per second; bandwidth is Mbit/s; sizes are bytes.
+ */
+
+/** The two places a batch can run. */
+export type LaneId = 'edge' | 'serverless';
+export const LANE_IDS: readonly LaneId[] = ['edge', 'serverless'];
+
+/** Priority classes (as Triton's): `high` is dispatched first within a lane and refused last under overload. */
+export type Priority = 'high' | 'low';
+
+/** A request as the queue sees it: no payload, only what the policy decides on. */
+export interface QueuedRequest {
+  readonly id: string;
+  /** When the scheduler accepted it. */
+  readonly arrivalMs: number;
+  /** When its answer is due: arrival + SLO, or earlier if the client asked. */
+  readonly deadlineMs: number;
+  readonly priority: Priority;
+  /** Payload size, for transfer-time estimates. */
+  readonly bytes: number;
+}
+
+/** A serverless function configuration: memory (MB, multiple of 64) and vCPU (cpu:GB between 1:1 and 1:4). */
+export interface ServerlessConfig {
+  readonly memoryMb: number;
+  readonly cpu: number;
+}
+
+/** What the plan asks of one lane. */
+export interface LanePlan {
+  /** Largest batch (>= 1). */
+  readonly batchSize: number;
+  /** Longest wait, measured from the arrival of the batch's first request. */
+  readonly timeoutMs: number;
+  /** Fraction of admitted traffic routed to this lane; the lanes' shares sum to 1. */
+  readonly share: number;
+}
+
+/** What the planner expects of a plan. */
+export interface PlanPrediction {
+  /** Predicted p99 latency of the first-arriving request of a batch, per lane (ms). */
+  readonly p99LatencyMs: Readonly<Record<LaneId, number>>;
+  /** Expected cost per million requests, USD. */
+  readonly costPerMillionUsd: number;
+  /** Edge busy fraction (service time / time to gather the next batch). */
+  readonly edgeUtilisation: number;
+}
+
+/** Why a plan was made. */
+export type PlanReason = 'initial' | 'rate-change' | 'bandwidth-change' | 'periodic' | 'config-change' | 'lane-health' | 'manual';
+
+export interface Plan {
+  /** Which policy made it: 'ours', 'seed', 'static', ... */
+  readonly policy: string;
+  readonly createdAtMs: number;
+  readonly reason: PlanReason;
+  /** The inputs it was planned for. */
+  readonly rateRps: number;
+  readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+  readonly sloMs: number;
+  readonly lanes: Readonly<Record<LaneId, LanePlan>>;
+  readonly serverless: ServerlessConfig;
+  readonly predicted: PlanPrediction;
+}
+
+/** A linear latency model in batch size b: latency = baseMs + perItemMs * b. */
+export interface LinearLatency {
+  readonly baseMs: number;
+  readonly perItemMs: number;
+}
+
+/** A lane's (or a serverless configuration's) fitted batch-latency profile. */
+export interface LatencyModel {
+  /** Mean latency against batch size. */
+  readonly mean: LinearLatency;
+  /** 99th-percentile latency against batch size. */
+  readonly p99: LinearLatency;
+  /** Observed minus mean, relative to the mean (dimensionless), for the simulator's noise. */
+  readonly relativeResiduals: readonly number[];
+  /** Samples the fit used. */
+  readonly samples: number;
+  /** Root-mean-square error of the mean fit (ms). */
+  readonly rmseMs: number;
+}
+
+/** One serverless configuration and how it performs. */
+export interface ServerlessOption {
+  readonly config: ServerlessConfig;
+  readonly latency: LatencyModel;
+  /** Extra latency of a call that starts a new instance (ms). */
+  readonly coldStartMs: number;
+}
+
+/** Everything the planner and simulator know about the lanes' speed. */
+export interface ProfileSet {
+  readonly edge: LatencyModel;
+  readonly serverless: readonly ServerlessOption[];
+  /** Where the fits came from (file names or "built-in"). */
+  readonly source: string;
+}
+
+/** Live knowledge of a lane that the queue policy needs (the scheduler loop or simulator supplies it). */
+export interface LaneStatus {
+  /** Healthy (circuit closed) and allowed to take traffic. */
+  readonly healthy: boolean;
+  /** How many more batches it can take right now (edge: free streams; serverless: free concurrency). */
+  readonly freeSlots: number;
+  /**
+   * Best-case time (ms) from dispatch to answer for a single request on this lane right now: transfer at the
+   * current bandwidth, round trip, and service time. A request that cannot make its deadline even so is rejected.
+   */
+  readonly minServiceMs: number;
+}
