@@ -108,8 +108,9 @@ export interface LaneStatus {
   /** How many more batches it can take right now (edge: free streams; serverless: free concurrency). */
   readonly freeSlots: number;
   /**
-   * Best-case time (ms) from dispatch to answer for a single request on this lane right now: transfer at the
-   * current bandwidth, round trip, and service time. A request that cannot make its deadline even so is rejected.
+   * Expected tail (p99) time from dispatch to answer for a batch of this size on this lane right now: transfer
+   * at the current bandwidth, round trip, and service time. `serviceMs(1)` is the best case: a request that
+   * cannot make its deadline even so is rejected at once.
    */
-  readonly minServiceMs: number;
+  readonly serviceMs: (batchSize: number) => number;
 }
