@@ -64,7 +64,7 @@ export interface BatchResponse {
   readonly timings: BatchTimings;
 }
 
-export function encodeBatch(batchId: string, sentAtMs: number, items: readonly BatchItem[]): Uint8Array {
+export function encodeBatch(batchId: string, sentAtMs: number, items: readonly BatchItem[]): Uint8Array<ArrayBuffer> {
   const header: BatchHeader = {
     batchId,
     sentAtMs,

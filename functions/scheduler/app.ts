@@ -1,0 +1,127 @@
+/**
+ * The scheduler's HTTP API (DESIGN section 3) as a Hono app that sees only Web-standard requests; main.ts serves
+ * it with @hono/node-server, tests call it over real loopback HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { EngineError } from '../../shared/core/errors.js';
+import type { RequestVerifier } from '../../shared/protocol/auth.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../shared/protocol/auth.js';
+import type { SchedulerEngine } from './engine/scheduler-engine.js';
+import { errorResponse } from './http-errors.js';
+import { parseInferRequest } from './infer-input.js';
+
+/** The planning side as the HTTP layer needs it (implemented by planning/planning-service.ts). */
+export interface PlanningApi {
+  ingestTelemetry(body: unknown, nowMs: number): Promise<{ accepted: number }>;
+  planView(): unknown;
+  stateView(nowMs: number): unknown;
+  applyConfig(body: unknown, nowMs: number): Promise<unknown>;
+}
+
+export interface SchedulerLimits {
+  /** Largest /v1/infer body (raw or JSON), refused with 413 before it is all read. */
+  readonly maxBodyBytes: number;
+  readonly maxPixels: number;
+  readonly maxTelemetryBytes: number;
+  readonly maxProbeBytes: number;
+}
+
+export interface SchedulerServices {
+  readonly engine: SchedulerEngine;
+  readonly planning: PlanningApi;
+  readonly limits: SchedulerLimits;
+  /** Verifies edge agents' signatures (telemetry, probe). Undefined: those endpoints are refused (403). */
+  readonly edgeVerifier?: RequestVerifier;
+  /** Verifies operators' signatures on PUT /v1/config. Undefined: config changes are refused (403). */
+  readonly configVerifier?: RequestVerifier;
+  readonly metrics?: { render(): Promise<string>; readonly contentType: string };
+  /** Mounts extra routes (dashboard, OpenAPI document). */
+  readonly mount?: (app: Hono) => void;
+  readonly onInternalError?: (error: unknown) => void;
+  readonly now: () => number;
+}
+
+const tooLarge = (limit: number) => (c: Context) =>
+  errorResponse(c, new EngineError('payload_too_large', `Body exceeds the limit of ${limit} bytes`));
+
+async function verified(c: Context, verifier: RequestVerifier | undefined, nowMs: number, what: string): Promise<Uint8Array> {
+  if (!verifier) throw new EngineError('forbidden', `${what} is disabled: no secret is configured`);
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  verifier.verify(
+    {
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      body,
+      timestamp: c.req.header(TIMESTAMP_HEADER),
+      signature: c.req.header(SIGNATURE_HEADER),
+    },
+    nowMs,
+  );
+  return body;
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new EngineError('bad_request', 'Body is not valid JSON');
+  }
+}
+
+export function createSchedulerApp(services: SchedulerServices): Hono {
+  const { engine, planning, limits, now } = services;
+  const app = new Hono();
+  const probeBytes = randomBytes(limits.maxProbeBytes);
+
+  app.onError((error, c) => errorResponse(c, error, services.onInternalError));
+  app.notFound((c) => errorResponse(c, new EngineError('not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname}`)));
+
+  app.post('/v1/infer', bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge(limits.maxBodyBytes) }), async (c) => {
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const input = parseInferRequest(
+      c.req.header('content-type') ?? '',
+      body,
+      { priority: c.req.header('x-priority'), deadlineMs: c.req.header('x-deadline-ms') },
+      limits,
+    );
+    return c.json(await engine.submit(input));
+  });
+
+  app.post('/v1/telemetry', bodyLimit({ maxSize: limits.maxTelemetryBytes, onError: tooLarge(limits.maxTelemetryBytes) }), async (c) => {
+    const nowMs = now();
+    const body = await verified(c, services.edgeVerifier, nowMs, 'Telemetry');
+    return c.json(await planning.ingestTelemetry(parseJson(body), nowMs));
+  });
+
+  app.get('/v1/probe', async (c) => {
+    await verified(c, services.edgeVerifier, now(), 'The bandwidth probe');
+    const raw = c.req.query('bytes') ?? '65536';
+    const size = Number(raw);
+    if (!Number.isInteger(size) || size < 1 || size > limits.maxProbeBytes) {
+      throw new EngineError('bad_request', `bytes: Expected an integer from 1 to ${limits.maxProbeBytes}, got "${raw}"`);
+    }
+    return c.body(probeBytes.subarray(0, size), 200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+  });
+
+  app.get('/v1/plan', (c) => c.json(planning.planView() as object));
+  app.get('/v1/state', (c) => c.json(planning.stateView(now()) as object));
+
+  app.put('/v1/config', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge(64 * 1024) }), async (c) => {
+    const nowMs = now();
+    const body = await verified(c, services.configVerifier, nowMs, 'Configuration change');
+    return c.json((await planning.applyConfig(parseJson(body), nowMs)) as object);
+  });
+
+  app.get('/healthz', (c) =>
+    c.json({ ok: true, queued: engine.queueSnapshot(), inFlightRequests: engine.inFlightRequests }),
+  );
+
+  if (services.metrics) {
+    const metrics = services.metrics;
+    app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }));
+  }
+  services.mount?.(app);
+  return app;
+}

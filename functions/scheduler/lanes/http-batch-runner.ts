@@ -1,0 +1,145 @@
+/**
+ * Sends batches over HTTP (`POST <url>`, the batch wire format, HMAC-signed) to a pool of targets that speak
+ * `/v1/batch`: the edge agents, or a local inference server. Each target has a circuit breaker and a concurrency
+ * limit; a batch goes to the healthy target with the fewest batches in flight. Agents can join at run time
+ * (they announce their batch URL in telemetry) and are dropped from rotation when their heartbeats stop.
+ */
+import { EngineError } from '../../../shared/core/errors.js';
+import { signRequest } from '../../../shared/protocol/auth.js';
+import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse } from '../../../shared/protocol/batch.js';
+import type { BatchDispatch, BatchOutcome, BatchRunner } from './batch-runner.js';
+import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
+
+export interface HttpTargetOptions {
+  /** Batches one target runs at once (the edge GPU runs one; the agent queues a few more). */
+  readonly concurrency: number;
+  /** Shared secret for signing; undefined sends unsigned (a local inference server on loopback). */
+  readonly secret?: string;
+  readonly breaker?: CircuitBreakerOptions;
+  /** A target that sent telemetry before but has been silent this long is taken out of rotation. */
+  readonly heartbeatTimeoutMs: number;
+  readonly now: () => number;
+  readonly fetch?: typeof fetch;
+}
+
+interface Target {
+  readonly url: string;
+  readonly breaker: CircuitBreaker;
+  inFlight: number;
+  /** Last telemetry from this target; undefined for statically configured targets that never reported. */
+  lastHeartbeatMs?: number;
+}
+
+export interface TargetStatus {
+  readonly url: string;
+  readonly state: 'closed' | 'open' | 'half-open' | 'silent';
+  readonly inFlight: number;
+  readonly lastHeartbeatMs?: number;
+}
+
+export class HttpBatchRunner implements BatchRunner {
+  private readonly targets = new Map<string, Target>();
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(
+    urls: readonly string[],
+    private readonly options: HttpTargetOptions,
+  ) {
+    this.fetchImpl = options.fetch ?? fetch;
+    for (const url of urls) this.addTarget(url);
+  }
+
+  addTarget(url: string): void {
+    if (!this.targets.has(url)) {
+      this.targets.set(url, { url, breaker: new CircuitBreaker(this.options.breaker ?? DEFAULT_BREAKER), inFlight: 0 });
+    }
+  }
+
+  /** Records a heartbeat (telemetry) from the agent serving `url`, adding it if new. */
+  heartbeat(url: string, nowMs: number): void {
+    this.addTarget(url);
+    this.targets.get(url)!.lastHeartbeatMs = nowMs;
+  }
+
+  private isSilent(target: Target, nowMs: number): boolean {
+    return target.lastHeartbeatMs !== undefined && nowMs - target.lastHeartbeatMs > this.options.heartbeatTimeoutMs;
+  }
+
+  private usable(target: Target, nowMs: number): boolean {
+    return !this.isSilent(target, nowMs) && target.breaker.canCall(nowMs);
+  }
+
+  /** Whether any target can take traffic now. */
+  healthy(nowMs: number): boolean {
+    for (const target of this.targets.values()) if (this.usable(target, nowMs)) return true;
+    return false;
+  }
+
+  /** Batches the pool can take right now. */
+  freeSlots(nowMs: number): number {
+    let free = 0;
+    for (const target of this.targets.values()) {
+      if (this.usable(target, nowMs)) free += Math.max(0, this.options.concurrency - target.inFlight);
+    }
+    return free;
+  }
+
+  status(nowMs: number): TargetStatus[] {
+    return [...this.targets.values()].map((target) => ({
+      url: target.url,
+      state: this.isSilent(target, nowMs) ? 'silent' : target.breaker.state(nowMs),
+      inFlight: target.inFlight,
+      ...(target.lastHeartbeatMs === undefined ? {} : { lastHeartbeatMs: target.lastHeartbeatMs }),
+    }));
+  }
+
+  private pick(nowMs: number): Target | undefined {
+    let best: Target | undefined;
+    for (const target of this.targets.values()) {
+      if (!this.usable(target, nowMs) || target.inFlight >= this.options.concurrency) continue;
+      if (!best || target.inFlight < best.inFlight) best = target;
+    }
+    return best;
+  }
+
+  async run(dispatch: BatchDispatch): Promise<BatchOutcome> {
+    const startMs = this.options.now();
+    const target = this.pick(startMs);
+    if (!target) throw new EngineError('lane_failed', 'No healthy target with a free slot', undefined, true);
+    const body = encodeBatch(dispatch.batchId, startMs, dispatch.items);
+    const path = new URL(target.url).pathname;
+    const headers: Record<string, string> = {
+      'content-type': BATCH_CONTENT_TYPE,
+      ...(this.options.secret ? signRequest(this.options.secret, 'POST', path, body, startMs) : {}),
+    };
+    target.inFlight += 1;
+    target.breaker.begin(startMs);
+    const budgetMs = Math.max(1, dispatch.deadlineMs - startMs);
+    try {
+      const response = await this.fetchImpl(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(budgetMs) });
+      const text = await response.text();
+      if (!response.ok) {
+        // A 4xx means the target refused this batch itself (not its health); anything else counts against it.
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+          target.breaker.success();
+          throw new EngineError('bad_request', `${target.url} refused the batch: ${response.status} ${text.slice(0, 200)}`);
+        }
+        throw new EngineError('lane_failed', `${target.url} answered ${response.status}`, undefined, true);
+      }
+      const parsed = parseBatchResponse(JSON.parse(text), dispatch.items.map((item) => item.id));
+      target.breaker.success();
+      return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'bad_request') throw error;
+      target.breaker.failure(this.options.now());
+      if (error instanceof EngineError) throw error;
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new EngineError('deadline_exceeded', `${target.url} did not answer within ${budgetMs} ms`, undefined, true);
+      }
+      throw new EngineError('lane_failed', `${target.url}: ${(error as Error).message}`, undefined, true);
+    } finally {
+      target.inFlight -= 1;
+    }
+  }
+}

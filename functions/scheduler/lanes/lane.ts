@@ -1,0 +1,58 @@
+/**
+ * A lane as the scheduler loop sees it: a batch runner plus what the queue policy needs to know about it now
+ * (healthy? free slots?). The edge pool (HttpBatchRunner) is one already; any other runner (the FC invoker) is
+ * wrapped in a GuardedLane that adds a circuit breaker and a concurrency cap.
+ */
+import type { BatchDispatch, BatchOutcome, BatchRunner } from './batch-runner.js';
+import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { EngineError } from '../../../shared/core/errors.js';
+
+export interface Lane extends BatchRunner {
+  healthy(nowMs: number): boolean;
+  freeSlots(nowMs: number): number;
+  /** For /v1/state and the dashboard. */
+  status(nowMs: number): unknown;
+}
+
+export class GuardedLane implements Lane {
+  private readonly breaker: CircuitBreaker;
+  private inFlight = 0;
+
+  constructor(
+    private readonly runner: BatchRunner,
+    private readonly maxConcurrency: number,
+    private readonly now: () => number,
+    breaker: CircuitBreakerOptions = DEFAULT_BREAKER,
+  ) {
+    this.breaker = new CircuitBreaker(breaker);
+  }
+
+  healthy(nowMs: number): boolean {
+    return this.breaker.canCall(nowMs);
+  }
+
+  freeSlots(nowMs: number): number {
+    return this.healthy(nowMs) ? Math.max(0, this.maxConcurrency - this.inFlight) : 0;
+  }
+
+  status(nowMs: number): { state: string; inFlight: number; maxConcurrency: number } {
+    return { state: this.breaker.state(nowMs), inFlight: this.inFlight, maxConcurrency: this.maxConcurrency };
+  }
+
+  async run(dispatch: BatchDispatch): Promise<BatchOutcome> {
+    this.inFlight += 1;
+    this.breaker.begin(this.now());
+    try {
+      const outcome = await this.runner.run(dispatch);
+      this.breaker.success();
+      return outcome;
+    } catch (error) {
+      // A batch the function refused as malformed says nothing about the lane's health.
+      if (error instanceof EngineError && error.code === 'bad_request') this.breaker.success();
+      else this.breaker.failure(this.now());
+      throw error;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
