@@ -95,7 +95,6 @@ describe('ModelRunner with the default PP-OCR direction classifier', () => {
   it('answers a batch of only bad images without calling the model', async () => {
     const response: BatchResponse = await runner.runBatch(batch([item('x', Buffer.from('nope'))]));
     expect(response.results).toEqual([{ id: 'x', ok: false, error: expect.objectContaining({ code: 'bad_request' }) }]);
-    expect(response.timings.inferMs).toBeLessThan(response.timings.totalMs + 1);
   });
 
   it('reads greyscale, alpha and EXIF-rotated images as colour', async () => {

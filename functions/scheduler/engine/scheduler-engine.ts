@@ -19,7 +19,6 @@ import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
 
 export interface EngineOptions {
-  readonly sloMs: number;
   /** Typical request size, for transfer estimates before a batch's real size is known. */
   readonly payloadBytes: number;
   readonly queue?: Partial<QueueOptions>;
@@ -34,8 +33,9 @@ export interface SubmitInput {
   readonly deadlineMs?: number;
 }
 
-/** What the planning side changes live: the plan, the profiles and the link estimates. */
+/** What the planning side changes live: the SLO, the plan, the profiles and the link estimates. */
 export interface EngineContext {
+  sloMs: number;
   plan: Plan;
   profiles: ProfileSet;
   links: Record<LaneId, LinkEstimate>;
@@ -68,15 +68,11 @@ export class SchedulerEngine {
     this.queue = new VirtualQueue(options.queue);
   }
 
-  get sloMs(): number {
-    return this.options.sloMs;
-  }
-
   /** Admits a request (or refuses it at once) and resolves with its own answer. Never leaves it unanswered. */
   submit(input: SubmitInput): Promise<InferAnswer> {
     if (this.stopped) return Promise.reject(new EngineError('no_lane', 'The scheduler is shutting down'));
     const nowMs = this.options.now();
-    const relative = Math.min(input.deadlineMs ?? this.options.sloMs, this.options.sloMs);
+    const relative = Math.min(input.deadlineMs ?? this.context.sloMs, this.context.sloMs);
     const request: QueuedRequest = {
       id: randomUUID(),
       arrivalMs: nowMs,
@@ -92,7 +88,7 @@ export class SchedulerEngine {
       return Promise.reject(error);
     }
     const answer = this.pending.add(request, input.data, input.contentType);
-    for (const evicted of outcome.evicted) this.fail(evicted, REFUSAL.shed!(this.options.sloMs), nowMs);
+    for (const evicted of outcome.evicted) this.fail(evicted, REFUSAL.shed!(this.context.sloMs), nowMs);
     this.pump();
     return answer;
   }
@@ -240,7 +236,7 @@ export class SchedulerEngine {
           totalMs: nowMs - request.arrivalMs,
         },
       };
-      if (this.pending.resolve(request.id, answer)) this.observer.requestAnswered?.({ answer, sloMs: this.options.sloMs });
+      if (this.pending.resolve(request.id, answer)) this.observer.requestAnswered?.({ answer, sloMs: this.context.sloMs });
     }
   }
 

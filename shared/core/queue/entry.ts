@@ -1,5 +1,5 @@
 /** One queued request inside the queue's structures. */
-import type { QueuedRequest } from '../types.js';
+import type { LaneId, QueuedRequest } from '../types.js';
 
 /**
  * Structures drop entries lazily: removing a request (dispatch, rejection, eviction, a move to another lane)
@@ -10,6 +10,8 @@ export interface QueueEntry {
   readonly request: QueuedRequest;
   /** Admission order; breaks ties between equal arrival times and equal deadlines so order is total. */
   readonly seq: number;
+  /** The lane it waits for; a move to another lane makes a new entry. */
+  readonly lane: LaneId;
   live: boolean;
 }
 

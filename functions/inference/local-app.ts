@@ -1,0 +1,57 @@
+/** The Hono app behind `npm run inference` (local-main.ts), built from injected parts so tests run it on port 0. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { EngineError } from '../../shared/core/errors.js';
+import { BATCH_CONTENT_TYPE } from '../../shared/protocol/batch.js';
+import type { BatchModel } from '../../shared/model/runner.js';
+import { runInvocation } from './handler.js';
+
+export interface InferenceAppDeps {
+  readonly model: BatchModel;
+  /** Largest batch body accepted (413 beyond it, before it is all read). */
+  readonly maxBodyBytes: number;
+  readonly logger?: { error(object: object, message: string): void };
+}
+
+const errorResponse = (error: EngineError) => Response.json(error.toJSON(), { status: error.status });
+
+export function createInferenceApp(deps: InferenceAppDeps): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ ok: deps.model.loaded, model: deps.model.name }, deps.model.loaded ? 200 : 503));
+  app.post(
+    '/v1/batch',
+    async (c, next) => {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== BATCH_CONTENT_TYPE) return errorResponse(new EngineError('unsupported_media_type', `Expected content type ${BATCH_CONTENT_TYPE}, got ${type || 'none'}`));
+      await next();
+    },
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => errorResponse(new EngineError('payload_too_large', `Batch body over the limit of ${deps.maxBodyBytes} bytes`)),
+    }),
+    async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      try {
+        const result = await runInvocation(body, () => deps.model);
+        return result.ok ? c.json(result.response) : errorResponse(result.error);
+      } catch (error) {
+        deps.logger?.error({ err: error }, 'Batch failed');
+        const engineError = error instanceof EngineError ? error : new EngineError('internal', 'Inference failed');
+        return errorResponse(engineError.status >= 500 ? engineError : new EngineError('internal', engineError.message));
+      }
+    },
+  );
+  app.notFound(() => errorResponse(new EngineError('not_found', 'Not found: this server answers POST /v1/batch and GET /healthz')));
+  return app;
+}
+
+/** An integer from the environment, with "Expected X, got Y" when it is not one. */
+export function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new EngineError('bad_request', `${name}: Expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,54 @@
+/**
+ * Builds the two lanes from the validated configuration: the edge pool (HTTP to the agents, signed), and the
+ * serverless lane (FC InvokeFunction through the real SDK, or plain HTTP to a local inference server).
+ */
+import type { LaneId } from '../../shared/core/types.js';
+import type { SchedulerConfig } from '../../shared/protocol/config.js';
+import { FcInvoker, fcCredentialsFromEnv } from './lanes/fc-invoker.js';
+import { HttpBatchRunner } from './lanes/http-batch-runner.js';
+import { GuardedLane, type Lane } from './lanes/lane.js';
+
+export interface BuiltLanes {
+  readonly lanes: Readonly<Record<LaneId, Lane>>;
+  /** The edge pool, which also takes heartbeats and new agents from telemetry. */
+  readonly edge: HttpBatchRunner;
+}
+
+/** Agents report every few seconds; three missed reports take one out of rotation. */
+const EDGE_HEARTBEAT_TIMEOUT_MS = 15_000;
+
+export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number): BuiltLanes {
+  const edge = new HttpBatchRunner(config.lanes.edge.urls, {
+    concurrency: 2, // one batch running on the GPU, one uploading behind it
+    ...(config.security.edgeSecret ? { secret: config.security.edgeSecret } : {}),
+    heartbeatTimeoutMs: EDGE_HEARTBEAT_TIMEOUT_MS,
+    now,
+  });
+  const serverlessConfig = config.lanes.serverless;
+  let serverless: Lane;
+  if (serverlessConfig.fc) {
+    const fc = serverlessConfig.fc;
+    // Credentials are read per call: FC rotates a role's STS triple in the environment of a long-lived instance.
+    const invoker = new FcInvoker(
+      {
+        accountId: fc.accountId,
+        region: fc.region,
+        functionName: fc.functionName,
+        memorySizesMb: config.planner.bounds.memoryMbOptions,
+        protocol: fc.protocol,
+        ...(fc.endpoint ? { endpoint: fc.endpoint } : {}),
+        credentials: () => config.security.cloud ?? fcCredentialsFromEnv(env),
+      },
+      { now },
+    );
+    serverless = new GuardedLane(invoker, serverlessConfig.maxConcurrency, now);
+  } else {
+    serverless = new HttpBatchRunner(serverlessConfig.url ? [serverlessConfig.url] : [], {
+      concurrency: serverlessConfig.maxConcurrency,
+      ...(config.security.edgeSecret ? { secret: config.security.edgeSecret } : {}),
+      heartbeatTimeoutMs: Infinity,
+      now,
+    });
+  }
+  return { lanes: { edge, serverless }, edge };
+}

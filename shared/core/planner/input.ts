@@ -1,0 +1,98 @@
+import { EngineError, expected } from '../errors.js';
+import type { PriceTable } from '../pricing/prices.js';
+import type { LaneId, PlanReason, ProfileSet } from '../types.js';
+
+/** Limits the planner searches within; every field has a documented default (DEFAULT_BOUNDS). */
+export interface PlannerBounds {
+  /** Largest batch per lane. Defaults: edge 128, serverless 20 (the prototype's serverless grid tops at 20). */
+  readonly maxBatch: Readonly<Record<LaneId, number>>;
+  /** Serverless memory sizes the planner may pick (MB); empty = every option in the profile set. */
+  readonly memoryMbCandidates: readonly number[];
+  /** Highest edge busy fraction allowed (service time / time to gather a batch). Default 0.8. */
+  readonly edgeMaxUtilisation: number;
+  readonly edgeHealthy: boolean;
+  readonly serverlessHealthy: boolean;
+  /** Tail quantile the SLO applies to. Default 0.99. */
+  readonly tailQuantile: number;
+  /** Most concurrent serverless instances (FC's default per-region account limit is 100). */
+  readonly maxInstances: number;
+  /** How long FC keeps an idle instance warm (s). Default 300: an assumption, FC does not document it. */
+  readonly keepAliveS: number;
+  /** Span over which a plan's warm pool is built once (s) for the cold-start estimate. Default 3600. */
+  readonly coldStartHorizonS: number;
+}
+
+export const DEFAULT_BOUNDS: PlannerBounds = {
+  maxBatch: { edge: 128, serverless: 20 },
+  memoryMbCandidates: [],
+  edgeMaxUtilisation: 0.8,
+  edgeHealthy: true,
+  serverlessHealthy: true,
+  tailQuantile: 0.99,
+  maxInstances: 100,
+  keepAliveS: 300,
+  coldStartHorizonS: 3600,
+};
+
+export interface PlannerInput {
+  /** Mean arrival rate of admitted requests (req/s). */
+  readonly rateRps: number;
+  /** Per-lane bandwidth from the scheduler to the lane (Mbit/s). */
+  readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+  /** Per-lane round trip (ms). */
+  readonly rttMs: Readonly<Record<LaneId, number>>;
+  /** Bytes per request on the wire (the prototype's JPEG is 24,178 bytes). */
+  readonly payloadBytes: number;
+  readonly sloMs: number;
+  readonly profiles: ProfileSet;
+  readonly prices: PriceTable;
+  readonly bounds: PlannerBounds;
+  readonly nowMs: number;
+  readonly reason: PlanReason;
+}
+
+/** The default payload: the prototype's request image (../shared/data/seed/images/1.jpg). */
+export const DEFAULT_PAYLOAD_BYTES = 24_178;
+
+/** Checks an input once, with "Expected X, got Y" messages. */
+export function validatePlannerInput(input: PlannerInput): void {
+  const check = (ok: boolean, what: string, got: unknown) => {
+    if (!ok) throw new EngineError('bad_request', expected(what, got));
+  };
+  check(input.rateRps >= 0 && Number.isFinite(input.rateRps), 'rateRps, a finite rate >= 0', input.rateRps);
+  check(input.sloMs > 0 && Number.isFinite(input.sloMs), 'sloMs > 0', input.sloMs);
+  check(input.payloadBytes >= 0 && Number.isFinite(input.payloadBytes), 'payloadBytes >= 0', input.payloadBytes);
+  for (const lane of ['edge', 'serverless'] as const) {
+    check(input.bandwidthMbps[lane] > 0, `bandwidthMbps.${lane} > 0`, input.bandwidthMbps[lane]);
+    check(input.rttMs[lane] >= 0 && Number.isFinite(input.rttMs[lane]), `rttMs.${lane} >= 0`, input.rttMs[lane]);
+    check(Number.isInteger(input.bounds.maxBatch[lane]) && input.bounds.maxBatch[lane] >= 1, `bounds.maxBatch.${lane}, an integer >= 1`, input.bounds.maxBatch[lane]);
+  }
+  const b = input.bounds;
+  check(b.edgeMaxUtilisation > 0 && b.edgeMaxUtilisation <= 1, 'bounds.edgeMaxUtilisation in (0, 1]', b.edgeMaxUtilisation);
+  check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);
+  check(Number.isInteger(b.maxInstances) && b.maxInstances >= 1, 'bounds.maxInstances, an integer >= 1', b.maxInstances);
+  check(b.keepAliveS >= 0, 'bounds.keepAliveS >= 0', b.keepAliveS);
+  check(b.coldStartHorizonS > 0, 'bounds.coldStartHorizonS > 0', b.coldStartHorizonS);
+}
+
+/**
+ * No SLO can be met at these inputs. `minFeasibleSloMs` is the smallest SLO the planner found feasible (by
+ * bisection), or Infinity when none is (e.g. both lanes down, or the rate exceeds every lane's capacity).
+ */
+export class InfeasibleSloError extends EngineError {
+  constructor(
+    readonly sloMs: number,
+    readonly minFeasibleSloMs: number,
+  ) {
+    super(
+      'bad_request',
+      Number.isFinite(minFeasibleSloMs)
+        ? `No plan meets an SLO of ${formatSeconds(sloMs)} at this rate and bandwidth; the smallest SLO that can be met is ${formatSeconds(minFeasibleSloMs)}.`
+        : `No plan meets an SLO of ${formatSeconds(sloMs)}, nor any SLO: no healthy lane can carry this rate.`,
+    );
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${(Math.ceil(ms) / 1000).toFixed(3)} s`;
+}

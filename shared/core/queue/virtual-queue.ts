@@ -1,0 +1,252 @@
+/**
+ * The virtual queue: a pure batching policy in the style of Triton's dynamic batcher. `admit` applies the queue
+ * rules (bound, priorities, reachable deadline, lane assignment); `next` forms batches and answers "dispatch
+ * these to this lane", "reject these" or "wait this long". It never reads a clock or sets a timer: the
+ * scheduler loop (wall clock) and the simulator (virtual clock) both drive it, with `nowMs` given.
+ *
+ * The caller loops `next()` until it answers `wait`, carrying out each dispatch or rejection and reflecting a
+ * dispatch in the lane's `freeSlots` before the following call; it calls `next()` again when the wait is up, a
+ * request is admitted, a lane frees a slot or changes health, or the plan changes.
+ *
+ * Cost: O(log n) per request admitted, dispatched or rejected (heap) and O(1) per decision otherwise; no
+ * decision scans the whole queue. Moving requests between lanes (a lane turning unhealthy, a share dropping
+ * to 0) is O(n) for the requests moved, which is rare.
+ */
+import { EngineError, expected } from '../errors.js';
+import { LANE_IDS, type LaneId, type LaneStatus, type Plan, type QueuedRequest } from '../types.js';
+import type { AdmitOutcome, QueueDecision, QueueSnapshot } from './decisions.js';
+import type { QueueEntry } from './entry.js';
+import { LanePicker } from './lane-picker.js';
+import { LaneQueue } from './lane-queue.js';
+import { emptyLaneView, serviceTimeMs, viewLanes, type LaneView } from './lane-view.js';
+import { resolveQueueOptions, type QueueOptions } from './options.js';
+import { checkNow, checkRequest } from './request-check.js';
+import { buildSnapshot, zeroTotals } from './snapshot.js';
+
+/**
+ * Clock tolerance (1 µs). A batch closes when `now >= closeAt - TIME_EPSILON_MS`, so a caller that sleeps the
+ * `ms` it was told and lands a rounding error short of closeAt still closes it. A rule that needs strictly
+ * more time to pass (a deadline becoming unreachable) is woken TIME_EPSILON_MS after the instant it turns
+ * true. Either way every finite wait is at least TIME_EPSILON_MS, so a virtual clock always moves forward.
+ * 1 µs stays above double rounding at epoch-millisecond magnitudes (about 0.25 µs).
+ */
+export const TIME_EPSILON_MS = 1e-3;
+
+const WAIT_FOREVER: QueueDecision = Object.freeze({ kind: 'wait', ms: Infinity });
+
+/** A request can still make its deadline on a lane whose best case is `bestMs`. */
+function reachable(deadlineMs: number, bestMs: number, nowMs: number): boolean {
+  return nowMs <= deadlineMs - bestMs;
+}
+
+export class VirtualQueue {
+  readonly options: QueueOptions;
+  private readonly queues: Readonly<Record<LaneId, LaneQueue>> = { edge: new LaneQueue(), serverless: new LaneQueue() };
+  private readonly byId = new Map<string, QueueEntry>();
+  private readonly picker = new LanePicker();
+  private readonly view: LaneView = emptyLaneView();
+  private readonly candidates: Record<LaneId, boolean> = { edge: false, serverless: false };
+  private readonly lowLimit: number;
+  private readonly totals = zeroTotals();
+  private seq = 0;
+
+  constructor(options?: Partial<QueueOptions>) {
+    this.options = resolveQueueOptions(options);
+    this.lowLimit = Math.ceil(this.options.lowPriorityMaxFraction * this.options.maxQueued);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  depth(lane: LaneId): number {
+    const queue = this.queues[lane];
+    if (queue === undefined) throw new EngineError('bad_request', expected('a lane id ("edge" or "serverless")', lane));
+    return queue.size;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  admit(request: QueuedRequest, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): AdmitOutcome {
+    checkRequest(request);
+    checkNow(nowMs);
+    if (this.byId.has(request.id)) throw new EngineError('bad_request', `Request ${request.id} is already queued`);
+    const view = viewLanes(this.view, plan, lanes);
+    if (!view.anyEligible) return this.refuse('no_lane', this.options.noLaneRetryAfterMs);
+    if (!reachable(request.deadlineMs, view.minBestServiceMs, nowMs)) return this.refuse('deadline_unreachable', 0);
+
+    let evicted: QueuedRequest[] = [];
+    const limit = request.priority === 'high' ? this.options.maxQueued : this.lowLimit;
+    if (this.size >= limit) {
+      const victim = request.priority === 'high' ? this.newestLow() : undefined;
+      if (victim === undefined) return this.refuse('queue_full', this.retryAfterFullMs(plan, nowMs));
+      this.queues[victim.lane].remove(victim);
+      this.byId.delete(victim.request.id);
+      this.totals.evicted += 1;
+      evicted = [victim.request];
+    }
+    const lane = this.place(request, this.seq++, nowMs);
+    this.totals.admitted += 1;
+    return { kind: 'admitted', lane, evicted };
+  }
+
+  next(plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): QueueDecision {
+    checkNow(nowMs);
+    if (this.byId.size === 0) return WAIT_FOREVER;
+    const view = viewLanes(this.view, plan, lanes);
+    if (!view.anyEligible) {
+      const requests = this.takeEverything();
+      this.totals.rejected.no_lane += requests.length;
+      return { kind: 'reject', reason: 'no_lane', requests };
+    }
+
+    // Queue rules first (Triton keeps them apart from batch formation): requests no lane can serve in time go.
+    const unreachable: QueuedRequest[] = [];
+    for (const lane of LANE_IDS) {
+      const queue = this.queues[lane];
+      for (let due = queue.earliestDue(); due !== undefined; due = queue.earliestDue()) {
+        if (reachable(due.request.deadlineMs, view.minBestServiceMs, nowMs)) break;
+        queue.removeEarliestDue();
+        this.byId.delete(due.request.id);
+        unreachable.push(due.request);
+      }
+    }
+    if (unreachable.length > 0) {
+      this.totals.rejected.deadline_unreachable += unreachable.length;
+      return { kind: 'reject', reason: 'deadline_unreachable', requests: unreachable };
+    }
+
+    this.moveStranded(view, nowMs);
+
+    let wakeAt = Infinity;
+    for (const lane of LANE_IDS) {
+      const queue = this.queues[lane];
+      const status = lanes[lane];
+      const waiting = queue.size;
+      if (waiting === 0 || !view.eligible[lane] || !(status.freeSlots > 0)) continue;
+      const rules = plan.lanes[lane];
+      if (waiting >= rules.batchSize) return this.dispatch(lane, rules.batchSize);
+      // Close at the timeout from the first arrival, or earlier if waiting longer would miss a deadline.
+      const timeoutAt = queue.oldestArrivalMs() + rules.timeoutMs;
+      const lastSafeAt = queue.earliestDue()!.request.deadlineMs - serviceTimeMs(lane, status, waiting);
+      const closeAt = Math.min(timeoutAt, lastSafeAt);
+      if (nowMs >= closeAt - TIME_EPSILON_MS) return this.dispatch(lane, waiting);
+      wakeAt = Math.min(wakeAt, closeAt);
+    }
+
+    // Wake just after the earliest moment a request becomes unreachable (to reject it), or unreachable on its
+    // own lane while a faster one could still serve it (to move it there).
+    for (const lane of LANE_IDS) {
+      const due = this.queues[lane].earliestDue();
+      if (due === undefined) continue;
+      // Every lane still holding requests is eligible here (moveStranded emptied the others); for the fastest
+      // lane this instant is when the request becomes unreachable everywhere.
+      wakeAt = Math.min(wakeAt, due.request.deadlineMs - view.bestServiceMs[lane] + TIME_EPSILON_MS);
+    }
+    return Number.isFinite(wakeAt) ? { kind: 'wait', ms: wakeAt - nowMs } : WAIT_FOREVER;
+  }
+
+  /** Removes one queued request (its client went away); undefined if it is not queued. */
+  remove(id: string): QueuedRequest | undefined {
+    const entry = this.byId.get(id);
+    if (entry === undefined) return undefined;
+    this.queues[entry.lane].remove(entry);
+    this.byId.delete(id);
+    this.totals.removed += 1;
+    return entry.request;
+  }
+
+  /** Removes everything (shutdown), oldest first; the caller answers them. */
+  drain(): QueuedRequest[] {
+    const requests = this.takeEverything();
+    this.totals.drained += requests.length;
+    return requests;
+  }
+
+  /** A read-only view: counts per lane and priority, oldest arrival (and wait, given `nowMs`), totals. */
+  snapshot(nowMs?: number): QueueSnapshot {
+    return buildSnapshot(this.queues, this.options.maxQueued, this.totals, nowMs);
+  }
+
+  /** Assigns a lane among those that are eligible and can still make the deadline, by the plan's shares. */
+  private place(request: QueuedRequest, seq: number, nowMs: number): LaneId {
+    const view = this.view;
+    for (const lane of LANE_IDS) {
+      this.candidates[lane] = view.eligible[lane] && reachable(request.deadlineMs, view.bestServiceMs[lane], nowMs);
+    }
+    // The caller checked that the fastest eligible lane can make the deadline, so there is a candidate.
+    const lane = this.picker.pick(this.candidates, view.shares)!;
+    const entry: QueueEntry = { request, seq, lane, live: true };
+    this.queues[lane].add(entry);
+    this.byId.set(request.id, entry);
+    return lane;
+  }
+
+  /**
+   * Requests waiting for a lane that may no longer take traffic (unhealthy, share 0), or whose own lane can no
+   * longer make their deadline while another can, move to another lane, keeping arrival time and deadline.
+   */
+  private moveStranded(view: LaneView, nowMs: number): void {
+    for (const lane of LANE_IDS) {
+      const queue = this.queues[lane];
+      if (queue.size === 0) continue;
+      if (!view.eligible[lane]) {
+        this.picker.reset(lane);
+        for (const entry of queue.takeAll()) this.place(entry.request, entry.seq, nowMs);
+        continue;
+      }
+      for (let due = queue.earliestDue(); due !== undefined; due = queue.earliestDue()) {
+        if (reachable(due.request.deadlineMs, view.bestServiceMs[lane], nowMs)) break;
+        queue.removeEarliestDue();
+        this.place(due.request, due.seq, nowMs);
+      }
+    }
+  }
+
+  private dispatch(lane: LaneId, count: number): QueueDecision {
+    const requests = this.queues[lane].takeBatch(count);
+    for (const request of requests) this.byId.delete(request.id);
+    this.totals.dispatched += requests.length;
+    this.totals.batches += 1;
+    return { kind: 'dispatch', lane, requests };
+  }
+
+  private refuse(reason: 'queue_full' | 'deadline_unreachable' | 'no_lane', retryAfterMs: number): AdmitOutcome {
+    this.totals.refused[reason] += 1;
+    return { kind: 'refused', reason, retryAfterMs };
+  }
+
+  /** The most recently arrived low-priority request, which a high one arriving at a full queue pushes out. */
+  private newestLow(): QueueEntry | undefined {
+    const edge = this.queues.edge.low.last();
+    const serverless = this.queues.serverless.low.last();
+    if (edge === undefined || serverless === undefined) return edge ?? serverless;
+    const edgeNewer = edge.request.arrivalMs > serverless.request.arrivalMs || (edge.request.arrivalMs === serverless.request.arrivalMs && edge.seq > serverless.seq);
+    return edgeNewer ? edge : serverless;
+  }
+
+  /**
+   * Retry-After for a full queue: about as long as the oldest request has waited (the backlog a retry would
+   * join), and no less than the longest batch timeout (the time for batches to close and make room). >= 1 ms.
+   */
+  private retryAfterFullMs(plan: Plan, nowMs: number): number {
+    let oldest = Infinity;
+    let longestTimeout = 0;
+    for (const lane of LANE_IDS) {
+      oldest = Math.min(oldest, this.queues[lane].oldestArrivalMs());
+      if (this.view.eligible[lane]) longestTimeout = Math.max(longestTimeout, plan.lanes[lane].timeoutMs);
+    }
+    const oldestWait = Number.isFinite(oldest) ? nowMs - oldest : 0;
+    return Math.max(1, Math.ceil(Math.max(oldestWait, longestTimeout)));
+  }
+
+  private takeEverything(): QueuedRequest[] {
+    const entries: QueueEntry[] = [];
+    for (const lane of LANE_IDS) entries.push(...this.queues[lane].takeAll());
+    entries.sort((a, b) => a.request.arrivalMs - b.request.arrivalMs || a.seq - b.seq);
+    this.byId.clear();
+    return entries.map((entry) => entry.request);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The simulator's options: readonly, with documented defaults, validated once ("Expected X, got Y").
+ * Times in ms, bandwidth in Mbit/s, sizes in bytes.
+ */
+import { EngineError, expected } from '../errors.js';
+import { DEFAULT_PRICES, type PriceTable } from '../pricing/index.js';
+import type { LaneId } from '../types.js';
+
+export interface SimOptions {
+  /** Seed of every random draw (service-time noise); same inputs and seed → same numbers. Default 1. */
+  readonly seed: number;
+  /**
+   * Bytes one request carries. Default 24,576: the prototype's request image (../shared/data/seed/images/1.jpg,
+   * 24 KB). The prototype's transfer model assumed about 200 KB a request; pass 204800 to reproduce that.
+   */
+  readonly payloadBytes: number;
+  /**
+   * Which lane's link the bandwidth trace describes. Default 'serverless': in the prototype's topology the
+   * scheduler sits next to the edge box (LAN) and the cellular uplink carries the batches to Function Compute.
+   */
+  readonly tracedLane: LaneId;
+  /** Bandwidth of the lane the trace does not describe. Default 100 Mbit/s (a Fast-Ethernet-class LAN). */
+  readonly fixedLaneMbps: number;
+  /** Round trip per lane (request and answer framing, no payload). Defaults: edge 2 ms (LAN), serverless 40 ms. */
+  readonly rttMs: Readonly<Record<LaneId, number>>;
+  /** Batches the edge serves at once. Default 1 (one GPU, one model instance). */
+  readonly edgeStreams: number;
+  /** Calls one FC instance serves at once. Default 1 (the inference function's instanceConcurrency). */
+  readonly instanceConcurrency: number;
+  /** How long an idle FC instance stays warm. Default 300,000 ms (assumption; FC does not publish it). */
+  readonly keepAliveMs: number;
+  /** The account's concurrent instance limit. Default 100 (FC 3.0 default quota per region). */
+  readonly instanceLimit: number;
+  /** Observation interval for arrival counts and bandwidth samples (the controller's). Default 1,000 ms. */
+  readonly intervalMs: number;
+  /** Queue bound (VirtualQueue.maxQueued). Default 10,000. */
+  readonly maxQueued: number;
+  readonly prices: PriceTable;
+  /** Keep at most this many latency samples for the CDF (evenly thinned). Default 5,000. */
+  readonly latencySamples: number;
+}
+
+export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
+  seed: 1,
+  payloadBytes: 24_576,
+  tracedLane: 'serverless',
+  fixedLaneMbps: 100,
+  rttMs: Object.freeze({ edge: 2, serverless: 40 }),
+  edgeStreams: 1,
+  instanceConcurrency: 1,
+  keepAliveMs: 300_000,
+  instanceLimit: 100,
+  intervalMs: 1_000,
+  maxQueued: 10_000,
+  prices: DEFAULT_PRICES,
+  latencySamples: 5_000,
+});
+
+export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions {
+  const resolved: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options, rttMs: { ...DEFAULT_SIM_OPTIONS.rttMs, ...options.rttMs } };
+  const positive = (name: keyof SimOptions, value: number, integer = false) => {
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+      throw new EngineError('bad_request', expected(`${name} to be a ${integer ? 'whole ' : ''}number > 0`, value));
+    }
+  };
+  positive('payloadBytes', resolved.payloadBytes);
+  positive('fixedLaneMbps', resolved.fixedLaneMbps);
+  positive('edgeStreams', resolved.edgeStreams, true);
+  positive('instanceConcurrency', resolved.instanceConcurrency, true);
+  positive('keepAliveMs', resolved.keepAliveMs);
+  positive('instanceLimit', resolved.instanceLimit, true);
+  positive('intervalMs', resolved.intervalMs);
+  positive('maxQueued', resolved.maxQueued, true);
+  positive('latencySamples', resolved.latencySamples, true);
+  if (!Number.isInteger(resolved.seed)) throw new EngineError('bad_request', expected('seed to be an integer', resolved.seed));
+  if (resolved.tracedLane !== 'edge' && resolved.tracedLane !== 'serverless') throw new EngineError('bad_request', expected("tracedLane 'edge' or 'serverless'", resolved.tracedLane));
+  for (const lane of ['edge', 'serverless'] as const) {
+    if (!(resolved.rttMs[lane] >= 0)) throw new EngineError('bad_request', expected(`rttMs.${lane} >= 0`, resolved.rttMs[lane]));
+  }
+  return Object.freeze(resolved);
+}

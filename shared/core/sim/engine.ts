@@ -1,0 +1,224 @@
+/**
+ * The discrete-event simulator for one policy: arrivals from the trace, the production VirtualQueue driven as the
+ * scheduler loop drives it (call `next` until `wait`, a virtual timer for `wait.ms`, call again on arrivals,
+ * lane frees and plan changes), transfers over the lanes' links, service times from the fitted profiles with their
+ * relative residuals as noise, Function Compute instances, and cost from the CU price model.
+ */
+import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
+import { VirtualQueue } from '../queue/index.js';
+import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
+import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet, QueuedRequest, ServerlessOption } from '../types.js';
+import type { SimOptions } from './config.js';
+import { EventHeap } from './event-heap.js';
+import { EdgeBox, InstancePool, Link } from './lanes.js';
+import type { Observation, SimPolicy } from './policy.js';
+import { Recorder } from './recorder.js';
+import { summarise, type PolicyRun } from './summary.js';
+
+export type Uniform = () => number;
+
+export interface SimInput {
+  /** Sorted arrival instants (ms). */
+  readonly arrivalsMs: Float64Array;
+  /** Length of the scenario (ms): observations run until then. */
+  readonly durationMs: number;
+  /** The traced lane's link (options.tracedLane); the other lane has options.fixedLaneMbps. */
+  readonly bandwidth: BandwidthTrace;
+  readonly profiles: ProfileSet;
+  readonly sloMs: number;
+}
+
+type SimEvent =
+  | { readonly kind: 'tick'; readonly atMs: number }
+  | { readonly kind: 'wake'; readonly atMs: number }
+  | { readonly kind: 'done'; readonly atMs: number; readonly lane: LaneId; readonly requests: readonly QueuedRequest[]; readonly release: () => void };
+
+/** The serverless option the plan asks for, or the nearest profiled memory size (as the production lanes do). */
+export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOption {
+  let best = profiles.serverless[0]!;
+  for (const option of profiles.serverless) {
+    if (Math.abs(option.config.memoryMb - plan.serverless.memoryMb) < Math.abs(best.config.memoryMb - plan.serverless.memoryMb)) best = option;
+  }
+  return best;
+}
+
+/**
+ * The queue's view of a lane's tail service time: p99 service line + transfer at the current bandwidth estimate
+ * + round trip. The same formula as functions/scheduler/engine/lane-estimates.ts `batchServiceMs`.
+ */
+function tailServiceMs(model: LatencyModel, mbps: number, rttMs: number, payloadBytes: number): (batchSize: number) => number {
+  const perItemTransferMs = (payloadBytes * 8) / (Math.max(mbps, 1e-3) * 1000);
+  return (b) => model.p99.baseMs + model.p99.perItemMs * b + b * perItemTransferMs + rttMs;
+}
+
+export function simulatePolicy(
+  input: SimInput,
+  policy: SimPolicy,
+  options: SimOptions,
+  uniform: Uniform,
+  onProgress?: (fraction: number) => void,
+): PolicyRun {
+  const { arrivalsMs, profiles, sloMs } = input;
+  const traced = options.tracedLane;
+  const links: Record<LaneId, Link> = {
+    edge: traced === 'edge' ? new Link(input.bandwidth) : Link.constant(options.fixedLaneMbps),
+    serverless: traced === 'serverless' ? new Link(input.bandwidth) : Link.constant(options.fixedLaneMbps),
+  };
+  const sampleBandwidth = (lane: LaneId, from: number, to: number) => (lane === traced ? meanBandwidth(input.bandwidth, from, to) : options.fixedLaneMbps);
+  const edge = new EdgeBox(options.edgeStreams);
+  const pool = new InstancePool(options.instanceConcurrency, options.keepAliveMs, options.instanceLimit);
+  const queue = new VirtualQueue({ maxQueued: options.maxQueued });
+  const heap = new EventHeap<SimEvent>();
+  const recorder = new Recorder(arrivalsMs.length);
+  const interval = options.intervalMs;
+
+  const observe = (endMs: number, arrivals: number): Observation => ({
+    nowMs: endMs,
+    intervalMs: interval,
+    arrivals,
+    bandwidthMbps: { edge: sampleBandwidth('edge', endMs - interval, endMs), serverless: sampleBandwidth('serverless', endMs - interval, endMs) },
+  });
+  const countUntil = (fromIndex: number, endMs: number) => {
+    let i = fromIndex;
+    while (i < arrivalsMs.length && arrivalsMs[i]! < endMs) i++;
+    return i;
+  };
+  const firstObservation = observe(interval, countUntil(0, interval));
+  let plan = policy.start(firstObservation);
+  let bandwidthEstimate: Record<LaneId, number> = { ...firstObservation.bandwidthMbps };
+  let usedEdge = false;
+
+  // Lane statuses are rebuilt when the plan or the bandwidth estimate changes; free slots are read live.
+  let serviceFns = buildServiceFns();
+  function buildServiceFns(): Record<LaneId, (b: number) => number> {
+    return {
+      edge: tailServiceMs(profiles.edge, bandwidthEstimate.edge, options.rttMs.edge, options.payloadBytes),
+      serverless: tailServiceMs(serverlessOption(profiles, plan).latency, bandwidthEstimate.serverless, options.rttMs.serverless, options.payloadBytes),
+    };
+  }
+  const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
+    edge: { healthy: true, freeSlots: edge.freeSlots(), serviceMs: serviceFns.edge },
+    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), serviceMs: serviceFns.serverless },
+  });
+  const installPlan = (next: Plan | undefined, nowMs: number) => {
+    if (!next || next === plan) return;
+    plan = next;
+    recorder.replans.push({ atMs: nowMs, reason: next.reason });
+    serviceFns = buildServiceFns();
+  };
+
+  const serviceNoise = (model: LatencyModel) => {
+    const residuals = model.relativeResiduals;
+    if (residuals.length === 0) return 1;
+    return Math.max(0.2, 1 + residuals[Math.floor(uniform() * residuals.length)]!);
+  };
+
+  const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number) => {
+    const size = requests.length;
+    recorder.dispatch(lane, size, nowMs);
+    const bits = size * options.payloadBytes * 8;
+    let doneMs: number;
+    let release: () => void;
+    if (lane === 'edge') {
+      usedEdge = true;
+      edge.acquire();
+      const arrived = links.edge.send(nowMs, bits);
+      const model = profiles.edge;
+      doneMs = arrived + (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model) + options.rttMs.edge;
+      release = () => edge.release();
+    } else {
+      const option = serverlessOption(profiles, plan);
+      const acquired = pool.acquire(nowMs, plan.serverless);
+      if (!acquired) {
+        // Throttled by the instance limit: production answers these requests with a retryable 429 after the
+        // queue let them through on stale slot counts; the queue reads live slots, so this is only a guard.
+        recorder.reject(size);
+        return;
+      }
+      const arrived = links.serverless.send(nowMs, bits);
+      const model = option.latency;
+      const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
+      const coldMs = acquired.cold ? option.coldStartMs : 0;
+      doneMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
+      recorder.serverlessUsd += serverlessCallCostUsd(options.prices, plan.serverless, serviceMs);
+      if (acquired.cold) recorder.serverlessUsd += coldStartCostUsd(options.prices, plan.serverless, coldMs);
+      release = () => pool.release(acquired.instance, doneMs);
+    }
+    heap.push({ kind: 'done', atMs: doneMs, lane, requests, release });
+  };
+
+  let wakeAtMs = Infinity;
+  const pump = (nowMs: number) => {
+    for (;;) {
+      const decision = queue.next(plan, statuses(nowMs), nowMs);
+      if (decision.kind === 'dispatch') dispatch(decision.lane, decision.requests, nowMs);
+      else if (decision.kind === 'reject') recorder.reject(decision.requests.length);
+      else {
+        const at = nowMs + decision.ms;
+        if (Number.isFinite(at) && (at < wakeAtMs || wakeAtMs <= nowMs)) {
+          wakeAtMs = at;
+          heap.push({ kind: 'wake', atMs: at });
+        }
+        return;
+      }
+    }
+  };
+
+  heap.push({ kind: 'tick', atMs: interval });
+  let nextArrival = 0;
+  let countedUntil = 0;
+  const progressEvery = Math.max(1, Math.floor(arrivalsMs.length / 100));
+  for (;;) {
+    const arrivalAt = nextArrival < arrivalsMs.length ? arrivalsMs[nextArrival]! : Infinity;
+    const eventAt = heap.peekTime();
+    if (arrivalAt === Infinity && eventAt === Infinity) break;
+    if (arrivalAt < eventAt) {
+      const index = nextArrival++;
+      recorder.arrival(arrivalAt);
+      const request: QueuedRequest = { id: String(index), arrivalMs: arrivalAt, deadlineMs: arrivalAt + sloMs, priority: 'high', bytes: options.payloadBytes };
+      const outcome = queue.admit(request, plan, statuses(arrivalAt), arrivalAt);
+      if (outcome.kind === 'refused') recorder.reject(1);
+      else if (outcome.evicted.length > 0) recorder.reject(outcome.evicted.length);
+      pump(arrivalAt);
+      if (onProgress && index % progressEvery === 0) onProgress(index / arrivalsMs.length);
+      continue;
+    }
+    const event = heap.pop()!;
+    const now = event.atMs;
+    if (event.kind === 'wake') {
+      if (now === wakeAtMs) wakeAtMs = Infinity;
+      pump(now);
+    } else if (event.kind === 'done') {
+      event.release();
+      let worst = 0;
+      for (const request of event.requests) {
+        const latency = now - request.arrivalMs;
+        worst = Math.max(worst, latency);
+        recorder.answer(Number(request.id), latency, sloMs);
+      }
+      installPlan(policy.batchDone?.({ lane: event.lane, size: event.requests.length, nowMs: now, worstLatencyMs: worst, sloMs }), now);
+      pump(now);
+    } else {
+      const start = countedUntil;
+      countedUntil = countUntil(countedUntil, now);
+      const observation = observe(now, countedUntil - start);
+      bandwidthEstimate = { ...observation.bandwidthMbps };
+      serviceFns = buildServiceFns();
+      installPlan(policy.observe(observation), now);
+      recorder.second(Math.floor((now - 1) / 1000), observation.bandwidthMbps, plan);
+      if (now < input.durationMs) heap.push({ kind: 'tick', atMs: now + interval });
+      pump(now);
+    }
+  }
+  const leftover = queue.drain();
+  recorder.reject(leftover.length);
+  onProgress?.(1);
+  const edgeUsd = usedEdge ? edgeCostUsd(options.prices, input.durationMs) : 0;
+  return summarise(policy, recorder, {
+    requests: arrivalsMs.length,
+    sloMs,
+    costTotalUsd: edgeUsd + recorder.serverlessUsd,
+    coldStarts: pool.coldStarts,
+    latencySamples: options.latencySamples,
+  });
+}

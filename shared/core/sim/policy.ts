@@ -1,0 +1,72 @@
+/**
+ * What a planning policy is to the simulator: it gives the first plan, sees each interval's observations (the
+ * arrival count and each lane's bandwidth sample, as the production scheduler sees them) and each finished
+ * batch, and may answer with a new plan. The engine applies a returned plan at once (the queue reads it on its
+ * next decision), as the production loop does.
+ */
+import type { LaneId, Plan, PlanReason, ProfileSet } from '../types.js';
+import type { SimOptions } from './config.js';
+
+/** What a planner needs from the simulation; the caller adapts it to the planner module's own input. */
+export interface PlanRequest {
+  readonly rateRps: number;
+  readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+  readonly rttMs: Readonly<Record<LaneId, number>>;
+  readonly payloadBytes: number;
+  readonly sloMs: number;
+  readonly profiles: ProfileSet;
+  readonly nowMs: number;
+  readonly reason: PlanReason;
+}
+
+export type PlanFunction = (request: PlanRequest) => Plan;
+
+/** The planners the policies use: `ours` (issue 2's planner) and `seed` (the prototype's, planSeed). */
+export interface Planners {
+  readonly ours: PlanFunction;
+  readonly seed: PlanFunction;
+}
+
+/** Ground truth per whole second, for the oracle only (hindsight). */
+export interface TraceTruth {
+  readonly ratePerSecond: Float64Array;
+  readonly bandwidthPerSecond: Readonly<Record<LaneId, Float64Array>>;
+}
+
+export interface PolicyContext {
+  readonly sloMs: number;
+  readonly profiles: ProfileSet;
+  readonly options: SimOptions;
+  readonly planners: Planners;
+  readonly truth: TraceTruth;
+}
+
+export interface Observation {
+  /** End of the interval observed. */
+  readonly nowMs: number;
+  readonly intervalMs: number;
+  readonly arrivals: number;
+  /** Mean Mbit/s each lane's link delivered over the interval (the edge agent's probe / transfer samples). */
+  readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+}
+
+export interface BatchFeedback {
+  readonly lane: LaneId;
+  readonly size: number;
+  readonly nowMs: number;
+  /** Latency of the batch's first-arriving request (its worst). */
+  readonly worstLatencyMs: number;
+  readonly sloMs: number;
+}
+
+export interface SimPolicy {
+  readonly name: string;
+  /** The plan at time 0 (reason 'initial'). `first` is the first interval's observation when the policy may use it. */
+  start(first: Observation): Plan;
+  /** Called at the end of every interval; a returned plan replaces the current one (a re-plan). */
+  observe(observation: Observation): Plan | undefined;
+  /** Called when a batch's answers are back (AIMD adapts on these). */
+  batchDone?(feedback: BatchFeedback): Plan | undefined;
+  /** Instants (ms) of detected changepoints, for the report (the controller-driven policy has them). */
+  readonly changepointsMs?: readonly number[];
+}
