@@ -66,6 +66,7 @@ declare module 'tablestore' {
 
     interface DescribeTableResponse {
       tableMeta: { tableName: string; primaryKey: { name: string; type: number }[] };
+      tableOptions: { timeToLive?: number; maxVersions?: number };
       tableStatus: number;
       RequestId?: string;
     }

@@ -18,7 +18,7 @@ export interface FcContext {
   readonly function?: { readonly name?: string; readonly memory?: number };
 }
 
-const logger = pino({ base: { fn: 'inference' } });
+const logger = pino({ base: { fn: 'inference' }, level: process.env.LOG_LEVEL ?? 'info' });
 let model: BatchModel | undefined;
 const currentModel = (): BatchModel => (model ??= modelRunnerFromEnv(process.env, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) }));
 

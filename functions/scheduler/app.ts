@@ -3,9 +3,10 @@
  * it with @hono/node-server, tests call it over real loopback HTTP.
  */
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EngineError } from '../../shared/core/errors.js';
+import type { LaneId, Priority } from '../../shared/core/types.js';
 import type { RequestVerifier } from '../../shared/protocol/auth.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../shared/protocol/auth.js';
 import type { SchedulerEngine } from './engine/scheduler-engine.js';
@@ -26,6 +27,8 @@ export interface SchedulerLimits {
   readonly maxPixels: number;
   readonly maxTelemetryBytes: number;
   readonly maxProbeBytes: number;
+  /** Priority of a request that does not say. */
+  readonly defaultPriority: Priority;
 }
 
 export interface SchedulerServices {
@@ -37,6 +40,10 @@ export interface SchedulerServices {
   /** Verifies operators' signatures on PUT /v1/config. Undefined: config changes are refused (403). */
   readonly configVerifier?: RequestVerifier;
   readonly metrics?: { render(): Promise<string>; readonly contentType: string };
+  /** Runs before every route (request ids and logging). */
+  readonly middleware?: MiddlewareHandler;
+  /** Lane health for /healthz. */
+  readonly laneHealth: (nowMs: number) => Record<LaneId, boolean>;
   /** Mounts extra routes (dashboard, OpenAPI document). */
   readonly mount?: (app: Hono) => void;
   readonly onInternalError?: (error: unknown) => void;
@@ -75,6 +82,8 @@ export function createSchedulerApp(services: SchedulerServices): Hono {
   const app = new Hono();
   const probeBytes = randomBytes(limits.maxProbeBytes);
 
+  const startedAtMs = now();
+  if (services.middleware) app.use('*', services.middleware);
   app.onError((error, c) => errorResponse(c, error, services.onInternalError));
   app.notFound((c) => errorResponse(c, new EngineError('not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname}`)));
 
@@ -114,9 +123,12 @@ export function createSchedulerApp(services: SchedulerServices): Hono {
     return c.json((await planning.applyConfig(parseJson(body), nowMs)) as object);
   });
 
-  app.get('/healthz', (c) =>
-    c.json({ ok: true, queued: engine.queueSnapshot(), inFlightRequests: engine.inFlightRequests }),
-  );
+  // Degraded when a lane's circuit is open: still serving on the other, but an operator should look.
+  app.get('/healthz', (c) => {
+    const nowMs = now();
+    const lanes = services.laneHealth(nowMs);
+    return c.json({ status: lanes.edge && lanes.serverless ? 'ok' : 'degraded', lanes, uptimeMs: nowMs - startedAtMs });
+  });
 
   if (services.metrics) {
     const metrics = services.metrics;

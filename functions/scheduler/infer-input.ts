@@ -5,17 +5,18 @@
  */
 import { EngineError, expected } from '../../shared/core/errors.js';
 import type { Priority } from '../../shared/core/types.js';
-import { checkImage, IMAGE_CONTENT_TYPES } from '../../shared/protocol/image-header.js';
+import { checkImage, IMAGE_CONTENT_TYPES, readImageHeader } from '../../shared/protocol/image-header.js';
 import type { SubmitInput } from './engine/scheduler-engine.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export interface InferLimits {
   readonly maxPixels: number;
+  readonly defaultPriority: Priority;
 }
 
-function parsePriority(raw: unknown): Priority {
-  if (raw === undefined || raw === null || raw === '') return 'high';
+function parsePriority(raw: unknown, fallback: Priority): Priority {
+  if (raw === undefined || raw === null || raw === '') return fallback;
   if (raw === 'high' || raw === 'low') return raw;
   throw new EngineError('bad_request', `priority: ${expected('"high" or "low"', raw)}`);
 }
@@ -57,11 +58,12 @@ export function parseInferRequest(
     const unknownKeys = Object.keys(fields).filter((key) => !['image', 'contentType', 'deadlineMs', 'priority'].includes(key));
     if (unknownKeys.length > 0) throw new EngineError('bad_request', `Unknown field(s): ${unknownKeys.join(', ')}`);
     const data = decodeBase64(fields.image);
-    const imageType = fields.contentType ?? 'image/jpeg';
+    // Without a declared type, the bytes say what the image is.
+    const imageType = fields.contentType ?? `image/${readImageHeader(data).format}`;
     if (typeof imageType !== 'string') throw new EngineError('bad_request', `contentType: ${expected('a string', imageType)}`);
     checkImage(data, imageType, limits.maxPixels);
     const deadlineMs = parseDeadline(fields.deadlineMs);
-    return { data, contentType: imageType, priority: parsePriority(fields.priority), ...(deadlineMs ? { deadlineMs } : {}) };
+    return { data, contentType: imageType, priority: parsePriority(fields.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };
   }
   if (!(mediaType in IMAGE_CONTENT_TYPES)) {
     throw new EngineError(
@@ -71,5 +73,5 @@ export function parseInferRequest(
   }
   checkImage(body, mediaType, limits.maxPixels);
   const deadlineMs = parseDeadline(headers.deadlineMs);
-  return { data: body, contentType: mediaType, priority: parsePriority(headers.priority), ...(deadlineMs ? { deadlineMs } : {}) };
+  return { data: body, contentType: mediaType, priority: parsePriority(headers.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };
 }

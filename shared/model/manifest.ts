@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { EngineError } from '../core/errors.js';
 import { DEFAULT_MANIFEST } from './default-manifest.js';
@@ -136,5 +137,6 @@ export function loadManifestFile(path: string): ModelManifest {
 
 /** The manifest a process should serve: the file named (e.g. by MODEL_MANIFEST), or the built-in default. */
 export function loadManifest(path?: string): ModelManifest {
-  return path ? loadManifestFile(path) : parseManifest(DEFAULT_MANIFEST, import.meta.dirname, 'built-in');
+  // import.meta.url rather than import.meta.dirname: FC's nodejs20 runtime may predate Node 20.11.
+  return path ? loadManifestFile(path) : parseManifest(DEFAULT_MANIFEST, dirname(fileURLToPath(import.meta.url)), 'built-in');
 }

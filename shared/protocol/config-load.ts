@@ -48,6 +48,15 @@ function readConfigFile(path: string, readFile: (path: string) => string): { ok:
   }
 }
 
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let node = value;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
 export function loadSchedulerConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const env = options.env ?? {};
   const file = options.file ?? (env.CONFIG_FILE?.trim() || undefined);
@@ -60,14 +69,14 @@ export function loadSchedulerConfig(options: LoadConfigOptions = {}): LoadConfig
   }
   const overlay = configFromEnv(env);
   const merged = mergeConfig(fromFile, overlay.values);
-  const label = (path: readonly PropertyKey[], issue: { readonly input?: unknown }): string => {
+  const label = (path: readonly PropertyKey[]): string => {
     const dotted = formatIssuePath(path);
     // The variable that set this key (or the list it lies in).
     for (const [key, name] of overlay.sources) {
       if (dotted === key || dotted.startsWith(`${key}[`)) return `${dotted} (env ${name})`;
     }
     // A missing key: say which variable would set it.
-    if (issue.input === undefined) {
+    if (valueAt(merged, path) === undefined) {
       const binding = ENV_BINDINGS.find((b) => !b.fallback && b.path.join('.') === dotted);
       if (binding) return `${dotted} (env ${binding.env}${file !== undefined ? ` or ${file}` : ''})`;
     }

@@ -95,8 +95,8 @@ export const PlannerBoundsSchema = z
   .strictObject({
     maxEdgeBatch: batchBound.default(200),
     maxServerlessBatch: batchBound.default(20),
-    /** Longest wait a plan may ask for (ms); the SLO caps it too. */
-    maxTimeoutMs: positiveMs.default(1000),
+    /** Longest wait a plan may ask for (ms). Unset: the SLO (which caps it in any case). */
+    maxTimeoutMs: positiveMs.optional(),
     /** Serverless memory sizes (MB) the planner may choose from: multiples of 64 within FC's 128..32768. */
     memoryMbOptions: z
       .array(z.number().int().min(128).max(32_768).multipleOf(64))
@@ -208,11 +208,12 @@ export const SchedulerConfigSchema = z
         }
       }
     }
-    if (config.planner.bounds.maxTimeoutMs > config.slo.sloMs) {
+    const { maxTimeoutMs } = config.planner.bounds;
+    if (maxTimeoutMs !== undefined && maxTimeoutMs > config.slo.sloMs) {
       ctx.addIssue({
         code: 'custom',
         path: ['planner', 'bounds', 'maxTimeoutMs'],
-        message: `Expected at most slo.sloMs (${config.slo.sloMs}), got ${config.planner.bounds.maxTimeoutMs}`,
+        message: `Expected at most slo.sloMs (${config.slo.sloMs}), got ${maxTimeoutMs}`,
       });
     }
     if (config.store.kind === 'tablestore' && !config.security.cloud) {

@@ -151,7 +151,7 @@ export const ConfigPatchResultSchema = z
       bounds: z.strictObject({
         maxEdgeBatch: z.number().int(),
         maxServerlessBatch: z.number().int(),
-        maxTimeoutMs: z.number(),
+        maxTimeoutMs: z.number().optional(),
         memoryMbOptions: z.array(z.number().int()),
       }),
     }),

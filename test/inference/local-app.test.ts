@@ -21,7 +21,7 @@ describe('local inference server (npm run inference) over loopback HTTP', () => 
   });
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-  const post = (body: Uint8Array, type = BATCH_CONTENT_TYPE) => fetch(`${base}/v1/batch`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: Uint8Array<ArrayBuffer>, type = BATCH_CONTENT_TYPE) => fetch(`${base}/v1/batch`, { method: 'POST', headers: { 'content-type': type }, body });
 
   it('runs a batch and answers the same results as the model', async () => {
     const items = [item('a', textHelloJpeg())];

@@ -5,7 +5,7 @@ import { parseInferRequest } from '../../functions/scheduler/infer-input.js';
 import { SHARED_DATA } from '../support/paths.js';
 
 const jpeg = readFileSync(join(SHARED_DATA, 'seed/images/1.jpg'));
-const limits = { maxPixels: 40e6 };
+const limits = { maxPixels: 40e6, defaultPriority: 'high' as const };
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 describe('parseInferRequest', () => {

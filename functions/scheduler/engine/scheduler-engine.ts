@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';
-import { VirtualQueue, type QueueOptions } from '../../../shared/core/queue/index.js';
+import { VirtualQueue, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
 import type { LaneId, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
 import type { BatchOutcome } from '../lanes/batch-runner.js';
@@ -111,8 +111,8 @@ export class SchedulerEngine {
     this.pump();
   }
 
-  queueSnapshot(): ReturnType<VirtualQueue['snapshot']> {
-    return this.queue.snapshot();
+  queueSnapshot(nowMs?: number): QueueSnapshot {
+    return this.queue.snapshot(nowMs);
   }
 
   get inFlightRequests(): number {
@@ -192,15 +192,11 @@ export class SchedulerEngine {
     const live = requests.filter((request) => this.pending.get(request.id));
     const deadlineMs = Math.min(...live.map((request) => request.deadlineMs));
     const oldestWaitMs = dispatchMs - Math.min(...live.map((request) => request.arrivalMs));
+    const serverlessConfig = this.context.plan.serverless;
     this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry });
     try {
-      const outcome = await this.lanes[lane].run({
-        batchId,
-        items,
-        deadlineMs,
-        serverlessConfig: lane === 'serverless' ? this.context.plan.serverless : undefined,
-      });
-      this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, nowMs: this.options.now() });
+      const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
+      this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now() });
       this.answer(lane, live, outcome, dispatchMs, retry);
     } catch (error) {
       this.batchFailed(lane, live, batchId, asEngineError(error), retry);

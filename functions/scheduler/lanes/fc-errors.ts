@@ -42,7 +42,11 @@ function describe(shape: SdkErrorShape, functionName: string): string {
   const code = typeof shape.code === 'string' && shape.code !== 'undefined' ? shape.code : 'Error';
   const status = typeof shape.statusCode === 'number' ? ` ${shape.statusCode}` : '';
   const requestId = typeof shape.requestId === 'string' && shape.requestId !== 'undefined' ? ` (request ${shape.requestId})` : '';
-  const message = typeof shape.message === 'string' ? shape.message : String(shape.message);
+  // The SDK decorates FC's message as "<Code>: code: <status>, <Message> request id: <id>": keep <Message>.
+  const message = (typeof shape.message === 'string' ? shape.message : String(shape.message))
+    .replace(`${code}: `, '')
+    .replace(/^code: \d+, /, '')
+    .replace(/ request id: \S*$/, '');
   return `Function Compute ${functionName}: ${code}${status}: ${message}${requestId}`;
 }
 

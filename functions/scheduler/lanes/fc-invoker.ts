@@ -167,7 +167,9 @@ export class FcInvoker implements BatchRunner {
         return { ...outcome, roundTripMs: this.now() - startMs, bytesSent: payload.byteLength, target };
       } catch (err) {
         if (err instanceof EngineError) throw err; // already final: deadline, function error, bad answer
-        if (this.now() >= dispatch.deadlineMs) {
+        // The SDK's own read timeout (set to the time left) may fire a hair before our deadline timer.
+        const timedOut = /timeout|timedout/i.test(`${(err as { name?: unknown }).name} ${(err as { code?: unknown }).code} ${(err as Error).message}`);
+        if (this.now() >= dispatch.deadlineMs || (timedOut && dispatch.deadlineMs - this.now() < minAttemptMs)) {
           throw new EngineError('deadline_exceeded', `${target}: no answer before the batch deadline (${String((err as Error).message ?? err)})`);
         }
         last = mapInvokeError(err, functionName);

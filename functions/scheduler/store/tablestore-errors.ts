@@ -66,11 +66,11 @@ export function toStoreUnavailable(err: unknown, action: string): EngineError {
     info.network ? 'no answer from Tablestore' : `Tablestore answered ${info.httpStatus ?? 'an error'}`,
     info.otsCode,
     info.message,
-    info.requestId ? `(request ${info.requestId})` : undefined,
   ].filter((part): part is string => part !== undefined && part !== '');
+  const request = info.requestId ? ` (request ${info.requestId})` : '';
   // Auth and parameter errors will not heal by retrying; throttling and outages may.
   const retryable = info.network || (info.httpStatus ?? 500) >= 500 || info.otsCode === 'OTSServerBusy';
-  return new EngineError('store_unavailable', `Could not ${action}: ${parts.join(': ')}`, undefined, retryable);
+  return new EngineError('store_unavailable', `Could not ${action}: ${parts.join(': ')}${request}`, undefined, retryable);
 }
 
 function decodeErrorBody(body: string): { otsCode?: string; message: string } {

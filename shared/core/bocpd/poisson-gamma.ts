@@ -16,8 +16,12 @@
  * more evidence (the Occam factor grows like the log of the prior's width).
  */
 import { EngineError, expected } from '../errors.js';
-import { STIRLING_MIN, logGamma, logGammaRatio, stirlingRemainder } from './math/log-gamma.js';
+import * as logGammaModule from './math/log-gamma.js';
 import type { ConjugateModel, ModelRecord } from './model.js';
+
+// Module-local copies: tsx compiles imports into getter calls, which would run in the inner loop.
+const { logGamma, logGammaRatio, stirlingRemainder } = logGammaModule;
+const STIRLING_MIN = logGammaModule.STIRLING_MIN;
 
 export interface PoissonGammaPrior {
   /** Gamma shape a > 0 (pseudo-counts). Default 0.5. */

@@ -3,6 +3,7 @@
  * Times in ms, bandwidth in Mbit/s, sizes in bytes.
  */
 import { EngineError, expected } from '../errors.js';
+import { DEFAULT_PAYLOAD_BYTES } from '../planner/input.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing/index.js';
 import type { LaneId } from '../types.js';
 
@@ -10,7 +11,7 @@ export interface SimOptions {
   /** Seed of every random draw (service-time noise); same inputs and seed → same numbers. Default 1. */
   readonly seed: number;
   /**
-   * Bytes one request carries. Default 24,576: the prototype's request image (../shared/data/seed/images/1.jpg,
+   * Bytes one request carries. Default DEFAULT_PAYLOAD_BYTES (24,178): the prototype's request image (../shared/data/seed/images/1.jpg,
    * 24 KB). The prototype's transfer model assumed about 200 KB a request; pass 204800 to reproduce that.
    */
   readonly payloadBytes: number;
@@ -42,7 +43,7 @@ export interface SimOptions {
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   seed: 1,
-  payloadBytes: 24_576,
+  payloadBytes: DEFAULT_PAYLOAD_BYTES,
   tracedLane: 'serverless',
   fixedLaneMbps: 100,
   rttMs: Object.freeze({ edge: 2, serverless: 40 }),

@@ -204,7 +204,8 @@ export function simulatePolicy(
       const observation = observe(now, countedUntil - start);
       bandwidthEstimate = { ...observation.bandwidthMbps };
       serviceFns = buildServiceFns();
-      installPlan(policy.observe(observation), now);
+      // The first interval's observation went to policy.start (the initial estimate); later ones go here.
+      if (now > interval) installPlan(policy.observe(observation), now);
       recorder.second(Math.floor((now - 1) / 1000), observation.bandwidthMbps, plan);
       if (now < input.durationMs) heap.push({ kind: 'tick', atMs: now + interval });
       pump(now);

@@ -55,7 +55,13 @@ export interface Acquired {
   readonly cold: boolean;
 }
 
-const configKey = (config: ServerlessConfig) => `${config.memoryMb}/${config.cpu}`;
+const keys = new WeakMap<ServerlessConfig, string>();
+/** A configuration's identity (cached per object: plans are reused, and this runs on every slot query). */
+const configKey = (config: ServerlessConfig) => {
+  let key = keys.get(config);
+  if (key === undefined) keys.set(config, (key = `${config.memoryMb}/${config.cpu}`));
+  return key;
+};
 
 /** Function Compute instances of one function whose configuration the plan may switch. */
 export class InstancePool {
@@ -69,26 +75,42 @@ export class InstancePool {
     readonly limit: number,
   ) {}
 
+  /** Earliest instant an idle instance of `expiryKey` expires; expire() has nothing to do before it. */
+  private nextExpiryMs = Infinity;
+  private expiryKey = '';
+
   /**
    * Drops instances idle past keep-alive and idle instances of another configuration (after UpdateFunction
-   * FC starts new instances for new calls; the old ones only finish what they run).
+   * FC starts new instances for new calls; the old ones only finish what they run). Called on every slot query,
+   * so it returns at once unless something can have expired.
    */
   private expire(nowMs: number, key: string): void {
+    if (key === this.expiryKey && nowMs < this.nextExpiryMs) return;
     this.instances = this.instances.filter((i) => i.busy > 0 || (i.configKey === key && nowMs - i.idleSinceMs < this.keepAliveMs));
+    this.expiryKey = key;
+    this.nextExpiryMs = Infinity;
+    for (const i of this.instances) if (i.busy === 0) this.nextExpiryMs = Math.min(this.nextExpiryMs, i.idleSinceMs + this.keepAliveMs);
   }
+
+  /** freeSlots' last answer, valid until the pool changes (the queue asks far more often than it changes). */
+  private cached: { key: string; free: number; validUntilMs: number } | undefined;
 
   /** Calls that can start now without being throttled. */
   freeSlots(nowMs: number, config: ServerlessConfig): number {
     const key = configKey(config);
+    const cached = this.cached;
+    if (cached && cached.key === key && nowMs < cached.validUntilMs) return cached.free;
     this.expire(nowMs, key);
     let free = (this.limit - this.instances.length) * this.concurrency;
     for (const instance of this.instances) if (instance.configKey === key) free += this.concurrency - instance.busy;
+    this.cached = { key, free, validUntilMs: this.nextExpiryMs };
     return free;
   }
 
   /** Takes a slot on a warm instance, or starts a new one (cold); undefined when the account limit throttles. */
   acquire(nowMs: number, config: ServerlessConfig): Acquired | undefined {
     const key = configKey(config);
+    this.cached = undefined;
     this.expire(nowMs, key);
     // The busiest instance with room: FC packs calls onto running instances before starting new ones.
     let best: Instance | undefined;
@@ -108,7 +130,12 @@ export class InstancePool {
   }
 
   release(instance: Instance, nowMs: number): void {
+    this.cached = undefined;
     instance.busy -= 1;
-    if (instance.busy === 0) instance.idleSinceMs = nowMs;
+    if (instance.busy === 0) {
+      instance.idleSinceMs = nowMs;
+      // Another config's instance going idle must be retired at the next query.
+      this.nextExpiryMs = Math.min(this.nextExpiryMs, instance.configKey === this.expiryKey ? nowMs + this.keepAliveMs : nowMs);
+    }
   }
 }

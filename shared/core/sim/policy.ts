@@ -17,6 +17,8 @@ export interface PlanRequest {
   readonly profiles: ProfileSet;
   readonly nowMs: number;
   readonly reason: PlanReason;
+  /** Lanes the planner may use (default both): edge-only and serverless-only policies close one. */
+  readonly lanes?: Readonly<Record<LaneId, boolean>>;
 }
 
 export type PlanFunction = (request: PlanRequest) => Plan;
@@ -61,7 +63,7 @@ export interface BatchFeedback {
 
 export interface SimPolicy {
   readonly name: string;
-  /** The plan at time 0 (reason 'initial'). `first` is the first interval's observation when the policy may use it. */
+  /** The plan at time 0. `first` is the first interval's observation, standing in for the initial estimate an operator configures; observe() does not see that interval again. */
   start(first: Observation): Plan;
   /** Called at the end of every interval; a returned plan replaces the current one (a re-plan). */
   observe(observation: Observation): Plan | undefined;

@@ -1,0 +1,118 @@
+/**
+ * Policy comparison on real traces (issue 4, "Results"): the Twitter hour (172,541 requests) against the AT&T LTE
+ * uplink and two Pensieve traces, at SLO 1 s and 0.5 s, default profiles, every policy. Writes the tables, the
+ * targets for `ours` and whether they hold, simulated requests per second of wall time, and the HTML report of
+ * the first scenario to bench/results/simulate-report.html.
+ *
+ * Reproduce: npm run bench -- simulate
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PRICES } from '../shared/core/pricing/index.js';
+import { DEFAULT_PROFILES } from '../shared/core/profiles/default-profiles.js';
+import { defaultPlanners, ONLINE_POLICIES, POLICY_NAMES, simulate, type PolicyResult, type SimulationResult } from '../shared/core/sim/index.js';
+import { readArrivals, readBandwidth } from '../cli/traces-files.js';
+import { htmlReport } from '../cli/report/html-report.js';
+import { markdownResults } from '../cli/report/table.js';
+import { writeBenchResult } from './report.js';
+
+const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
+const ARRIVALS = 'seed/workload/TW_may25_15-16';
+const BANDWIDTHS = [
+  'traces/bandwidth/mahimahi/ATT-LTE-driving.up',
+  'traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-30_1114CEST.log',
+  'traces/bandwidth/pensieve/train/trace_866_http---www.amazon.com',
+];
+const SLOS_MS = [1000, 500];
+
+interface Target {
+  readonly name: string;
+  readonly holds: boolean;
+  readonly detail: string;
+}
+
+/** The issue's targets for `ours` on one run. */
+export function targets(rows: readonly PolicyResult[]): Target[] {
+  const by = (name: string) => rows.find((r) => r.policy === name)!;
+  const ours = by('ours');
+  const oracle = by('oracle');
+  const periodic = by('periodic');
+  const reaching = rows.filter((r) => ONLINE_POLICIES.includes(r.policy as never) && r.sloAttainment >= 0.999);
+  const cheapest = reaching.reduce<PolicyResult | undefined>((best, r) => (!best || r.costTotalUsd < best.costTotalUsd ? r : best), undefined);
+  const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
+  return [
+    { name: 'attainment >= 99.9%', holds: ours.sloAttainment >= 0.999, detail: `ours ${pct(ours.sloAttainment)}` },
+    {
+      name: 'cheapest online policy reaching 99.9%',
+      holds: cheapest?.policy === 'ours',
+      detail: cheapest ? `cheapest reaching it: ${cheapest.policy} (USD ${cheapest.costTotalUsd.toFixed(4)}); ours USD ${ours.costTotalUsd.toFixed(4)}` : 'no online policy reaches 99.9%',
+    },
+    { name: 'within 10% of oracle cost', holds: ours.costTotalUsd <= oracle.costTotalUsd * 1.1, detail: `ours USD ${ours.costTotalUsd.toFixed(4)} vs oracle USD ${oracle.costTotalUsd.toFixed(4)} (${((ours.costTotalUsd / oracle.costTotalUsd - 1) * 100).toFixed(1)}%)` },
+    {
+      name: 're-plans <= 5% of periodic-5s, attainment and cost no worse',
+      holds: ours.replans <= 0.05 * periodic.replans && ours.sloAttainment >= periodic.sloAttainment && ours.costTotalUsd <= periodic.costTotalUsd,
+      detail: `re-plans ${ours.replans} vs ${periodic.replans} (${((ours.replans / Math.max(1, periodic.replans)) * 100).toFixed(1)}%); attainment ${pct(ours.sloAttainment)} vs ${pct(periodic.sloAttainment)}; cost ${ours.costTotalUsd.toFixed(4)} vs ${periodic.costTotalUsd.toFixed(4)}`,
+    },
+  ];
+}
+
+const arrivals = readArrivals(join(DATA, ARRIVALS), { seed: 1 });
+const scenarios: Array<{ sloMs: number; bandwidth: string; result: SimulationResult; wallS: number; targets: Target[] }> = [];
+let reportWritten = false;
+for (const sloMs of SLOS_MS) {
+  for (const file of BANDWIDTHS) {
+    const bandwidth = readBandwidth(join(DATA, file));
+    const started = performance.now();
+    const result = simulate({
+      arrivalsMs: arrivals.timesMs,
+      durationMs: arrivals.durationMs,
+      bandwidth: bandwidth.trace,
+      profiles: DEFAULT_PROFILES,
+      sloMs,
+      policies: [...POLICY_NAMES],
+      planners: defaultPlanners(DEFAULT_PRICES),
+      options: { seed: 1 },
+    });
+    const wallS = (performance.now() - started) / 1000;
+    const rows = result.runs.map((run) => run.result);
+    const checks = targets(rows);
+    scenarios.push({ sloMs, bandwidth: file, result, wallS, targets: checks });
+    console.log(`SLO ${sloMs} ms, ${file}: ${wallS.toFixed(1)} s wall, ${((rows.length * arrivals.timesMs.length) / wallS).toFixed(0)} simulated requests/s`);
+    for (const row of rows) console.log(`  ${row.policy.padEnd(16)} ${(row.sloAttainment * 100).toFixed(3)}%  USD ${row.costTotalUsd.toFixed(4)}  re-plans ${row.replans}`);
+    for (const check of checks) console.log(`  [${check.holds ? 'holds' : 'MISSED'}] ${check.name}: ${check.detail}`);
+    if (!reportWritten) {
+      const dir = join(import.meta.dirname, 'results');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'simulate-report.html'), htmlReport(result, `Policy comparison: Twitter hour against ${file}, SLO ${sloMs / 1000} s`, [`Profiles: ${DEFAULT_PROFILES.source}. Reproduce: npm run bench -- simulate`]));
+      reportWritten = true;
+    }
+  }
+}
+
+const totalRequests = scenarios.reduce((sum, s) => sum + s.result.runs.length * arrivals.timesMs.length, 0);
+const totalWall = scenarios.reduce((sum, s) => sum + s.wallS, 0);
+const markdown = [
+  '## Simulator: policy comparison on real traces',
+  '',
+  `Twitter hour \`${ARRIVALS}\` (${arrivals.timesMs.length} requests) against three uplink traces, default profiles, seed 1. ` +
+    `Simulated ${totalRequests} requests in ${totalWall.toFixed(1)} s of wall time: ${(totalRequests / totalWall).toFixed(0)} simulated requests per second (all policies). ` +
+    'Reproduce: `npm run bench -- simulate`. Report: `bench/results/simulate-report.html`.',
+  ...scenarios.flatMap((s) => [
+    '',
+    `### SLO ${s.sloMs / 1000} s, bandwidth \`${s.bandwidth}\` (${s.wallS.toFixed(1)} s wall)`,
+    '',
+    markdownResults(s.result.runs.map((run) => run.result)),
+    '',
+    ...s.targets.map((t) => `- ${t.holds ? 'holds' : '**missed**'}: ${t.name} (${t.detail})`),
+  ]),
+].join('\n');
+writeBenchResult(
+  'simulate',
+  {
+    arrivals: ARRIVALS,
+    requests: arrivals.timesMs.length,
+    simulatedRequestsPerSecond: totalRequests / totalWall,
+    scenarios: scenarios.map((s) => ({ sloMs: s.sloMs, bandwidth: s.bandwidth, wallS: s.wallS, results: s.result.runs.map((run) => run.result), targets: s.targets })),
+  },
+  markdown,
+);

@@ -1,0 +1,106 @@
+/**
+ * The edge agent's HTTP app: `POST /v1/batch` runs the model on a signed batch, `GET /healthz` reports the
+ * model and the queue. Built from injected parts (model, clock, verifier, telemetry buffer) so tests serve it
+ * on port 0 with the real model; main.ts wires the real ones.
+ *
+ * A batch is checked cheapest first, refusing as much as possible before reading the body: content type (415),
+ * declared length (413), signature headers present (401); then the body is read under the limit (413), the
+ * signature verified over it (401), the batch decoded (400), admitted to the model (429 when the queue is full)
+ * and run.
+ */
+import { Hono } from 'hono';
+import { EngineError } from '../shared/core/errors.js';
+import { BATCH_CONTENT_TYPE, decodeBatch } from '../shared/protocol/batch.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type RequestVerifier } from '../shared/protocol/auth.js';
+import type { BatchModel } from '../shared/model/runner.js';
+import { BatchGate } from './batch-gate.js';
+import { readTimedBody, tooLarge } from './body.js';
+import type { UpstreamClock } from './reporter.js';
+import type { TelemetryBuffer } from './telemetry-buffer.js';
+
+export interface EdgeAgentLimits {
+  readonly maxBatchBytes: number;
+  readonly concurrency: number;
+  readonly maxQueuedBatches: number;
+  readonly minTransferSampleBytes: number;
+}
+
+export interface EdgeAgentDeps {
+  readonly model: BatchModel;
+  /** null only for a stand-alone agent on loopback (see config.ts). */
+  readonly verifier: RequestVerifier | null;
+  readonly clock: UpstreamClock;
+  readonly telemetry: TelemetryBuffer;
+  readonly limits: EdgeAgentLimits;
+  readonly logger?: { error(object: object, message: string): void };
+}
+
+export interface EdgeAgent {
+  readonly app: Hono;
+  readonly gate: BatchGate;
+}
+
+/**
+ * `unread`: the request body was not (all) read. The connection then closes after the answer, so that the
+ * client does not reuse a socket that still carries the rest of the refused body.
+ */
+function errorResponse(error: EngineError, unread = false): Response {
+  const headers: Record<string, string> = unread ? { connection: 'close' } : {};
+  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  return Response.json(error.toJSON(), { status: error.status, headers });
+}
+
+export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
+  const { model, verifier, clock, telemetry, limits } = deps;
+  const gate = new BatchGate(limits.concurrency, limits.maxQueuedBatches);
+  const app = new Hono();
+
+  app.get('/healthz', (c) =>
+    c.json({ ok: model.loaded, model: model.name, running: gate.running, queued: gate.queued }, model.loaded ? 200 : 503),
+  );
+
+  app.post('/v1/batch', async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== BATCH_CONTENT_TYPE) {
+      return errorResponse(new EngineError('unsupported_media_type', `Expected content type ${BATCH_CONTENT_TYPE}, got ${type || 'none'}`), true);
+    }
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > limits.maxBatchBytes) return errorResponse(tooLarge(limits.maxBatchBytes), true);
+    const timestamp = c.req.header(TIMESTAMP_HEADER);
+    const signature = c.req.header(SIGNATURE_HEADER);
+    if (verifier && (!timestamp || !signature)) {
+      return errorResponse(new EngineError('unauthorized', `Missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER} header`), true);
+    }
+
+    let release: (() => void) | undefined;
+    try {
+      const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now());
+      verifier?.verify({ method: 'POST', path: c.req.path, body: timed.body, timestamp, signature }, clock.wallNow());
+      if (timed.sampleBytes >= limits.minTransferSampleBytes && timed.sampleMs > 0) {
+        telemetry.addBandwidth({ atMs: clock.wallNow(), bytes: timed.sampleBytes, ms: timed.sampleMs, kind: 'transfer' });
+      }
+      const batch = decodeBatch(timed.body);
+      release = await gate.acquire();
+      const runStart = clock.now();
+      const response = await model.runBatch(batch, { receivedAtMs: timed.receivedAtMs });
+      // The latency profile wants service time, so the sample leaves out the wait for the gate.
+      telemetry.addBatch({
+        atMs: clock.wallNow(),
+        batchSize: batch.items.length,
+        preprocessMs: response.timings.preprocessMs,
+        inferMs: response.timings.inferMs,
+        totalMs: clock.now() - runStart,
+      });
+      return c.json(response);
+    } catch (error) {
+      if (error instanceof EngineError) return errorResponse(error, error.code === 'payload_too_large');
+      deps.logger?.error({ err: error }, 'Batch failed');
+      return errorResponse(new EngineError('internal', 'Batch failed inside the edge agent'));
+    } finally {
+      release?.();
+    }
+  });
+
+  app.notFound(() => errorResponse(new EngineError('not_found', 'Not found: this agent answers POST /v1/batch and GET /healthz')));
+  return { app, gate };
+}

@@ -1,0 +1,181 @@
+/**
+ * Builds a whole scheduler from a validated configuration: lanes, state store, engine, planning, HTTP app.
+ * main.ts serves it; integration tests and the local stack build it the same way.
+ */
+import type { Hono } from 'hono';
+import { DEFAULT_PROFILES } from '../../shared/core/profiles/default-profiles.js';
+import { updateProfile } from '../../shared/core/profiles/accumulator.js';
+import type { Plan, ProfileSet } from '../../shared/core/types.js';
+import { RequestVerifier } from '../../shared/protocol/auth.js';
+import type { SchedulerConfig } from '../../shared/protocol/config.js';
+import { configSecretValues } from '../../shared/protocol/config-redact.js';
+import { PROBE_MAX_BYTES } from '../../shared/protocol/http-schemas.js';
+import type { TelemetryReport } from '../../shared/protocol/telemetry.js';
+import { createSchedulerApp } from './app.js';
+import { buildLanes } from './build-lanes.js';
+import { buildStore } from './build-store.js';
+import { SchedulerEngine, type EngineContext } from './engine/scheduler-engine.js';
+import type { EngineObserver } from './engine/observer.js';
+import { engineTelemetry } from './engine-telemetry.js';
+import { createDashboardRoutes } from './ops/dashboard/routes.js';
+import { createLogger, requestLogging, type Logger } from './ops/logger.js';
+import { SchedulerMetrics } from './ops/metrics.js';
+import { createOpenApiRoutes } from './ops/openapi.js';
+import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
+import { PlanningService } from './planning/planning-service.js';
+import { StateSync } from './planning/state-sync.js';
+import { combineObservers } from './prototype-log.js';
+import type { ControllerRecord } from '../../shared/core/control/index.js';
+import type { StateStore } from './store/state-store.js';
+
+export interface SchedulerInstance {
+  readonly app: Hono;
+  readonly engine: SchedulerEngine;
+  readonly planning: PlanningService;
+  readonly metrics: SchedulerMetrics;
+  readonly logger: Logger;
+  /** Stops timers, answers what is still queued, writes pending state and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface CreateSchedulerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Extra observers (the stack's prototype-style log). */
+  readonly observer?: EngineObserver;
+  readonly logger?: Logger;
+  /** Injected for tests (a store shared by several instances, or one that fails). */
+  readonly store?: StateStore;
+  readonly now?: () => number;
+}
+
+/** Edge batch latencies from telemetry, folded into the edge profile. */
+function updateEdgeProfile(profiles: ProfileSet, samples: TelemetryReport['batches']): ProfileSet {
+  const edge = updateProfile(profiles.edge, samples.map((sample) => ({ batch: sample.batchSize, latencyMs: sample.totalMs })));
+  return { ...profiles, edge };
+}
+
+export async function createScheduler(config: SchedulerConfig, options: CreateSchedulerOptions = {}): Promise<SchedulerInstance> {
+  const now = options.now ?? Date.now;
+  const env = options.env ?? {};
+  const logger = options.logger ?? createLogger({ level: config.logging.level, secrets: configSecretValues(config) });
+  const metrics = new SchedulerMetrics();
+  const store = options.store ?? (await buildStore(config));
+  const { lanes, edge } = buildLanes(config, env, now);
+
+  let planning: PlanningService | undefined;
+  const sync = new StateSync(store, now, {
+    adopt: (state) => planning?.adopt(state),
+    storeError: (error, action) => logger.warn({ code: error.code, action }, 'state store unavailable; serving on the last plan'),
+  });
+  // A store that is down at start-up must not stop the scheduler: start from defaults and catch up later.
+  const loaded = await sync.load(['plan', 'detectors', 'profiles']).catch((error: Error) => {
+    logger.warn({ error: error.message }, 'could not read state at start-up; starting from defaults');
+    return {} as Partial<Record<string, unknown>>;
+  });
+
+  const context: EngineContext = {
+    sloMs: config.slo.sloMs,
+    profiles: (loaded.profiles as ProfileSet | undefined) ?? DEFAULT_PROFILES,
+    links: {
+      edge: { bandwidthMbps: config.lanes.edge.initialBandwidthMbps, rttMs: config.lanes.edge.rttMs },
+      serverless: { bandwidthMbps: config.lanes.serverless.initialBandwidthMbps, rttMs: config.lanes.serverless.rttMs },
+    },
+    plan: undefined as unknown as Plan, // set just below, before anything reads it
+  };
+  const replanner = new ControllerReplanner(config, context, loaded.detectors as ControllerRecord | undefined);
+  const storedPlan = loaded.plan as Plan | undefined;
+  if (storedPlan) {
+    context.plan = storedPlan;
+    replanner.adoptPlan(storedPlan);
+  } else {
+    context.plan = replanner.replan('initial', now()).plan;
+  }
+
+  const history = { current: undefined as PlanningService['history'] | undefined };
+  const telemetry = engineTelemetry({
+    metrics,
+    get history() {
+      return history.current!;
+    },
+    prices: () => pricesFor(config),
+    serverlessTransfer: (bytes, transferMs, nowMs) => planning?.observeServerlessTransfer(bytes, transferMs, nowMs),
+  });
+  const observer = combineObservers(telemetry, options.observer ?? {});
+  const engine = new SchedulerEngine(lanes, context, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
+  planning = new PlanningService(config, {
+    engine,
+    replanner,
+    lanes,
+    edgePool: edge,
+    sync,
+    updateEdgeProfile,
+    now,
+    onReplan: (event) => {
+      metrics.countReplan(event.reason);
+      metrics.setPlan(event.plan);
+      observer.replanned?.(event);
+      void sync.save('profiles', engine.context.profiles);
+    },
+    onTick: (event) => {
+      observer.tick?.(event);
+      const estimates = replanner.estimates;
+      metrics.setEstimates(estimates.rateRps, estimates.bandwidthMbps);
+      metrics.setChangeProbability('rate', estimates.rateChangeProbability);
+      metrics.setChangeProbability('bandwidth', estimates.bandwidthChangeProbability);
+      for (const lane of ['edge', 'serverless'] as const) metrics.setLaneHealth(lane, lanes[lane].healthy(event.nowMs));
+      const snapshot = engine.queueSnapshot();
+      for (const lane of ['edge', 'serverless'] as const) {
+        for (const priority of ['high', 'low'] as const) metrics.setQueueDepth(lane, priority, snapshot.lanes[lane].byPriority[priority]);
+      }
+    },
+  });
+  history.current = planning.history;
+  metrics.setPlan(context.plan);
+  if (!storedPlan) {
+    metrics.countReplan('initial');
+    planning.history.recordReplan({ atMs: now(), reason: 'initial' });
+    observer.replanned?.({ plan: context.plan, previous: undefined, reason: 'initial', nowMs: now() });
+    void sync.save('plan', context.plan);
+  }
+
+  const dashboard = createDashboardRoutes();
+  const openapi = createOpenApiRoutes();
+  const app = createSchedulerApp({
+    engine,
+    planning,
+    limits: {
+      maxBodyBytes: config.limits.maxBodyBytes,
+      maxPixels: config.limits.maxPixels,
+      maxTelemetryBytes: 1024 * 1024,
+      maxProbeBytes: PROBE_MAX_BYTES,
+      defaultPriority: config.slo.defaultPriority,
+    },
+    ...(config.security.edgeSecret ? { edgeVerifier: new RequestVerifier(config.security.edgeSecret) } : {}),
+    ...(config.security.configSecret ? { configVerifier: new RequestVerifier(config.security.configSecret) } : {}),
+    metrics,
+    middleware: requestLogging(logger),
+    laneHealth: (nowMs) => ({ edge: lanes.edge.healthy(nowMs), serverless: lanes.serverless.healthy(nowMs) }),
+    mount: (root) => {
+      root.route('/', dashboard);
+      root.route('/', openapi);
+    },
+    onInternalError: (error) => logger.error({ error: (error as Error)?.stack ?? String(error) }, 'internal error'),
+    now,
+  });
+  planning.start();
+
+  return {
+    app,
+    engine,
+    planning,
+    metrics,
+    logger,
+    async close() {
+      planning!.stop();
+      engine.stop();
+      await sync.save('detectors', replanner.toRecord());
+      await sync.flush();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Adapts the core ReplanController to the planning service: the planner it calls closes over the live SLO,
+ * profiles, prices and bounds; re-plans for outside reasons (a config change) and plans adopted from other
+ * instances go through the controller's own record, so its drift and spacing rules see them.
+ */
+import { ReplanController, type ControllerPlanRequest, type ControllerRecord } from '../../../shared/core/control/index.js';
+import { DEFAULT_BOUNDS, minFeasibleSloMs, tryPlan, type PlannerInput } from '../../../shared/core/planner/index.js';
+import { DEFAULT_PRICES, type PriceTable } from '../../../shared/core/pricing/index.js';
+import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
+import type { SchedulerConfig } from '../../../shared/protocol/config.js';
+import type { EngineContext } from '../engine/scheduler-engine.js';
+import type { Replanner, ReplannerEstimates } from './replanner.js';
+
+export function pricesFor(config: SchedulerConfig): PriceTable {
+  const usdPerHour = config.lanes.edge.usdPerHour;
+  if (usdPerHour === undefined) return DEFAULT_PRICES;
+  return { ...DEFAULT_PRICES, edgeUsdPerHour: { value: usdPerHour, unit: 'USD/h', source: 'scheduler config lanes.edge.usdPerHour', date: 'configured' } };
+}
+
+export function plannerInput(config: SchedulerConfig, context: EngineContext, request: ControllerPlanRequest): PlannerInput {
+  const bounds = config.planner.bounds;
+  return {
+    rateRps: request.rateRps,
+    bandwidthMbps: request.bandwidthMbps,
+    rttMs: { edge: config.lanes.edge.rttMs, serverless: config.lanes.serverless.rttMs },
+    payloadBytes: config.planner.payloadBytes,
+    sloMs: context.sloMs,
+    profiles: context.profiles,
+    prices: pricesFor(config),
+    bounds: {
+      ...DEFAULT_BOUNDS,
+      maxBatch: { edge: bounds.maxEdgeBatch, serverless: bounds.maxServerlessBatch },
+      memoryMbCandidates: bounds.memoryMbOptions,
+      edgeHealthy: request.lanesHealthy.edge,
+      serverlessHealthy: request.lanesHealthy.serverless,
+      tailQuantile: config.slo.quantile,
+    },
+    nowMs: request.nowMs,
+    reason: request.reason,
+  };
+}
+
+/**
+ * The planner production uses: the cost-optimal plan; when the SLO cannot be met at the current rate and
+ * bandwidth, the plan for the smallest SLO that can be (requests that cannot make their own deadline are
+ * then refused by the queue, promptly); when no lane can carry the rate at all, a plan assuming both lanes
+ * healthy, so traffic flows again the moment one recovers.
+ */
+export function productionPlanner(config: () => SchedulerConfig, context: EngineContext) {
+  return (request: ControllerPlanRequest): Plan => {
+    const input = plannerInput(config(), context, request);
+    const found = tryPlan(input);
+    if (found) return found;
+    const smallest = minFeasibleSloMs(input);
+    if (Number.isFinite(smallest)) return tryPlan({ ...input, sloMs: smallest })!;
+    const anyLane = { ...input, bounds: { ...input.bounds, edgeHealthy: true, serverlessHealthy: true }, sloMs: Math.max(input.sloMs, 60_000) };
+    return tryPlan(anyLane) ?? tryPlan({ ...anyLane, rateRps: 0 })!;
+  };
+}
+
+export class ControllerReplanner implements Replanner {
+  private controller: ReplanController;
+  private config: SchedulerConfig;
+
+  constructor(
+    config: SchedulerConfig,
+    private readonly context: EngineContext,
+    record?: ControllerRecord,
+  ) {
+    this.config = config;
+    this.controller = record ? ReplanController.fromRecord(record, this.options()) : new ReplanController(this.options());
+  }
+
+  private options() {
+    const planner = this.config.planner;
+    return {
+      planner: productionPlanner(() => this.config, this.context),
+      intervalMs: planner.countIntervalMs,
+      minReplanSpacingMs: planner.minReplanIntervalMs,
+      initialBandwidthMbps: this.config.lanes.edge.initialBandwidthMbps,
+      rateDetector: { expectedSegmentLength: 1 / planner.hazard },
+      bandwidthDetector: { expectedSegmentLength: 1 / planner.hazard },
+      rateRule: { threshold: planner.changeThreshold },
+      bandwidthRule: { threshold: planner.changeThreshold },
+    };
+  }
+
+  observeArrivals(count: number, intervalMs: number, nowMs: number): void {
+    this.controller.observeArrivals(count, intervalMs, nowMs);
+  }
+
+  observeBandwidth(lane: LaneId, mbps: number, nowMs: number): void {
+    this.controller.observeBandwidth(lane, mbps, nowMs);
+  }
+
+  laneHealthChanged(lane: LaneId, healthy: boolean): void {
+    this.controller.setLaneHealth(lane, healthy);
+  }
+
+  decide(nowMs: number) {
+    return this.controller.decide(nowMs);
+  }
+
+  replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } {
+    const estimates = this.controller.estimates;
+    const lanesHealthy = this.controller.toRecord().lanesHealthy;
+    const plan = productionPlanner(() => this.config, this.context)({ rateRps: estimates.rateRps, bandwidthMbps: estimates.bandwidthMbps, reason, nowMs, lanesHealthy });
+    this.adoptPlan(plan);
+    return { plan, reason };
+  }
+
+  adoptPlan(plan: Plan): void {
+    this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), plan, pending: null }, this.options());
+  }
+
+  restore(record: unknown): void {
+    this.controller = ReplanController.fromRecord(record as ControllerRecord, this.options());
+  }
+
+  configure(config: SchedulerConfig): void {
+    this.config = config;
+  }
+
+  get estimates(): ReplannerEstimates {
+    const e = this.controller.estimates;
+    const bandwidthChanges = [e.lastChangepointMs.bandwidth.edge, e.lastChangepointMs.bandwidth.serverless].filter((x): x is number => x !== null);
+    return {
+      rateRps: e.rateRps,
+      bandwidthMbps: { ...e.bandwidthMbps },
+      rateChangeProbability: e.rateChangeProbability,
+      bandwidthChangeProbability: e.bandwidthChangeProbability,
+      lastChangepointMs: {
+        ...(e.lastChangepointMs.rate !== null ? { rate: e.lastChangepointMs.rate } : {}),
+        ...(bandwidthChanges.length > 0 ? { bandwidth: Math.max(...bandwidthChanges) } : {}),
+      },
+    };
+  }
+
+  toRecord(): ControllerRecord {
+    return this.controller.toRecord();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What the planning service needs of the re-plan controller (shared/core/control): observations in, plans out,
+ * state to persist. The simulator's `ours` policy drives the same controller under virtual time.
+ */
+import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
+import type { SchedulerConfig } from '../../../shared/protocol/config.js';
+
+export interface ReplannerEstimates {
+  readonly rateRps: number;
+  readonly bandwidthMbps: Record<LaneId, number>;
+  readonly rateChangeProbability: number;
+  readonly bandwidthChangeProbability: number;
+  readonly lastChangepointMs: { readonly rate?: number; readonly bandwidth?: number };
+}
+
+export interface Replanner {
+  observeArrivals(count: number, intervalMs: number, nowMs: number): void;
+  observeBandwidth(lane: LaneId, mbps: number, nowMs: number): void;
+  laneHealthChanged?(lane: LaneId, healthy: boolean, nowMs: number): void;
+  /** A new plan when the detectors (or a missing plan, or lane health) call for one. */
+  decide(nowMs: number): { plan: Plan; reason: PlanReason } | undefined;
+  /** Plans now for an outside reason (a config change). */
+  replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } | undefined;
+  adoptPlan(plan: Plan): void;
+  restore(record: unknown): void;
+  configure?(config: SchedulerConfig): void;
+  readonly estimates: ReplannerEstimates;
+  toRecord(): unknown;
+}

@@ -1,0 +1,26 @@
+/** The real planners (issue 2) adapted to the simulator's plan requests. */
+import { DEFAULT_BOUNDS, plan, planSeed, type PlannerBounds, type PlannerInput } from '../planner/index.js';
+import type { PriceTable } from '../pricing/index.js';
+import type { PlanFunction, PlanRequest, Planners } from './policy.js';
+
+export function plannerInput(request: PlanRequest, prices: PriceTable, bounds: PlannerBounds): PlannerInput {
+  return {
+    rateRps: request.rateRps,
+    bandwidthMbps: request.bandwidthMbps,
+    rttMs: request.rttMs,
+    payloadBytes: request.payloadBytes,
+    sloMs: request.sloMs,
+    profiles: request.profiles,
+    prices,
+    bounds: request.lanes ? { ...bounds, edgeHealthy: request.lanes.edge, serverlessHealthy: request.lanes.serverless } : bounds,
+    nowMs: request.nowMs,
+    reason: request.reason,
+  };
+}
+
+/** `plan` (ours) and `planSeed` (the prototype's) with the given prices and bounds. */
+export function defaultPlanners(prices: PriceTable, bounds: Partial<PlannerBounds> = {}): Planners {
+  const resolved: PlannerBounds = { ...DEFAULT_BOUNDS, ...bounds };
+  const wrap = (planner: (input: PlannerInput) => ReturnType<PlanFunction>): PlanFunction => (request) => planner(plannerInput(request, prices, resolved));
+  return { ours: wrap(plan), seed: wrap(planSeed) };
+}

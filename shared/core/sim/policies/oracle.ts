@@ -1,0 +1,32 @@
+/**
+ * `oracle`: plans at the start of every second with that second's TRUE arrival rate and mean bandwidth from the
+ * traces (hindsight no online policy has): the bound for online policies. It uses our planner, re-planning only
+ * when the plan would change.
+ */
+import type { Plan } from '../../types.js';
+import type { Observation, PolicyContext, SimPolicy } from '../policy.js';
+import { planOrFallback, planRequest, samePlan } from './planning.js';
+
+export function oraclePolicy(context: PolicyContext): SimPolicy {
+  const { ratePerSecond, bandwidthPerSecond } = context.truth;
+  let current: Plan | undefined;
+  const planFor = (second: number, nowMs: number) => {
+    const k = Math.min(second, ratePerSecond.length - 1);
+    const bandwidth = { edge: bandwidthPerSecond.edge[k] ?? 0, serverless: bandwidthPerSecond.serverless[k] ?? 0 };
+    return planOrFallback(context.planners.ours, planRequest(context, ratePerSecond[k] ?? 0, bandwidth, nowMs, current ? 'rate-change' : 'initial'), current);
+  };
+  return {
+    name: 'oracle',
+    start(): Plan {
+      current = planFor(0, 0);
+      if (!current) throw new Error('oracle: no initial plan');
+      return current;
+    },
+    observe(observation: Observation): Plan | undefined {
+      const next = planFor(Math.round(observation.nowMs / 1000), observation.nowMs);
+      if (!next || !current || samePlan(next, current)) return undefined;
+      current = next;
+      return next;
+    },
+  };
+}
