@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineError } from '../shared/core/errors.js';
 import { EXIT, InputError, UsageError, type Command } from './command.js';
 
 /**
@@ -54,6 +55,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof InputError) {
       console.error(`edgebatch ${name}: ${error.message}`);
       return EXIT.input;
+    }
+    // The core's validation errors (a bad window, a bad option value) are the user's input too.
+    if (error instanceof EngineError && error.status < 500) {
+      console.error(`edgebatch ${name}: ${error.message}`);
+      return EXIT.usage;
     }
     throw error;
   }

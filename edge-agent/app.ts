@@ -26,6 +26,7 @@ export interface EdgeAgentLimits {
 }
 
 export interface EdgeAgentDeps {
+  /** Its timings must use the same monotonic clock as `clock.now` (both performance.now in main.ts). */
   readonly model: BatchModel;
   /** null only for a stand-alone agent on loopback (see config.ts). */
   readonly verifier: RequestVerifier | null;
@@ -71,6 +72,9 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
     if (verifier && (!timestamp || !signature)) {
       return errorResponse(new EngineError('unauthorized', `Missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER} header`), true);
     }
+
+    // A full queue refuses before reading the body, so that uploads cannot pile up in memory behind it.
+    if (gate.full) return errorResponse(gate.busy(), true);
 
     let release: (() => void) | undefined;
     try {

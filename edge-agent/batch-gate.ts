@@ -22,14 +22,17 @@ export class BatchGate {
     return this.waiting.length;
   }
 
+  /** Whether the next acquire would be refused: callers check it before reading a request body. */
+  get full(): boolean {
+    return this.active >= this.concurrency && this.waiting.length >= this.maxQueued;
+  }
+
   /** Resolves to a release function once the batch may run; throws queue_full when the queue is full. */
   async acquire(): Promise<() => void> {
     if (this.active < this.concurrency) {
       this.active++;
     } else {
-      if (this.waiting.length >= this.maxQueued) {
-        throw new EngineError('queue_full', `Edge agent busy: ${this.active} batch(es) running and ${this.waiting.length} waiting`, 1000, true);
-      }
+      if (this.waiting.length >= this.maxQueued) throw this.busy();
       // The releasing batch hands its slot straight to the next waiter, so `active` stays as it is.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -41,5 +44,9 @@ export class BatchGate {
       if (next) next();
       else this.active--;
     };
+  }
+
+  busy(): EngineError {
+    return new EngineError('queue_full', `Edge agent busy: ${this.active} batch(es) running and ${this.waiting.length} waiting`, 1000, true);
   }
 }

@@ -14,6 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Metafile, Plugin } from 'esbuild';
+import { dashboardAssetDefines } from './scheduler/ops/dashboard/bundle-defines.js';
 
 /** Packages with native binaries, provided by the layer at run time. */
 export const NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'] as const;
@@ -34,11 +35,14 @@ export interface FunctionBundle {
   readonly outfile: string;
   /** Native packages this function may load from the layer. */
   readonly natives: readonly string[];
+  /** Build-time constants (esbuild `define`), e.g. files the bundle must carry inline. */
+  readonly defines?: () => Record<string, string>;
 }
 
 /** The deployables. s.yaml: scheduler `args: [/code/server.mjs]`; inference `handler: index.handler`. */
 export const FUNCTION_BUNDLES: readonly FunctionBundle[] = [
-  { name: 'scheduler', entry: 'functions/scheduler/main.ts', outfile: 'server.mjs', natives: [] },
+  // The dashboard's page, script and uPlot are inlined: the deployed scheduler has neither them nor node_modules.
+  { name: 'scheduler', entry: 'functions/scheduler/main.ts', outfile: 'server.mjs', natives: [], defines: dashboardAssetDefines },
   { name: 'inference', entry: 'functions/inference/index.ts', outfile: 'index.mjs', natives: NATIVE_PACKAGES },
 ];
 
@@ -121,6 +125,7 @@ export async function buildFunction(bundle: FunctionBundle, root: string, outRoo
     banner: { js: BANNER },
     plugins: [nativeFromLayer(bundle.natives)],
     external: [...OPTIONAL_RUNTIME_PACKAGES],
+    define: bundle.defines?.() ?? {},
     // Readable stack traces in FC's logs matter more than a few KB.
     minify: false,
     keepNames: true,

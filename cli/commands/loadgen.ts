@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRandom } from '../../shared/core/random.js';
-import { parseArrivals, parseWindow } from '../../shared/core/traces/index.js';
+import { parseWindow } from '../../shared/core/traces/index.js';
 import { numberOption, parseCommandArgs } from '../args.js';
-import { EXIT, InputError, UsageError, type Command } from '../command.js';
+import { EXIT, UsageError, type Command } from '../command.js';
+import { readArrivals } from '../traces-files.js';
 import { loadImages } from '../loadgen/images.js';
 import { replay } from '../loadgen/replay.js';
 import { formatSummary } from '../loadgen/format.js';
@@ -44,18 +43,10 @@ export const command: Command = {
     if (!values.arrivals) throw new UsageError('--arrivals is required');
     const durationS = numberOption('duration', values.duration, 120, 0.001);
     const sloMs = numberOption('slo', values.slo, 1, 0.001) * 1000;
-    const random = createRandom(numberOption('seed', values.seed, 1, 0));
-    let text: string;
-    try {
-      text = readFileSync(values.arrivals, 'utf8');
-    } catch {
-      throw new InputError(`--arrivals: cannot read "${values.arrivals}"`);
-    }
-    const trace = parseArrivals(text, {
-      source: values.arrivals,
+    const trace = readArrivals(values.arrivals, {
+      seed: numberOption('seed', values.seed, 1, 0),
       rateScale: numberOption('rate-scale', values['rate-scale'], 1, 1e-6),
       ...(values.window ? { window: parseWindow(values.window) } : {}),
-      uniform: () => random.next(),
     });
     const images = loadImages(values.images);
     const progress = process.stderr.isTTY && !values.json;

@@ -4,14 +4,14 @@ import { InputError } from '../command.js';
 
 export interface RequestImage {
   readonly name: string;
-  readonly data: Buffer;
+  readonly data: Uint8Array<ArrayBuffer>;
   readonly contentType: string;
 }
 
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 /** The prototype's request payload: the 24 KB JPEG it sent (../shared/data/seed/images/1.jpg), shipped with the CLI. */
-export const DEFAULT_IMAGES_DIR = join(import.meta.dirname, '..', 'assets');
+export const DEFAULT_IMAGES_DIR = join(import.meta.dirname, '..', 'assets', 'images');
 
 /** Every JPEG, PNG or WebP file in a folder (or one file), sorted by name. */
 export function loadImages(path: string = DEFAULT_IMAGES_DIR): RequestImage[] {
@@ -23,7 +23,7 @@ export function loadImages(path: string = DEFAULT_IMAGES_DIR): RequestImage[] {
   }
   const images = files
     .filter((file) => TYPES[extname(file).toLowerCase()])
-    .map((file) => ({ name: file, data: readFileSync(file), contentType: TYPES[extname(file).toLowerCase()]! }));
+    .map((file) => ({ name: file, data: new Uint8Array(readFileSync(file)), contentType: TYPES[extname(file).toLowerCase()]! }));
   if (images.length === 0) throw new InputError(`--images: no .jpg, .jpeg, .png or .webp file in "${path}"`);
   return images;
 }

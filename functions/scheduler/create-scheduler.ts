@@ -22,6 +22,7 @@ import { createLogger, requestLogging, type Logger } from './ops/logger.js';
 import { SchedulerMetrics } from './ops/metrics.js';
 import { createOpenApiRoutes } from './ops/openapi.js';
 import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
+import { StateHistoryRecorder } from './planning/history.js';
 import { PlanningService } from './planning/planning-service.js';
 import { StateSync } from './planning/state-sync.js';
 import { combineObservers } from './prototype-log.js';
@@ -45,6 +46,8 @@ export interface CreateSchedulerOptions {
   readonly logger?: Logger;
   /** Injected for tests (a store shared by several instances, or one that fails). */
   readonly store?: StateStore;
+  /** Profiles to start from when the store holds none (default: the built-in set fitted from the prototype). */
+  readonly profiles?: ProfileSet;
   readonly now?: () => number;
 }
 
@@ -75,7 +78,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
 
   const context: EngineContext = {
     sloMs: config.slo.sloMs,
-    profiles: (loaded.profiles as ProfileSet | undefined) ?? DEFAULT_PROFILES,
+    profiles: (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES,
     links: {
       edge: { bandwidthMbps: config.lanes.edge.initialBandwidthMbps, rttMs: config.lanes.edge.rttMs },
       serverless: { bandwidthMbps: config.lanes.serverless.initialBandwidthMbps, rttMs: config.lanes.serverless.rttMs },
@@ -83,6 +86,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     plan: undefined as unknown as Plan, // set just below, before anything reads it
   };
   const replanner = new ControllerReplanner(config, context, loaded.detectors as ControllerRecord | undefined);
+  for (const lane of ['edge', 'serverless'] as const) replanner.laneHealthChanged(lane, lanes[lane].healthy(now()));
   const storedPlan = loaded.plan as Plan | undefined;
   if (storedPlan) {
     context.plan = storedPlan;
@@ -91,14 +95,11 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     context.plan = replanner.replan('initial', now()).plan;
   }
 
-  const history = { current: undefined as PlanningService['history'] | undefined };
+  const history = new StateHistoryRecorder();
   const telemetry = engineTelemetry({
     metrics,
-    get history() {
-      return history.current!;
-    },
+    history,
     prices: () => pricesFor(config),
-    serverlessTransfer: (bytes, transferMs, nowMs) => planning?.observeServerlessTransfer(bytes, transferMs, nowMs),
   });
   const observer = combineObservers(telemetry, options.observer ?? {});
   const engine = new SchedulerEngine(lanes, context, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
@@ -108,6 +109,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     lanes,
     edgePool: edge,
     sync,
+    history,
     updateEdgeProfile,
     now,
     onReplan: (event) => {
@@ -129,11 +131,10 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
       }
     },
   });
-  history.current = planning.history;
   metrics.setPlan(context.plan);
   if (!storedPlan) {
     metrics.countReplan('initial');
-    planning.history.recordReplan({ atMs: now(), reason: 'initial' });
+    history.recordReplan({ atMs: now(), reason: 'initial' });
     observer.replanned?.({ plan: context.plan, previous: undefined, reason: 'initial', nowMs: now() });
     void sync.save('plan', context.plan);
   }

@@ -1,6 +1,8 @@
 /**
- * Turns engine events into what operators see and what the planner learns: metrics, the dashboard history,
- * the estimated spend, and the serverless lane's measured bandwidth.
+ * Turns engine events into what operators see: metrics, the dashboard history and the estimated spend.
+ * The serverless lane's bandwidth is not inferred from round trips: they mix transfer with queueing and CPU
+ * contention at the function, and a bogus low estimate makes the planner give up on the lane. The edge's
+ * bandwidth comes from the agent's own measurements instead (telemetry).
  */
 import { edgeCostUsd, serverlessCallCostUsd, type PriceTable } from '../../shared/core/pricing/index.js';
 import type { EngineObserver } from './engine/observer.js';
@@ -11,8 +13,6 @@ export interface EngineTelemetryDeps {
   readonly metrics: SchedulerMetrics;
   readonly history: StateHistoryRecorder;
   readonly prices: () => PriceTable;
-  /** A serverless call's transfer (bytes, ms), for the serverless bandwidth detector. */
-  readonly serverlessTransfer: (bytes: number, transferMs: number, nowMs: number) => void;
 }
 
 export function engineTelemetry(deps: EngineTelemetryDeps): EngineObserver {
@@ -21,14 +21,12 @@ export function engineTelemetry(deps: EngineTelemetryDeps): EngineObserver {
     batchDispatched({ lane, size }) {
       history.recordDispatch(lane, size);
     },
-    batchCompleted({ lane, size, outcome, serverlessConfig, nowMs }) {
+    batchCompleted({ lane, size, outcome, serverlessConfig }) {
       metrics.observeBatch(lane, size, outcome.roundTripMs);
-      const { timings } = outcome.response;
       if (lane === 'serverless') {
         // FC bills the function's own run time; the round trip is what we measure, so charge that (an upper bound).
         metrics.addCost('serverless', serverlessCallCostUsd(deps.prices(), serverlessConfig, outcome.roundTripMs));
         if (outcome.coldStart) metrics.countColdStart();
-        deps.serverlessTransfer(outcome.bytesSent, outcome.roundTripMs - timings.totalMs, nowMs);
       }
     },
     tick({ intervalMs }) {

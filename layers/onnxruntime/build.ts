@@ -64,8 +64,12 @@ function readPackage(dir: string): PackageJson {
 
 /** Whether an optional platform package is for FC's platform (npm's os/cpu/libc fields). */
 function fitsTarget(pkg: PackageJson): boolean {
-  const fits = (list: readonly string[] | undefined, value: string) =>
-    !list || list.length === 0 || (list.includes(value) && !list.includes(`!${value}`)) || (list.every((entry) => entry.startsWith('!')) && !list.includes(`!${value}`));
+  // npm semantics: "!x" excludes x; any positive entries form an allow-list.
+  const fits = (list: readonly string[] = [], value: string) => {
+    if (list.includes(`!${value}`)) return false;
+    const allowed = list.filter((entry) => !entry.startsWith('!'));
+    return allowed.length === 0 || allowed.includes(value);
+  };
   return fits(pkg.os, TARGET.os) && fits(pkg.cpu, TARGET.cpu) && fits(pkg.libc, TARGET.libc);
 }
 

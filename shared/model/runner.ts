@@ -3,6 +3,7 @@
  * preprocessed on its own, so a bad image fails only its own item; the good ones go into one tensor.
  * The session opens on first use and is kept for the life of the process (one runner per manifest).
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
@@ -34,6 +35,25 @@ export interface ModelRunnerOptions {
   readonly logger?: ModelLogger;
   /** Milliseconds for timings; performance.now by default. */
   readonly now?: () => number;
+  /**
+   * Images decoded at once. A compressed image may decode to far more bytes than it has (25 megapixels are
+   * 75 MB of RGB), so a batch is decoded a few at a time, not all at once. Default: the machine's cores.
+   */
+  readonly decodeConcurrency?: number;
+}
+
+/** Maps with at most `limit` calls in flight, keeping the order of the input. */
+async function mapLimited<T, R>(values: readonly T[], limit: number, fn: (value: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(values.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < values.length) {
+      const index = next++;
+      results[index] = await fn(values[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
+  return results;
 }
 
 /** Item content types accepted: any image type, or bytes to sniff; sharp checks the real format. */
@@ -54,6 +74,7 @@ export class ModelRunner implements BatchModel {
   private readonly maxPixels: number;
   private readonly logger: ModelLogger;
   private readonly now: () => number;
+  private readonly decodeConcurrency: number;
 
   constructor(
     readonly manifest: ModelManifest,
@@ -63,6 +84,7 @@ export class ModelRunner implements BatchModel {
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => performance.now());
+    this.decodeConcurrency = Math.max(1, options.decodeConcurrency ?? availableParallelism());
   }
 
   get loaded(): boolean {
@@ -95,18 +117,16 @@ export class ModelRunner implements BatchModel {
     const { session } = await this.session();
     const preprocessStart = this.now();
     const spec = this.manifest.input;
-    const images = await Promise.all(
-      batch.items.map(async (item): Promise<ResizedImage | ItemResult> => {
-        if (!acceptsContentType(item.contentType)) {
-          return failure(item.id, new EngineError('unsupported_media_type', `Item content type ${item.contentType} is not an image type`));
-        }
-        try {
-          return await preprocessImage(item.data, spec, this.maxPixels);
-        } catch (error) {
-          return failure(item.id, error);
-        }
-      }),
-    );
+    const images = await mapLimited(batch.items, this.decodeConcurrency, async (item): Promise<ResizedImage | ItemResult> => {
+      if (!acceptsContentType(item.contentType)) {
+        return failure(item.id, new EngineError('unsupported_media_type', `Item content type ${item.contentType} is not an image type`));
+      }
+      try {
+        return await preprocessImage(item.data, spec, this.maxPixels);
+      } catch (error) {
+        return failure(item.id, error);
+      }
+    });
     const good = images.flatMap((image, index) => ('rgb' in image ? [{ index, image }] : []));
     const slot = 3 * spec.height * spec.width;
     const tensor = new Float32Array(good.length * slot);

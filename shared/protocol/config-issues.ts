@@ -77,7 +77,7 @@ export function describeIssue(issue: Issue): string {
       // Reported per key by formatIssues; this is the fallback for a single message.
       return `Expected only known keys, got unknown ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'invalid_union':
-      return `Expected ${issue.message || 'one of the allowed shapes'}, got ${got(issue)}`;
+      return `Expected one of the allowed shapes, got ${got(issue)}`;
     default:
       // custom refinements write their own "Expected X, got Y" message.
       return issue.message;

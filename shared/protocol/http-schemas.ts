@@ -78,6 +78,11 @@ export const PlanSchema = z
   })
   .describe('The plan in force: per-lane batch size, wait timeout and traffic share, and why it was made');
 
+/** `GET /v1/plan`: the plan in force (null before the first) and the store version it was read at. */
+export const PlanViewSchema = z
+  .strictObject({ plan: PlanSchema.nullable(), version: z.number().int().nonnegative() })
+  .describe('The plan in force (null until the first plan) and its version in the state store');
+
 // The schema and the core type must describe the same thing (a compile error here means one drifted).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const planSchemaMatchesPlan: Same<z.output<typeof PlanSchema>, Plan> = true;
@@ -157,6 +162,9 @@ export const ConfigPatchResultSchema = z
     }),
   });
 
+/** `POST /v1/telemetry` answers how many samples it took. */
+export const TelemetryAcceptedSchema = z.strictObject({ accepted: z.number().int().nonnegative() }).describe('Samples accepted from the report');
+
 /** `GET /v1/probe?bytes=N`: N random bytes (at most PROBE_MAX_BYTES) for the edge agent's bandwidth probe. */
 export const PROBE_MAX_BYTES = 1024 * 1024;
 export const ProbeQuerySchema = z.strictObject({
@@ -166,6 +174,8 @@ export const ProbeQuerySchema = z.strictObject({
 export type InferJsonRequest = z.output<typeof InferJsonRequestSchema>;
 export type InferResult = z.output<typeof InferResultSchema>;
 export type SchedulerState = z.output<typeof SchedulerStateSchema>;
+export type PlanView = z.output<typeof PlanViewSchema>;
+export type TelemetryAccepted = z.output<typeof TelemetryAcceptedSchema>;
 export type StateHistory = z.output<typeof StateHistorySchema>;
 export type EdgeAgentStatus = z.output<typeof EdgeAgentStatusSchema>;
 export type Health = z.output<typeof HealthSchema>;

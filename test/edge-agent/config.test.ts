@@ -40,7 +40,7 @@ describe('BatchGate', () => {
     const order: string[] = [];
     const c = gate.acquire().then((release) => (order.push('c'), release));
     await expect(gate.acquire()).rejects.toMatchObject({ code: 'queue_full', retryAfterMs: 1000 });
-    expect([gate.running, gate.queued]).toEqual([2, 1]);
+    expect([gate.running, gate.queued, gate.full]).toEqual([2, 1, true]);
     a();
     a(); // releasing twice has no effect
     const releaseC = await c;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/core/errors.js';
 import { encodeBatch, type BatchResponse, type DecodedBatch } from '../../shared/protocol/batch.js';
@@ -5,6 +7,7 @@ import { getModelRunner, type BatchModel } from '../../shared/model/runner.js';
 import { handler } from '../../functions/inference/index.js';
 import { runInvocation } from '../../functions/inference/handler.js';
 import { item, rotated180, seedJpeg, textHelloJpeg } from '../model/support.js';
+import { SHARED_DATA } from '../support/paths.js';
 
 describe('inference function handler (FC built-in nodejs20 shape)', () => {
   const items = [item('up', textHelloJpeg()), item('photo', seedJpeg()), item('broken', Buffer.from('GIF89a junk'), 'image/gif')];
@@ -32,6 +35,12 @@ describe('inference function handler (FC built-in nodejs20 shape)', () => {
     expect(JSON.parse(out.toString('utf8'))).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/^Malformed batch: header length \d+ does not fit/) } });
     const empty = await handler(Buffer.alloc(0), {});
     expect(JSON.parse(empty.toString('utf8')).error.message).toBe('Malformed batch: body of 0 bytes is shorter than the 8-byte prefix');
+  });
+
+  it('refuses an HTTP-trigger event (the function is meant to have no HTTP trigger) with an error body', async () => {
+    const event = readFileSync(join(SHARED_DATA, 'aliyun', 'http-trigger-event-builtin-runtime.example.json'));
+    const out = JSON.parse((await handler(event, {})).toString('utf8')) as { error: { code: string; message: string } };
+    expect(out.error).toEqual({ code: 'bad_request', message: 'Malformed batch: it does not start with "EBB1"' });
   });
 
   it('throws when the model itself fails, so FC reports UnhandledInvocationError', async () => {

@@ -53,6 +53,16 @@ describe('ModelRunner with the default PP-OCR direction classifier', () => {
     }
   });
 
+  it('decodes a few images at a time without changing results or their order', async () => {
+    const images = [hello, fox, await rotated180(hello), seedJpeg(), Buffer.from('bad'), await rotated180(fox)];
+    const items = images.map((data, index) => item(`i${index}`, data));
+    const oneAtATime = new ModelRunner(loadManifest(), { decodeConcurrency: 1 });
+    const sequential = await oneAtATime.runBatch(batch(items));
+    const parallel = await new ModelRunner(loadManifest(), { decodeConcurrency: 8 }).runBatch(batch(items));
+    expect(sequential.results.map((result) => result.id)).toEqual(items.map((entry) => entry.id));
+    expect(parallel.results).toEqual(sequential.results);
+  });
+
   it('is deterministic: the same batch twice gives identical answers', async () => {
     const items = [item('a', hello), item('b', seedJpeg())];
     const first = await runner.runBatch(batch(items));

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardRoutes } from '../../functions/scheduler/ops/dashboard/routes.js';
-import { SchedulerStateSchema } from '../../shared/protocol/http-schemas.js';
+import { PlanViewSchema, SchedulerStateSchema } from '../../shared/protocol/http-schemas.js';
 import { createStateFixture } from './dashboard-fixture.js';
 import { listen } from './serve.js';
 
@@ -34,6 +34,7 @@ describe('dashboard in a real browser (against a state stand-in fed from real da
   it('the stand-in serves what the schema promises', async () => {
     const response = await fetch(`${server.url}/v1/state`);
     expect(SchedulerStateSchema.safeParse(await response.json()).success).toBe(true);
+    expect(PlanViewSchema.safeParse(await (await fetch(`${server.url}/v1/plan`)).json()).success).toBe(true);
   });
 
   it('draws the four charts and the plan, updates them live, and loads nothing from elsewhere', async () => {

@@ -89,6 +89,6 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
     };
     return c.json(state);
   });
-  app.get('/v1/plan', (c) => (plan ? c.json(plan) : c.json({ error: { code: 'not_found', message: 'No plan yet' } }, 404)));
+  app.get('/v1/plan', (c) => c.json({ plan, version: 1 }));
   return { app, calls: () => calls };
 }

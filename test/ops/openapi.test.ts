@@ -65,13 +65,14 @@ describe('OpenAPI document', () => {
     const infer = (doc.paths as Record<string, Record<string, Json>>)['/v1/infer']!.post!;
     const content = (infer.requestBody as Json).content as Json;
     expect(Object.keys(content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'image/webp']);
+    expect((infer.parameters as Json[]).map((p) => `${p.in}:${p.name}`)).toEqual(['header:x-deadline-ms', 'header:x-priority']);
     const responses = infer.responses as Record<string, Json>;
     expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '429', '500', '503', '504']);
     expect((responses['429']!.headers as Json)['Retry-After']).toBeDefined();
     for (const status of ['400', '413', '415', '503', '504']) {
       expect(((responses[status]!.content as Json)['application/json'] as Json).schema).toEqual({ $ref: '#/components/schemas/Error' });
     }
-    const signed = ['/v1/telemetry', '/v1/config'].map((p) => Object.values((doc.paths as Record<string, Json>)[p]!)[0] as Json);
+    const signed = ['/v1/telemetry', '/v1/config', '/v1/probe'].map((p) => Object.values((doc.paths as Record<string, Json>)[p]!)[0] as Json);
     for (const op of signed) expect(op.security).toEqual([{ hmacSignature: [], hmacTimestamp: [] }]);
   });
 

@@ -5,6 +5,7 @@
  * The scheduler calls typed methods; units follow the engine (ms) at the call and Prometheus convention
  * (seconds, `_total` counters, base units) in the output.
  */
+import { Hono } from 'hono';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LaneId, Plan, PlanReason, Priority } from '../../../shared/core/types.js';
 import type { ErrorCode } from '../../../shared/core/errors.js';
@@ -130,4 +131,11 @@ export class SchedulerMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** Hono sub-app: `GET /metrics` in the Prometheus text format. */
+export function createMetricsRoutes(metrics: SchedulerMetrics): Hono {
+  const app = new Hono();
+  app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }));
+  return app;
 }

@@ -14,9 +14,11 @@ import {
   InferJsonRequestSchema,
   InferResultSchema,
   PlanSchema,
+  PlanViewSchema,
   PROBE_MAX_BYTES,
   ProbeQuerySchema,
   SchedulerStateSchema,
+  TelemetryAcceptedSchema,
 } from '../../../shared/protocol/http-schemas.js';
 import { TelemetryReportSchema } from '../../../shared/protocol/telemetry.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../shared/protocol/auth.js';
@@ -29,9 +31,11 @@ const RESPONSE_SCHEMAS = {
   Error: ErrorBodySchema,
   InferResult: InferResultSchema,
   Plan: PlanSchema,
+  PlanView: PlanViewSchema,
   SchedulerState: SchedulerStateSchema,
   Health: HealthSchema,
   ConfigPatchResult: ConfigPatchResultSchema,
+  TelemetryAccepted: TelemetryAcceptedSchema,
 };
 
 /** Component schemas, with shared parts (Plan inside SchedulerState) as `$ref`s rather than copies. */
@@ -98,8 +102,8 @@ function paths(): Json {
         operationId: 'infer',
         summary: 'Classify one image: it waits briefly in the queue and runs in a batch on the edge or serverless lane',
         parameters: [
-          { name: 'deadlineMs', in: 'query', required: false, description: 'Raw bodies: relative deadline (ms), at most the SLO', schema: { type: 'integer', minimum: 1 } },
-          { name: 'priority', in: 'query', required: false, description: 'Raw bodies: high or low', schema: { enum: ['high', 'low'] } },
+          { name: 'x-deadline-ms', in: 'header', required: false, description: 'Raw bodies: relative deadline (ms), at most the SLO', schema: { type: 'integer', minimum: 1, maximum: 3_600_000 } },
+          { name: 'x-priority', in: 'header', required: false, description: 'Raw bodies: high or low', schema: { enum: ['high', 'low'] } },
         ],
         requestBody: {
           required: true,
@@ -115,14 +119,14 @@ function paths(): Json {
         summary: "An edge agent's bandwidth samples and batch latencies (HMAC-signed with EDGE_SECRET)",
         security: signed,
         requestBody: { required: true, content: json(ref('TelemetryReport')) },
-        responses: { '204': { description: 'Accepted' }, ...errorResponses([400, 401, 413, 415]) },
+        responses: { ...ok('Accepted', json(ref('TelemetryAccepted'))), ...errorResponses([400, 401, 413, 415]) },
       },
     },
     '/v1/plan': {
       get: {
         operationId: 'getPlan',
         summary: 'The plan in force and why it was chosen',
-        responses: { ...ok('The plan', json(ref('Plan'))), ...errorResponses([404]) },
+        responses: ok('The plan (null before the first) and its store version', json(ref('PlanView'))),
       },
     },
     '/v1/state': {
@@ -144,7 +148,8 @@ function paths(): Json {
     '/v1/probe': {
       get: {
         operationId: 'probe',
-        summary: 'Random bytes for an edge agent to time (bandwidth probe when idle)',
+        summary: 'Random bytes for an edge agent to time (bandwidth probe when idle; HMAC-signed with EDGE_SECRET)',
+        security: signed,
         parameters: [
           {
             name: 'bytes',
@@ -154,7 +159,7 @@ function paths(): Json {
             schema: withoutDialect(z.toJSONSchema(ProbeQuerySchema.shape.bytes, { target: 'draft-2020-12', io: 'input' })),
           },
         ],
-        responses: { ...ok('The bytes', { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }), ...errorResponses([400]) },
+        responses: { ...ok('The bytes', { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }), ...errorResponses([400, 401]) },
       },
     },
     '/metrics': {

@@ -15,7 +15,7 @@ import type { PlanningApi } from '../app.js';
 import type { SchedulerEngine } from '../engine/scheduler-engine.js';
 import type { HttpBatchRunner } from '../lanes/http-batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
-import { StateHistoryRecorder } from './history.js';
+import type { StateHistoryRecorder } from './history.js';
 import type { StateSync, RemoteState } from './state-sync.js';
 import type { Replanner, ReplannerEstimates } from './replanner.js';
 
@@ -25,6 +25,7 @@ export interface PlanningDeps {
   readonly lanes: Readonly<Record<LaneId, Lane>>;
   readonly edgePool: HttpBatchRunner;
   readonly sync: StateSync;
+  readonly history: StateHistoryRecorder;
   /** Folds measured batch latencies into the edge profile (online fit). */
   readonly updateEdgeProfile: (profiles: ProfileSet, samples: TelemetryReport['batches']) => ProfileSet;
   readonly onReplan?: (event: { plan: Plan; previous: Plan | undefined; reason: PlanReason; nowMs: number }) => void;
@@ -34,11 +35,10 @@ export interface PlanningDeps {
 }
 
 export class PlanningService implements PlanningApi {
-  readonly history = new StateHistoryRecorder();
   private config: SchedulerConfig;
   private intervalTimer: NodeJS.Timeout | undefined;
   private lastTickMs: number;
-  private lastHealthy: Record<LaneId, boolean> = { edge: true, serverless: true };
+  private lastHealthy: Record<LaneId, boolean>;
   private lastChangeSeenMs = { rate: -Infinity, bandwidth: -Infinity };
   private ticks = 0;
 
@@ -48,6 +48,7 @@ export class PlanningService implements PlanningApi {
   ) {
     this.config = config;
     this.lastTickMs = deps.now();
+    this.lastHealthy = { edge: deps.lanes.edge.healthy(this.lastTickMs), serverless: deps.lanes.serverless.healthy(this.lastTickMs) };
   }
 
   /** Starts the counting interval. */
@@ -78,7 +79,7 @@ export class PlanningService implements PlanningApi {
     this.maybeReplan(nowMs);
     this.deps.onTick?.({ intervalMs, nowMs });
     const estimates = replanner.estimates;
-    this.history.closeInterval(nowMs, {
+    this.deps.history.closeInterval(nowMs, {
       rateRps: (count * 1000) / intervalMs,
       bandwidthMbps: estimates.bandwidthMbps,
       queueDepth: engine.queueSnapshot().size,
@@ -98,7 +99,7 @@ export class PlanningService implements PlanningApi {
       if (atMs !== undefined && atMs > this.lastChangeSeenMs[kind]) {
         this.lastChangeSeenMs[kind] = atMs;
         const probability = kind === 'rate' ? estimates.rateChangeProbability : estimates.bandwidthChangeProbability;
-        this.history.recordChangepoint({ atMs, kind, probability: Math.min(1, Math.max(0, probability)) });
+        this.deps.history.recordChangepoint({ atMs, kind, probability: Math.min(1, Math.max(0, probability)) });
       }
     }
   }
@@ -109,7 +110,7 @@ export class PlanningService implements PlanningApi {
     if (!decision) return;
     const previous = engine.context.plan;
     engine.setPlan(decision.plan);
-    this.history.recordReplan({ atMs: nowMs, reason: decision.reason });
+    this.deps.history.recordReplan({ atMs: nowMs, reason: decision.reason });
     this.deps.onReplan?.({ plan: decision.plan, previous, reason: decision.reason, nowMs });
     void this.deps.sync.save('plan', decision.plan).then(() => this.deps.sync.save('detectors', replanner.toRecord()));
   }
@@ -146,14 +147,6 @@ export class PlanningService implements PlanningApi {
     return { accepted: report.bandwidth.length + report.batches.length };
   }
 
-  /** A serverless call's measured transfer: bytes over (round trip - the function's own time - RTT). */
-  observeServerlessTransfer(bytes: number, transferMs: number, nowMs: number): void {
-    if (transferMs <= 1) return; // too short to say anything about bandwidth
-    const mbps = (bytes * 8) / (transferMs * 1000);
-    this.deps.replanner.observeBandwidth('serverless', mbps, nowMs);
-    this.deps.engine.context.links.serverless = { ...this.deps.engine.context.links.serverless, bandwidthMbps: this.deps.replanner.estimates.bandwidthMbps.serverless };
-  }
-
   planView(): { plan: Plan | null; version: number } {
     return { plan: this.deps.engine.context.plan ?? null, version: this.deps.sync.version('plan') };
   }
@@ -176,9 +169,9 @@ export class PlanningService implements PlanningApi {
         rateChangeProbability: clamp01(estimates.rateChangeProbability),
         bandwidthChangeProbability: clamp01(estimates.bandwidthChangeProbability),
       },
-      history: this.history.view(),
-      changepoints: this.history.changepoints,
-      replans: this.history.replans,
+      history: this.deps.history.view(),
+      changepoints: this.deps.history.changepoints,
+      replans: this.deps.history.replans,
       lanes: {
         edge: {
           healthy: lanes.edge.healthy(nowMs),

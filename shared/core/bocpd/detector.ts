@@ -12,7 +12,7 @@
  *   P(r_t = 1,     x_1..t) = sum_r P(r_{t-1} = r, x_1..t-1) H pi_prior(x_t)     (a new segment starts at t)
  *
  * normalised over r at every step, so log-probabilities stay near 0 and 10 million steps cannot underflow.
- * Hypotheses are kept oldest first, so slot 0 is always the longest run.
+ * Slot 0 always holds the longest run (the first observation's segment); the order of the others is arbitrary.
  *
  * Bounding the work: after each step, hypotheses whose posterior probability is below `pruneThreshold` are
  * dropped, and while more than `maxRunLengths` remain the least probable one goes (one per step in steady
@@ -59,7 +59,7 @@ export interface DetectorRecord {
   };
   /** Observations processed. */
   readonly steps: number;
-  /** Kept hypotheses' run lengths, longest first. */
+  /** Kept hypotheses' run lengths: the longest (= steps) first, the others in no particular order. */
   readonly runLengths: number[];
   /** Their normalised log posterior probabilities. */
   readonly logProbabilities: number[];
@@ -71,7 +71,7 @@ export interface Detector {
   /** Feeds one observation (with its exposure, for counts over unequal bins; default 1). */
   update(x: number, exposure?: number): StepOutput;
   toRecord(): DetectorRecord;
-  /** The current posterior over run lengths (kept hypotheses only), longest first. */
+  /** The current posterior over run lengths (kept hypotheses only), longest first, then in no particular order. */
   runLengthPosterior(): { runLengths: number[]; probabilities: number[] };
   /** Observations processed so far. */
   readonly steps: number;
@@ -163,14 +163,34 @@ class BocpdDetector implements Detector {
     if (fresh > max) max = fresh;
     const total = n + 1;
 
-    // Unnormalised probabilities, their sum, and the weakest hypothesis other than the longest (slot 0).
+    // Unnormalised probabilities and their sum, the weakest hypothesis other than the longest (slot 0), and
+    // the outputs' sums over all hypotheses (corrected below for any that are dropped).
+    const recentLimit = Math.min(this.options.changeWindow, this.stepCount);
     let sum = 0;
     let weakest = -1;
     let weakestProb = Infinity;
+    let recentSum = 0;
+    let meanSum = 0;
+    let mapSlot = 0;
+    let mapProb = -1;
+    let recentSlot = -1;
+    let recentProb = -1;
     for (let i = 0; i < total; i += 1) {
       const p = Math.exp(logProbs[i]! - max);
       probs[i] = p;
       sum += p;
+      meanSum += p * means[i]!;
+      if (p > mapProb) {
+        mapProb = p;
+        mapSlot = i;
+      }
+      if (runLengths[i]! <= recentLimit) {
+        recentSum += p;
+        if (p > recentProb) {
+          recentProb = p;
+          recentSlot = i;
+        }
+      }
       if (i > 0 && p < weakestProb) {
         weakestProb = p;
         weakest = i;
@@ -179,55 +199,62 @@ class BocpdDetector implements Detector {
     const logEvidence = max + Math.log(sum);
 
     // Pruning drops every hypothesis below the threshold (slot 0 excepted); if it drops none and the cap is
-    // exceeded, the weakest goes. One hypothesis arrives per step, so one departure restores the cap.
+    // exceeded, the weakest goes. One hypothesis arrives per step, so one departure restores the cap. A
+    // dropped slot is refilled with the last one (order beyond slot 0 does not matter), so dropping costs
+    // O(1) copies; outputs read from a dropped or moved slot are taken before the move.
     const threshold = this.options.pruneThreshold * sum;
-    const pruning = weakestProb < threshold;
-    const capped = !pruning && total > this.options.maxRunLengths ? weakest : -1;
-
-    // Compact the survivors and read off the outputs in the same pass (on unnormalised probabilities).
-    const recentLimit = Math.min(this.options.changeWindow, this.stepCount);
-    let keptSum = 0;
-    let recentSum = 0;
-    let meanSum = 0;
-    let mapProb = -1;
-    let mapRunLength = 0;
-    let recentProb = -1;
-    let recentRunLength = 0;
-    let j = 0;
-    for (let i = 0; i < total; i += 1) {
-      const p = probs[i]!;
-      if (i === capped || (pruning && i > 0 && p < threshold)) continue;
-      const r = runLengths[i]!;
-      const m = means[i]!;
-      if (j !== i) {
-        runLengths[j] = r;
-        logProbs[j] = logProbs[i]!;
-        const from = i * statCount;
-        const to = j * statCount;
-        for (let s = 0; s < statCount; s += 1) stats[to + s] = stats[from + s]!;
+    let keptSum = sum;
+    let count = total;
+    let mapRunLength = runLengths[mapSlot]!;
+    let recentRunLength = recentSlot >= 0 ? runLengths[recentSlot]! : 0;
+    if (weakestProb < threshold || total > this.options.maxRunLengths) {
+      const pruning = weakestProb < threshold;
+      let rescan = false;
+      for (let i = count - 1; i >= 1; i -= 1) {
+        const p = probs[i]!;
+        if (pruning ? p >= threshold : i !== weakest) continue;
+        keptSum -= p;
+        meanSum -= p * means[i]!;
+        if (runLengths[i]! <= recentLimit) recentSum -= p;
+        if (i === mapSlot || i === recentSlot) rescan = true;
+        const last = count - 1;
+        if (i !== last) {
+          runLengths[i] = runLengths[last]!;
+          logProbs[i] = logProbs[last]!;
+          probs[i] = probs[last]!;
+          means[i] = means[last]!;
+          const from = last * statCount;
+          const to = i * statCount;
+          for (let s = 0; s < statCount; s += 1) stats[to + s] = stats[from + s]!;
+        }
+        count -= 1;
+        if (!pruning) break;
       }
-      j += 1;
-      keptSum += p;
-      meanSum += p * m;
-      if (p > mapProb) {
-        mapProb = p;
-        mapRunLength = r;
-      }
-      if (r <= recentLimit) {
-        recentSum += p;
-        if (p > recentProb) {
-          recentProb = p;
-          recentRunLength = r;
+      if (rescan) {
+        // Slots moved: find the MAP and the recent MAP again among the survivors (O(count), no transcendentals).
+        mapProb = -1;
+        recentProb = -1;
+        recentRunLength = 0;
+        for (let i = 0; i < count; i += 1) {
+          const p = probs[i]!;
+          if (p > mapProb) {
+            mapProb = p;
+            mapRunLength = runLengths[i]!;
+          }
+          if (runLengths[i]! <= recentLimit && p > recentProb) {
+            recentProb = p;
+            recentRunLength = runLengths[i]!;
+          }
         }
       }
     }
-    this.count = j;
+    this.count = count;
     this.stepCount += 1;
     this.pendingLogNormaliser = max + Math.log(keptSum);
 
     return {
       index: this.stepCount - 1,
-      changeProbability: Math.min(1, recentSum / keptSum),
+      changeProbability: Math.min(1, Math.max(0, recentSum / keptSum)),
       recentRunLength,
       mapRunLength,
       predictiveMean: meanSum / keptSum,

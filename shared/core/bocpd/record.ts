@@ -1,6 +1,6 @@
 /** Restoring a detector from its record, with every field checked (records come from a store, not from us). */
 import { EngineError, expected } from '../errors.js';
-import { createDetector, detectorFromState, type Detector, type DetectorRecord } from './detector.js';
+import { createDetector, detectorFromState, type Detector } from './detector.js';
 import type { ModelFactory } from './model.js';
 import { createNormalGammaModel } from './normal-gamma.js';
 import { resolveDetectorOptions } from './options.js';
@@ -28,7 +28,7 @@ function finiteArray(value: unknown, what: string): number[] {
   return value as number[];
 }
 
-/** Rebuilds a detector that continues exactly where `record` left off. */
+/** Rebuilds a detector that continues exactly where `record` (a DetectorRecord, e.g. parsed from the store) left off. */
 export function restoreDetector(record: unknown, models: Readonly<Record<string, ModelFactory>> = BUILT_IN_MODELS): Detector {
   if (!isRecordObject(record) || record.version !== 1) throw new EngineError('bad_request', expected('a detector record with version 1', record));
   const { model, options, steps } = record;
@@ -60,14 +60,14 @@ export function restoreDetector(record: unknown, models: Readonly<Record<string,
       expected(`matching lengths (n >= 1 run lengths and log-probabilities, n * ${rebuilt.statCount} stats)`, [runLengths.length, logProbabilities.length, stats.length]),
     );
   }
-  for (let i = 0; i < runLengths.length; i += 1) {
-    const r = runLengths[i]!;
-    const longerBefore = i === 0 ? (steps as number) + 1 : runLengths[i - 1]!;
-    if (!Number.isInteger(r) || r < 1 || r >= longerBefore) {
-      throw new EngineError('bad_request', expected('run lengths strictly decreasing, between 1 and steps', runLengths.slice(0, i + 1)));
-    }
-  }
   if (runLengths[0] !== steps) throw new EngineError('bad_request', expected(`the first run length to equal steps (${steps})`, runLengths[0]));
+  const seen = new Set<number>();
+  for (const r of runLengths.slice(1)) {
+    if (!Number.isInteger(r) || r < 1 || r >= (steps as number) || seen.has(r)) {
+      throw new EngineError('bad_request', expected(`distinct integer run lengths between 1 and ${(steps as number) - 1} after the first`, r));
+    }
+    seen.add(r);
+  }
   if (logProbabilities.some((value) => value > 1e-9)) throw new EngineError('bad_request', expected('log-probabilities <= 0', logProbabilities));
   return detectorFromState(rebuilt, resolved, steps as number, runLengths, logProbabilities, stats);
 }

@@ -15,8 +15,10 @@ export type QueueDecision =
   | { readonly kind: 'dispatch'; readonly lane: LaneId; readonly requests: readonly QueuedRequest[] }
   | { readonly kind: 'reject'; readonly reason: RejectReason; readonly requests: readonly QueuedRequest[] }
   /**
-   * Nothing to do until now + ms. Infinity when the queue is empty or only a lane freeing a slot (or a new
-   * request, or a plan change) can unblock it; the caller calls `next` again on any of those anyway.
+   * Nothing to do until now + ms (at least TIME_EPSILON_MS). Infinity when the queue is empty. While requests
+   * wait only for a busy lane, `ms` still ends just after the earliest deadline becomes unreachable (to reject
+   * it promptly); the caller also calls `next` again when a lane frees a slot, a request arrives or the plan
+   * or a lane's health changes.
    */
   | { readonly kind: 'wait'; readonly ms: number };
 

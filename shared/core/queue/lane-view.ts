@@ -1,5 +1,6 @@
 /**
- * What one decision knows about the lanes: which may take requests (healthy and share > 0), their best-case
+ * What one decision knows about the lanes: which may take requests (healthy and share > 0, or, when no such lane
+ * is left, any healthy lane), their best-case
  * service time, and the plan's rules for them. Built once per call from the plan and the lane statuses, both
  * checked for shape so a bad caller gets a clear error instead of a silent wrong decision.
  */
@@ -71,9 +72,13 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
   if (typeof lanes !== 'object' || lanes === null) throw new EngineError('bad_request', expected('lane statuses', lanes));
   view.minBestServiceMs = Infinity;
   view.anyEligible = false;
-  for (const lane of LANE_IDS) {
-    const status = checkLaneStatus(lane, lanes[lane]);
-    const share = plan.lanes[lane].share;
+  const statuses = LANE_IDS.map((lane) => checkLaneStatus(lane, lanes[lane]));
+  // Failover: when every lane the plan gives traffic to is down, the healthy ones share it equally until the
+  // planner catches up, rather than every request being refused in the meantime.
+  const planned = LANE_IDS.some((lane, i) => statuses[i]!.healthy && plan.lanes[lane].share > 0);
+  LANE_IDS.forEach((lane, i) => {
+    const status = statuses[i]!;
+    const share = planned ? plan.lanes[lane].share : status.healthy ? 1 : 0;
     const eligible = status.healthy && share > 0;
     view.eligible[lane] = eligible;
     view.shares[lane] = share;
@@ -85,7 +90,7 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
     } else {
       view.bestServiceMs[lane] = Infinity;
     }
-  }
+  });
   return view;
 }
 

@@ -131,7 +131,7 @@ export class VirtualQueue {
       // Close at the timeout from the first arrival, or earlier if waiting longer would miss a deadline.
       const timeoutAt = queue.oldestArrivalMs() + rules.timeoutMs;
       const lastSafeAt = queue.earliestDue()!.request.deadlineMs - serviceTimeMs(lane, status, waiting);
-      const closeAt = timeoutAt + 0 * lastSafeAt;
+      const closeAt = Math.min(timeoutAt, lastSafeAt);
       if (nowMs >= closeAt - TIME_EPSILON_MS) return this.dispatch(lane, waiting);
       wakeAt = Math.min(wakeAt, closeAt);
     }

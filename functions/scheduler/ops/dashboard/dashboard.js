@@ -226,10 +226,11 @@
 
   async function poll() {
     try {
-      const [state, plan] = await Promise.all([fetchJson(STATE_URL), fetchJson(PLAN_URL)]);
+      const [state, planView] = await Promise.all([fetchJson(STATE_URL), fetchJson(PLAN_URL)]);
       if (!state) throw new Error('no state');
       dashboard.state = state;
-      dashboard.plan = plan ?? state.plan;
+      // GET /v1/plan answers { plan, version }; the state carries the plan too.
+      dashboard.plan = planView?.plan ?? state.plan;
       drawCards(state);
       drawPlan(dashboard.plan, state);
       drawCharts(state);

@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/edgebatch.js';
+import { createRandom } from '../../shared/core/random.js';
+import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+
+let dir: string;
+let counts: number[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'changepoints-'));
+  const random = createRandom(99);
+  counts = [...Array.from({ length: 200 }, () => random.poisson(20)), ...Array.from({ length: 200 }, () => random.poisson(80))];
+  writeFileSync(join(dir, 'counts.txt'), `# per-second counts\n${counts.join('\n')}\n`);
+  writeFileSync(join(dir, 'counts.json'), JSON.stringify(counts));
+  writeFileSync(join(dir, 'counts.csv'), `second,bin,count\n${counts.map((c, i) => `${i},1,${c}`).join('\n')}\n`);
+  writeFileSync(join(dir, 'mbps.txt'), Array.from({ length: 300 }, (_, i) => (i < 150 ? 2 : 12) * Math.exp(random.normal(0, 0.2))).join('\n'));
+  writeFileSync(join(dir, 'bad.txt'), '3\n4\nfive\n');
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs `edgebatch changepoints ...` in-process, capturing stdout and stderr. */
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+  const code = await main(['changepoints', ...args]);
+  vi.restoreAllMocks();
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('edgebatch changepoints', () => {
+  it('prints the change index of a one-value-per-line file, and the same from JSON and a CSV column', async () => {
+    const lines = await run('--model', 'poisson', '--input', join(dir, 'counts.txt'));
+    expect(lines.code).toBe(0);
+    expect(lines.out).toBe('200');
+    expect(lines.err).toMatch(/1 changepoint in 400 observations \(poisson/);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.json'))).out).toBe('200');
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', 'count')).out).toBe('200');
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', '3', '--exposure-column', 'bin')).out).toBe('200');
+  });
+
+  it('--json gives detections and one output per observation', async () => {
+    const { code, out } = await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--json', '--hazard', '100', '--prior', 'shape=1,rate=0.01');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as {
+      changepoints: number[];
+      detections: { index: number; detectedAt: number }[];
+      outputs: { index: number; changeProbability: number; mapRunLength: number; predictiveMean: number }[];
+      options: { expectedSegmentLength: number; shape: number };
+    };
+    expect(parsed.changepoints).toEqual([200]);
+    expect(parsed.detections[0]!.detectedAt).toBeGreaterThanOrEqual(200);
+    expect(parsed.outputs).toHaveLength(400);
+    expect(parsed.outputs[399]!.mapRunLength).toBe(200);
+    expect(parsed.outputs[399]!.predictiveMean).toBeGreaterThan(70);
+    expect(parsed.options.expectedSegmentLength).toBe(100);
+    expect(parsed.options.shape).toBe(1);
+  });
+
+  it('gaussian with --log finds a bandwidth step, and --standardize works on the raw values too', async () => {
+    expect((await run('--model', 'gaussian', '--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
+    expect((await run('--model', 'gaussian', '--standardize', '--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
+  });
+
+  it('bad options exit 2 with the usage; bad input exits 3 with the place', async () => {
+    const badModel = await run('--model', 'weibull', '--input', join(dir, 'counts.txt'));
+    expect(badModel.code).toBe(2);
+    expect(badModel.err).toMatch(/--model: Expected poisson or gaussian, got "weibull"[\s\S]*Usage: edgebatch changepoints/);
+    expect((await run('--model', 'poisson')).code).toBe(2);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--threshold', '2')).code).toBe(2);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--standardize')).code).toBe(2);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--prior', 'shape=-1')).code).toBe(2);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--bogus')).code).toBe(2);
+
+    const missing = await run('--model', 'poisson', '--input', join(dir, 'nope.txt'));
+    expect(missing.code).toBe(3);
+    expect(missing.err).toMatch(/cannot read .*nope\.txt: ENOENT/);
+    const bad = await run('--model', 'poisson', '--input', join(dir, 'bad.txt'));
+    expect(bad.code).toBe(3);
+    expect(bad.err).toMatch(/bad\.txt line 3: Expected a number, got "five"/);
+    const notCounts = await run('--model', 'poisson', '--input', join(dir, 'mbps.txt'));
+    expect(notCounts.code).toBe(3);
+    expect(notCounts.err).toMatch(/Observation 0: Expected a count/);
+    const table = await run('--model', 'poisson', '--input', join(dir, 'counts.csv'));
+    expect(table.code).toBe(3);
+    expect(table.err).toMatch(/has 3 fields; choose one with --column/);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', 'nope')).err).toMatch(/columns: second, bin, count/);
+  });
+
+  it('runs as a user types it, on the real Twitter per-second trace', () => {
+    const result = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'edgebatch.js'), 'changepoints', '--model', 'poisson', '--column', '4', '--input', join(SHARED_DATA, 'traces/arrivals/twitter-may25/per-second-23h.csv')],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(0);
+    const indices = result.stdout.trim().split('\n').map(Number);
+    expect(indices.length).toBeGreaterThan(10);
+    expect(indices.every((index, i) => Number.isInteger(index) && index > 0 && index < 82_805 && (i === 0 || index > indices[i - 1]!))).toBe(true);
+    expect(result.stderr).toMatch(/changepoints in 82805 observations/);
+  });
+});
