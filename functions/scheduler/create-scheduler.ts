@@ -65,9 +65,9 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   const store = options.store ?? (await buildStore(config));
   const { lanes, edge } = buildLanes(config, env, now);
 
-  let planning: PlanningService | undefined;
   const sync = new StateSync(store, now, {
-    adopt: (state) => planning?.adopt(state),
+    // Only flushes and polls adopt, and those start after `planning` exists.
+    adopt: (state) => planning.adopt(state),
     storeError: (error, action) => logger.warn({ code: error.code, action }, 'state store unavailable; serving on the last plan'),
   });
   // A store that is down at start-up must not stop the scheduler: start from defaults and catch up later.
@@ -103,7 +103,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   });
   const observer = combineObservers(telemetry, options.observer ?? {});
   const engine = new SchedulerEngine(lanes, context, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
-  planning = new PlanningService(config, {
+  const planning = new PlanningService(config, {
     engine,
     replanner,
     lanes,
@@ -172,7 +172,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     metrics,
     logger,
     async close() {
-      planning!.stop();
+      planning.stop();
       engine.stop();
       await sync.save('detectors', replanner.toRecord());
       await sync.flush();

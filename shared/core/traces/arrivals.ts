@@ -61,7 +61,13 @@ export function parseArrivals(text: string, options: ArrivalOptions = {}): Arriv
   let parsed: { timesMs: Float64Array; durationMs: number };
   switch (format) {
     case 'gaps':
-      parsed = fromGaps(traceLines(text).map((line) => numberField(line, 0, 'an inter-arrival gap in seconds', source)), source);
+      parsed = fromGaps(
+        traceLines(text).map((line) => {
+          if (line.fields.length !== 1) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('one inter-arrival gap (seconds) per line', line.fields.join(' '))}`);
+          return numberField(line, 0, 'an inter-arrival gap in seconds', source);
+        }),
+        source,
+      );
       break;
     case 'json-gaps':
       parsed = fromGaps(numberArray(text, 'an inter-arrival gap in seconds', source), source);
