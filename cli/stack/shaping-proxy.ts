@@ -38,8 +38,10 @@ export class ShapedLink {
   send(from: Socket, to: Socket, chunk: Buffer): void {
     this.queue.push({ from, to, chunk });
     this.queuedBytes += chunk.length;
-    this.sources.add(from);
-    from.once('close', () => this.sources.delete(from));
+    if (!this.sources.has(from)) {
+      this.sources.add(from);
+      from.once('close', () => this.sources.delete(from));
+    }
     if (this.queuedBytes >= HIGH_WATER_BYTES) from.pause();
   }
 

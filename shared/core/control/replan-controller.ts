@@ -39,13 +39,21 @@ export interface ReplanControllerOptions {
   /** Nominal observation interval for arrival counts (ms). Default 1,000. */
   readonly intervalMs?: number;
   readonly rateDetector?: DetectorOptions;
+  /** Defaults: the detector's, with expectedSegmentLength 600 (see DEFAULT_BANDWIDTH_DETECTOR). */
   readonly bandwidthDetector?: DetectorOptions;
   readonly rateRule?: ChangepointRuleOptions;
+  /** Defaults: threshold 0.9, minSpacing 30 (see DEFAULT_BANDWIDTH_RULE). */
   readonly bandwidthRule?: ChangepointRuleOptions;
   /** Observations a new segment must hold before its estimate is planned on. Default 3. */
   readonly minSegmentObservations?: number;
-  /** Relative drift of a segment estimate from the plan's input that triggers a re-plan. Default 0.25. */
+  /** Relative drift of the rate estimate from the plan's input that triggers a re-plan. Default 0.25. */
   readonly driftTolerance?: number;
+  /**
+   * Relative drift of a bandwidth estimate that triggers a re-plan. Default 0.5: cellular links swing by tens of
+   * percent second to second (the AT&T LTE uplink trace), and re-planning on each swing is what BOCPD is for
+   * avoiding; a real level shift is caught as a changepoint.
+   */
+  readonly bandwidthDriftTolerance?: number;
   /** Observations a segment needs before drift is judged. Default 10. */
   readonly driftMinObservations?: number;
   /** Least time between two re-plans for changes (ms). Default 5,000. */
@@ -82,6 +90,15 @@ interface Channel {
 
 const LOG_FLOOR_MBPS = 0.01;
 
+/**
+ * Bandwidth defaults, stricter than the detector's own: cellular throughput is heavy-tailed second to second
+ * (dead seconds, bursts), and a Gaussian on log(Mbit/s) reads many of those as level shifts. Expecting segments
+ * of ten minutes and asking for 90% posterior mass on a recent change, 30 samples apart, keeps the re-plans to
+ * real shifts (measured on ATT-LTE-driving.up: see bench/simulate.bench.ts).
+ */
+const DEFAULT_BANDWIDTH_DETECTOR: DetectorOptions = { expectedSegmentLength: 600 };
+const DEFAULT_BANDWIDTH_RULE: ChangepointRuleOptions = { threshold: 0.9, minSpacing: 30 };
+
 export class ReplanController {
   private readonly options: Required<Omit<ReplanControllerOptions, 'rateDetector' | 'bandwidthDetector' | 'rateRule' | 'bandwidthRule'>> & ReplanControllerOptions;
   private rate: Channel;
@@ -98,6 +115,7 @@ export class ReplanController {
       intervalMs: 1000,
       minSegmentObservations: 3,
       driftTolerance: 0.25,
+      bandwidthDriftTolerance: 0.5,
       driftMinObservations: 10,
       minReplanSpacingMs: 5000,
       initialBandwidthMbps: 10,
@@ -105,13 +123,15 @@ export class ReplanController {
     };
     const o = this.options;
     if (typeof o.planner !== 'function') throw new EngineError('bad_request', expected('a planner function', o.planner));
-    for (const [name, value] of [['intervalMs', o.intervalMs], ['minReplanSpacingMs', o.minReplanSpacingMs], ['driftTolerance', o.driftTolerance], ['initialBandwidthMbps', o.initialBandwidthMbps]] as const) {
+    for (const [name, value] of [['intervalMs', o.intervalMs], ['minReplanSpacingMs', o.minReplanSpacingMs], ['driftTolerance', o.driftTolerance], ['bandwidthDriftTolerance', o.bandwidthDriftTolerance], ['initialBandwidthMbps', o.initialBandwidthMbps]] as const) {
       if (!(value >= 0) || !Number.isFinite(value)) throw new EngineError('bad_request', expected(`${name} >= 0`, value));
     }
     this.rate = this.channel(createDetector(createPoissonGammaModel(), o.rateDetector), createChangepointRule(o.rateRule));
+    const bandwidthDetector = { ...DEFAULT_BANDWIDTH_DETECTOR, ...o.bandwidthDetector };
+    const bandwidthRule = { ...DEFAULT_BANDWIDTH_RULE, ...o.bandwidthRule };
     this.bandwidth = {
-      edge: this.channel(createDetector(createNormalGammaModel(), o.bandwidthDetector), createChangepointRule(o.bandwidthRule)),
-      serverless: this.channel(createDetector(createNormalGammaModel(), o.bandwidthDetector), createChangepointRule(o.bandwidthRule)),
+      edge: this.channel(createDetector(createNormalGammaModel(), bandwidthDetector), createChangepointRule(bandwidthRule)),
+      serverless: this.channel(createDetector(createNormalGammaModel(), bandwidthDetector), createChangepointRule(bandwidthRule)),
     };
   }
 
@@ -200,10 +220,10 @@ export class ReplanController {
   private drift(estimates: ControllerEstimates): PlanReason | undefined {
     const o = this.options;
     const plan = this.plan!;
-    const off = (now: number, planned: number) => planned > 0 && Math.abs(now - planned) / planned > o.driftTolerance;
-    if (this.rate.segment.length >= o.driftMinObservations && off(estimates.rateRps, plan.rateRps)) return 'rate-change';
+    const off = (now: number, planned: number, tolerance: number) => planned > 0 && Math.abs(now - planned) / planned > tolerance;
+    if (this.rate.segment.length >= o.driftMinObservations && off(estimates.rateRps, plan.rateRps, o.driftTolerance)) return 'rate-change';
     for (const lane of LANE_IDS) {
-      if (this.bandwidth[lane].segment.length >= o.driftMinObservations && off(estimates.bandwidthMbps[lane], plan.bandwidthMbps[lane])) return 'bandwidth-change';
+      if (this.bandwidth[lane].segment.length >= o.driftMinObservations && off(estimates.bandwidthMbps[lane], plan.bandwidthMbps[lane], o.bandwidthDriftTolerance)) return 'bandwidth-change';
     }
     return undefined;
   }
