@@ -180,9 +180,10 @@ function twitter(): TraceResult {
 /** Mahimahi: one line per 1500-byte delivery opportunity (ms); Mbit/s per second = opportunities * 0.012. */
 function mahimahi(file: string): TraceResult {
   const times = readFileSync(join(DATA, 'traces/bandwidth/mahimahi', file), 'utf8').trim().split('\n').map(Number);
-  const seconds = Math.floor(times[times.length - 1]! / 1000) + 1;
+  // whole seconds only: the trace's last second is cut short and would read as a collapse
+  const seconds = Math.floor(times[times.length - 1]! / 1000);
   const mbps = new Array<number>(seconds).fill(0);
-  for (const ms of times) mbps[Math.floor(ms / 1000)]! += 0.012;
+  for (const ms of times) if (ms < seconds * 1000) mbps[Math.floor(ms / 1000)]! += 0.012;
   // ln of Mbit/s, with seconds of outage floored at one packet per second so the log stays finite
   const logs = mbps.map((value) => Math.log(Math.max(value, 0.012)));
   const result = detectChangepoints(logs, { model: 'gaussian', keepOutputs: true });

@@ -5,6 +5,7 @@
  * the first scenario to bench/results/simulate-report.html.
  *
  * Reproduce: npm run bench -- simulate
+ * Quicker look (a part of the hour): SIMULATE_BENCH_WINDOW=0:900 npm run bench -- simulate
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { defaultPlanners, ONLINE_POLICIES, POLICY_NAMES, simulate, type PolicyRe
 import { readArrivals, readBandwidth } from '../cli/traces-files.js';
 import { htmlReport } from '../cli/report/html-report.js';
 import { markdownResults } from '../cli/report/table.js';
+import { parseWindow } from '../shared/core/traces/text-lines.js';
 import { writeBenchResult } from './report.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
@@ -56,7 +58,8 @@ export function targets(rows: readonly PolicyResult[]): Target[] {
   ];
 }
 
-const arrivals = readArrivals(join(DATA, ARRIVALS), { seed: 1 });
+const windowText = process.env.SIMULATE_BENCH_WINDOW;
+const arrivals = readArrivals(join(DATA, ARRIVALS), { seed: 1, ...(windowText ? { window: parseWindow(windowText) } : {}) });
 const scenarios: Array<{ sloMs: number; bandwidth: string; result: SimulationResult; wallS: number; targets: Target[] }> = [];
 let reportWritten = false;
 for (const sloMs of SLOS_MS) {
@@ -94,7 +97,7 @@ const totalWall = scenarios.reduce((sum, s) => sum + s.wallS, 0);
 const markdown = [
   '## Simulator: policy comparison on real traces',
   '',
-  `Twitter hour \`${ARRIVALS}\` (${arrivals.timesMs.length} requests) against three uplink traces, default profiles, seed 1. ` +
+  `Twitter hour \`${ARRIVALS}\`${windowText ? ` (window ${windowText} s)` : ''} (${arrivals.timesMs.length} requests) against three uplink traces, default profiles, seed 1. ` +
     `Simulated ${totalRequests} requests in ${totalWall.toFixed(1)} s of wall time: ${(totalRequests / totalWall).toFixed(0)} simulated requests per second (all policies). ` +
     'Reproduce: `npm run bench -- simulate`. Report: `bench/results/simulate-report.html`.',
   ...scenarios.flatMap((s) => [

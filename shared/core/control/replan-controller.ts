@@ -49,7 +49,7 @@ export interface ReplanControllerOptions {
   /** Relative drift of the rate estimate from the plan's input that triggers a re-plan. Default 0.25. */
   readonly driftTolerance?: number;
   /**
-   * Relative drift of a bandwidth estimate that triggers a re-plan. Default 0.5: cellular links swing by tens of
+   * Relative drift of a bandwidth estimate that triggers a re-plan. Default 1 (a doubling or more): cellular links swing by tens of
    * percent second to second (the AT&T LTE uplink trace), and re-planning on each swing is what BOCPD is for
    * avoiding; a real level shift is caught as a changepoint.
    */
@@ -115,7 +115,7 @@ export class ReplanController {
       intervalMs: 1000,
       minSegmentObservations: 3,
       driftTolerance: 0.25,
-      bandwidthDriftTolerance: 0.5,
+      bandwidthDriftTolerance: 1,
       driftMinObservations: 10,
       minReplanSpacingMs: 5000,
       initialBandwidthMbps: 10,

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createDetector,
   createGaussianDetector,
   createPoissonDetector,
+  detectChangepoints,
   restoreDetector,
+  type ConjugateModel,
   type Detector,
   type StepOutput,
 } from '../../../shared/core/bocpd/index.js';
+import { EngineError } from '../../../shared/core/errors.js';
 import { createRandom } from '../../../shared/core/random.js';
 import { gaussianPredictiveLogPdf, naiveBocpd, normalGammaPosterior, poissonPredictiveLogPmf, type NaiveStep } from './reference.js';
 
@@ -209,5 +213,52 @@ describe('BOCPD on long series', () => {
     expect(detector.runLengthPosterior().runLengths[0]).toBe(300_000);
     expect(out!.predictiveMean).toBeCloseTo(2, 2);
     expect(Number.isFinite(out!.logPredictive)).toBe(true);
+  });
+});
+
+describe('a third model plugs in without touching the recursion', () => {
+  /** Beta-Bernoulli: success probability ~ Beta(a, b); predictive P(x = 1) = a / (a + b). */
+  function betaBernoulli(a0: number, b0: number): ConjugateModel {
+    return {
+      name: 'bernoulli',
+      statCount: 2,
+      validate: (x) => {
+        if (x !== 0 && x !== 1) throw new EngineError('bad_request', `Expected 0 or 1, got ${x}`);
+      },
+      writePrior: (stats, slot) => {
+        stats[slot * 2] = a0;
+        stats[slot * 2 + 1] = b0;
+      },
+      observe: (stats, from, to, x, _exposure, logPredictive, mean) => {
+        for (let slot = from; slot < to; slot += 1) {
+          const a = stats[slot * 2]!;
+          const b = stats[slot * 2 + 1]!;
+          logPredictive[slot] = Math.log((x === 1 ? a : b) / (a + b));
+          stats[slot * 2] = a + x;
+          stats[slot * 2 + 1] = b + 1 - x;
+          mean[slot] = (a + x) / (a + b + 1);
+        }
+      },
+      validateStats: () => undefined,
+      toRecord: () => ({ name: 'bernoulli', params: { a: a0, b: b0 } }),
+    };
+  }
+
+  it('detects a jump in success probability and resumes through a custom registry', () => {
+    const random = createRandom(61);
+    const xs = Array.from({ length: 400 }, (_, t) => (random.next() < (t < 200 ? 0.1 : 0.9) ? 1 : 0));
+    const result = detectChangepoints(xs, { model: betaBernoulli(1, 1) });
+    // the jump at 200 is found at once; nothing before it (a run of zeros near 382 may also be flagged)
+    expect(Math.abs(result.changepoints[0]! - 200)).toBeLessThanOrEqual(3);
+    expect(result.detections[0]!.detectedAt - 200).toBeLessThanOrEqual(5);
+    expect(result.changepoints.length).toBeLessThanOrEqual(2);
+
+    const first = createDetector(betaBernoulli(1, 1));
+    xs.slice(0, 250).forEach((x) => first.update(x));
+    const models = { bernoulli: (params: Readonly<Record<string, number>>) => betaBernoulli(params.a!, params.b!) };
+    const resumed = restoreDetector(JSON.parse(JSON.stringify(first.toRecord())), models);
+    const whole = createDetector(betaBernoulli(1, 1));
+    const all = xs.map((x) => whole.update(x));
+    expect(xs.slice(250).map((x) => resumed.update(x))).toEqual(all.slice(250));
   });
 });

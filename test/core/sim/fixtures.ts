@@ -29,9 +29,14 @@ export function fixedPlan(edge: { batchSize: number; timeoutMs: number; share: n
   };
 }
 
-/** A planner that always answers the same plan (tests of the engine, not of the planner). */
+/** A planner that always answers the same plan, but for closed lanes (tests of the engine, not of the planner). */
 export const constantPlanners = (plan: Plan): Planners => {
-  const planner: PlanFunction = (request) => ({ ...plan, createdAtMs: request.nowMs, reason: request.reason, rateRps: request.rateRps, bandwidthMbps: request.bandwidthMbps });
+  const planner: PlanFunction = (request) => {
+    // A closed lane gets no share, as the real planner does.
+    const edgeShare = request.lanes?.serverless === false ? 1 : request.lanes?.edge === false ? 0 : plan.lanes.edge.share;
+    const lanes = { edge: { ...plan.lanes.edge, share: edgeShare }, serverless: { ...plan.lanes.serverless, share: 1 - edgeShare } };
+    return { ...plan, lanes, createdAtMs: request.nowMs, reason: request.reason, rateRps: request.rateRps, bandwidthMbps: request.bandwidthMbps };
+  };
   return { ours: planner, seed: planner };
 };
 
