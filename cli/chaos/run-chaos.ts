@@ -13,6 +13,7 @@ import { startTablestoreStandin, type TablestoreStandin } from '../../functions/
 import type { BandwidthTrace } from '../../shared/core/traces/index.js';
 import type { RequestImage } from '../loadgen/images.js';
 import { startLocalStack, type LocalStack } from '../stack/local-stack.js';
+import { killTree } from './kill-tree.js';
 import { describeAction, type ChaosAction, type ChaosStep } from './schedule.js';
 import { laneShareBetween, tallyChaos, type ChaosRecord, type ChaosTally } from './tally.js';
 
@@ -88,9 +89,11 @@ async function send(url: string, image: RequestImage, startedAt: number, timeout
 
 async function apply(action: ChaosAction, stack: LocalStack, fc: FcApiStandin, store: TablestoreStandin): Promise<void> {
   switch (action.kind) {
-    case 'kill-edge':
-      stack.processes.edge.kill();
+    case 'kill-edge': {
+      const pid = stack.processes.edge.child.pid;
+      if (pid !== undefined) killTree(pid);
       return;
+    }
     case 'restart-edge':
       return stack.restartEdge();
     case 'fail-function':
@@ -125,6 +128,7 @@ async function healthy(url: string): Promise<boolean> {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.onLog ?? (() => {});
   const drainMs = options.drainMs ?? Math.max(15_000, 5 * options.sloMs);
+  const setUpAt = performance.now();
   const fc = await startFcApiStandin({ stallMs: Math.max(5000, 5 * options.sloMs) });
   const store = await startTablestoreStandin();
   let stack: LocalStack | undefined;
@@ -147,7 +151,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         TABLESTORE_INSTANCE: store.instanceName,
       },
     });
-    log(`stack up: scheduler ${stack.schedulerUrl}, FC stand-in ${fc.endpoint}, Tablestore stand-in ${store.endpoint}`);
+    log(`stack up in ${((performance.now() - setUpAt) / 1000).toFixed(1)} s: scheduler ${stack.schedulerUrl}, FC stand-in ${fc.endpoint}, Tablestore stand-in ${store.endpoint}`);
     const liveStack = stack;
     const startedAt = performance.now();
     const steps: AppliedStep[] = [];

@@ -53,8 +53,11 @@ export const EdgeLaneConfigSchema = z
     rttMs: z.number().nonnegative().max(60_000).default(20),
     /** Bandwidth to assume (Mbit/s) until the first telemetry sample. */
     initialBandwidthMbps: z.number().positive().max(100_000).default(20),
-    /** Amortised cost of the edge box (USD per hour), so the planner can weigh it against FC. */
-    usdPerHour: z.number().nonnegative().max(1000).default(0),
+    /**
+     * Amortised cost of the edge box (USD per hour), so the planner can weigh it against FC. Unset: the price
+     * table's assumption (shared/core/pricing/prices.ts, with its reasoning).
+     */
+    usdPerHour: z.number().nonnegative().max(1000).optional(),
   })
   .prefault({});
 
@@ -120,8 +123,11 @@ export const PlannerConfigSchema = z
     minReplanIntervalMs: z.number().int().min(0).max(3_600_000).default(2000),
     /** Arrivals are counted in bins of this length (ms) for the rate detector. */
     countIntervalMs: z.number().int().min(50).max(60_000).default(1000),
-    /** Typical request payload (bytes) for transfer estimates; the prototype's was about 200 KB. */
-    payloadBytes: z.number().int().min(1).max(32 * 1024 * 1024).default(200 * 1024),
+    /**
+     * Typical request payload (bytes) for transfer estimates. Default: the prototype's request JPEG (24,178 B);
+     * its "200 KB" transfer constant was about 8x the image it really sent.
+     */
+    payloadBytes: z.number().int().min(1).max(32 * 1024 * 1024).default(24_178),
     /** BOCPD constant hazard: prior probability of a change at each observation (1/expected run length). */
     hazard: z.number().gt(0).lt(1).default(1 / 250),
     /** Changepoint probability above which the planner runs. */

@@ -46,6 +46,7 @@ export const InferResultSchema = z
     target: z.string(),
     batchSize: z.number().int().min(1),
     batchId: z.string(),
+    retried: z.boolean().describe('Whether the batch ran on its second lane after the first failed'),
     timings: z.strictObject({
       queueMs: z.number().nonnegative(),
       transferMs: z.number().nonnegative(),

@@ -28,7 +28,7 @@ describe('SchedulerConfig defaults', () => {
     expect(c.lanes.edge.urls).toEqual([]);
     expect(c.lanes.serverless.url).toBeUndefined();
     expect(c.planner.bounds.memoryMbOptions).toEqual([1024, 2048, 3072, 4096]);
-    expect(c.planner.payloadBytes).toBe(200 * 1024);
+    expect(c.planner.payloadBytes).toBe(24_178);
     expect(c.store).toEqual({ kind: 'file', dir: '.edgebatch-state', scope: 'default', tablestore: { table: 'edgebatch_state' } });
     expect(c.logging.level).toBe('info');
   });
