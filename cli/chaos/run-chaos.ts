@@ -41,8 +41,12 @@ export interface ChaosReport {
   readonly steps: readonly AppliedStep[];
   /** Results by lane for requests sent while the edge agent was dead (after a grace for detection). */
   readonly whileEdgeDead: { readonly edge: number; readonly serverless: number };
-  /** Results by lane for requests sent after the agent was back (after a grace for its first heartbeat). */
+  /** Results by lane for requests sent after the agent was restarted, to the end of the run. */
   readonly afterEdgeBack: { readonly edge: number; readonly serverless: number };
+  /** From the restart to the first request sent that the edge answered; undefined if none. */
+  readonly edgeBackAfterMs?: number;
+  /** Outcomes per 2 s of sending time: result lanes and error codes. */
+  readonly timeline: readonly { readonly fromMs: number; readonly outcomes: Readonly<Record<string, number>> }[];
   readonly functionCalls: { readonly total: number; readonly faulted: number };
   readonly storeOperations: number;
   /** The scheduler still answered /healthz at the end. */
@@ -55,8 +59,18 @@ const FUNCTION_BASE = 'edgebatch-inference';
 const STANDIN_KEY = { id: 'chaos-access-key', secret: 'chaos-access-secret' };
 /** A detected death takes a failed batch or a missed heartbeat; give it this long before counting placements. */
 const DETECTION_GRACE_MS = 3000;
-/** The restarted agent's first heartbeat and the breaker's half-open probe. */
-const RECOVERY_GRACE_MS = 4000;
+const TIMELINE_STEP_MS = 2000;
+
+function timelineOf(records: readonly ChaosRecord[], durationMs: number): ChaosReport['timeline'] {
+  const bins = Array.from({ length: Math.ceil(durationMs / TIMELINE_STEP_MS) }, (_, i) => ({ fromMs: i * TIMELINE_STEP_MS, outcomes: {} as Record<string, number> }));
+  for (const record of records) {
+    const bin = bins[Math.floor(record.sentAtMs / TIMELINE_STEP_MS)];
+    if (!bin) continue;
+    const key = record.status === 200 ? (record.placement ?? '?') : (record.errorCode ?? `http_${record.status}`);
+    bin.outcomes[key] = (bin.outcomes[key] ?? 0) + 1;
+  }
+  return bins;
+}
 
 async function send(url: string, image: RequestImage, startedAt: number, timeoutMs: number): Promise<ChaosRecord> {
   const sentAtMs = performance.now() - startedAt;
@@ -191,13 +205,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const kill = options.schedule.find((step) => step.action.kind === 'kill-edge')?.atMs;
     const restart = options.schedule.find((step) => step.action.kind === 'restart-edge')?.atMs;
-    const nextFault = options.schedule.find((step) => restart !== undefined && step.atMs > restart)?.atMs ?? options.durationMs;
+    const firstEdgeAfter =
+      restart === undefined ? undefined : Math.min(...records.filter((r) => r.status === 200 && r.placement === 'edge' && r.sentAtMs >= restart).map((r) => r.sentAtMs));
     return {
       durationMs: options.durationMs,
       tally: tallyChaos(records, await schedulerAnswerCount(liveStack.schedulerUrl)),
       steps: [...steps].sort((a, b) => a.atMs - b.atMs),
       whileEdgeDead: kill !== undefined && restart !== undefined ? laneShareBetween(records, kill + DETECTION_GRACE_MS, restart) : { edge: 0, serverless: 0 },
-      afterEdgeBack: restart !== undefined ? laneShareBetween(records, restart + RECOVERY_GRACE_MS, nextFault) : { edge: 0, serverless: 0 },
+      afterEdgeBack: restart !== undefined ? laneShareBetween(records, restart, options.durationMs) : { edge: 0, serverless: 0 },
+      ...(firstEdgeAfter !== undefined && Number.isFinite(firstEdgeAfter) ? { edgeBackAfterMs: firstEdgeAfter - restart! } : {}),
+      timeline: timelineOf(records, options.durationMs),
       functionCalls: { total: fc.calls.length, faulted: fc.calls.filter((call) => call.fault !== undefined).length },
       storeOperations: store.operations.length,
       schedulerHealthyAfter: await healthy(liveStack.schedulerUrl),

@@ -3,7 +3,8 @@
  * 5 minute `npm run chaos` exercise the same story. Pure: the runner applies the steps against the live stack.
  *
  * The story, in order (each fault is healed before the next starts, so the effect of each can be told apart):
- *   1. the edge agent is killed (SIGKILL) and later restarted: traffic must move to serverless and come back;
+ *   1. the edge agent is killed (SIGKILL) and later restarted: traffic must move to serverless and come back
+ *      (the edge's circuit breaker backs off up to 30 s between trials, so the restart comes early);
  *   2. the inference function fails (5xx, throttling, crashes): the FC invoker retries, then the other lane;
  *   3. the inference function stalls: the invoker's deadline fires, the batch goes to the edge or errors clearly;
  *   4. the state store stalls and then fails: the scheduler keeps serving on its last plan.
@@ -43,8 +44,8 @@ export function describeAction(action: ChaosAction): string {
 export function chaosSchedule(durationMs: number): ChaosStep[] {
   const at = (fraction: number) => Math.round(durationMs * fraction);
   return [
-    { atMs: at(0.08), action: { kind: 'kill-edge' } },
-    { atMs: at(0.3), action: { kind: 'restart-edge' } },
+    { atMs: at(0.05), action: { kind: 'kill-edge' } },
+    { atMs: at(0.2), action: { kind: 'restart-edge' } },
     { atMs: at(0.55), action: { kind: 'fail-function', count: 6, fault: 'server-error' } },
     { atMs: at(0.58), action: { kind: 'fail-function', count: 6, fault: 'throttling' } },
     { atMs: at(0.61), action: { kind: 'fail-function', count: 4, fault: 'function-error' } },

@@ -144,16 +144,18 @@ describe('live system over loopback HTTP with the real model', () => {
     expect([unbatched.plan.lanes.edge.batchSize, unbatched.plan.lanes.serverless.batchSize]).toEqual([1, 1]);
     expect(await largest()).toBe(1);
 
-    // Bounds raised again: the new plan batches, and so do the answers to a burst.
-    const raised = await putConfig(stack.schedulerUrl, stack.secret, { planner: { bounds: { maxEdgeBatch: 16, maxServerlessBatch: 8 } } });
+    // A lower SLO and the bounds raised again: the plan is made for the new SLO, and answers stay within it.
+    const raised = await putConfig(stack.schedulerUrl, stack.secret, { slo: { sloMs: 3000 }, planner: { bounds: { maxEdgeBatch: 16, maxServerlessBatch: 8, maxTimeoutMs: 3000 } } });
     expect(raised.status, JSON.stringify(raised.body)).toBe(200);
-    const batched = await getPlan(stack.schedulerUrl);
-    expect(batched.plan.createdAtMs).toBeGreaterThanOrEqual(unbatched.plan.createdAtMs);
-    expect(Math.max(batched.plan.lanes.edge.batchSize, batched.plan.lanes.serverless.batchSize)).toBeGreaterThan(1);
-    expect(batched.plan.lanes.edge.batchSize).toBeLessThanOrEqual(16);
-    expect(batched.plan.lanes.serverless.batchSize).toBeLessThanOrEqual(8);
+    const replanned = await getPlan(stack.schedulerUrl);
+    expect(replanned.plan.reason).toBe('config-change');
+    expect(replanned.plan.sloMs).toBe(3000);
+    expect(replanned.plan.createdAtMs).toBeGreaterThanOrEqual(unbatched.plan.createdAtMs);
+    const { edge, serverless } = replanned.plan.lanes;
+    expect(edge.batchSize).toBeLessThanOrEqual(16);
+    expect(serverless.batchSize).toBeLessThanOrEqual(8);
+    expect(edge.timeoutMs).toBeLessThanOrEqual(3000);
     const largestAfter = await largest();
-    expect(largestAfter).toBeGreaterThan(1);
-    expect(largestAfter).toBeLessThanOrEqual(16);
+    expect(largestAfter).toBeLessThanOrEqual(Math.max(edge.batchSize, serverless.batchSize));
   });
 });

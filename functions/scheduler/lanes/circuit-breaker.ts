@@ -39,6 +39,14 @@ export class CircuitBreaker {
     if (this.state(nowMs) === 'half-open') this.trialInFlight = true;
   }
 
+  /**
+   * Ends an open period early so that one trial goes out now: for a sign of life the target could not give while
+   * failing (a restarted agent's first heartbeat after a silence). The backoff itself is kept.
+   */
+  retryNow(nowMs: number): void {
+    if (this.state(nowMs) === 'open') this.openUntilMs = nowMs;
+  }
+
   success(): void {
     this.consecutiveFailures = 0;
     this.currentOpenMs = this.options.openMs;

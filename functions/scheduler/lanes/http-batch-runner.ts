@@ -58,7 +58,12 @@ export class HttpBatchRunner implements BatchRunner {
   /** Records a heartbeat (telemetry) from the agent serving `url`, adding it if new. */
   heartbeat(url: string, nowMs: number): void {
     this.addTarget(url);
-    this.targets.get(url)!.lastHeartbeatMs = nowMs;
+    const target = this.targets.get(url)!;
+    // Back after missing reports (restarted, reconnected): a trial batch at once, not after the breaker's backoff
+    // (up to maxOpenMs). An agent that kept reporting while its batches failed waits the backoff out.
+    const silentMs = target.lastHeartbeatMs === undefined ? 0 : nowMs - target.lastHeartbeatMs;
+    if (silentMs > this.options.heartbeatTimeoutMs / 3) target.breaker.retryNow(nowMs);
+    target.lastHeartbeatMs = nowMs;
   }
 
   private isSilent(target: Target, nowMs: number): boolean {

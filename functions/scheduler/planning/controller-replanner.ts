@@ -4,7 +4,7 @@
  * instances go through the controller's own record, so its drift and spacing rules see them.
  */
 import { ReplanController, type ControllerPlanRequest, type ControllerRecord } from '../../../shared/core/control/index.js';
-import { DEFAULT_BOUNDS, minFeasibleSloMs, tryPlan, type PlannerInput } from '../../../shared/core/planner/index.js';
+import { DEFAULT_BOUNDS, planBestEffort, type PlannerInput } from '../../../shared/core/planner/index.js';
 import { DEFAULT_PRICES, type PriceTable } from '../../../shared/core/pricing/index.js';
 import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
 import type { SchedulerConfig } from '../../../shared/protocol/config.js';
@@ -40,22 +40,9 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
   };
 }
 
-/**
- * The planner production uses: the cost-optimal plan; when the SLO cannot be met at the current rate and
- * bandwidth, the plan for the smallest SLO that can be (requests that cannot make their own deadline are
- * then refused by the queue, promptly); when no lane can carry the rate at all, a plan assuming both lanes
- * healthy, so traffic flows again the moment one recovers.
- */
+/** The planner production uses: cost-optimal, or best effort when the SLO cannot be met (see planBestEffort). */
 export function productionPlanner(config: () => SchedulerConfig, context: EngineContext) {
-  return (request: ControllerPlanRequest): Plan => {
-    const input = plannerInput(config(), context, request);
-    const found = tryPlan(input);
-    if (found) return found;
-    const smallest = minFeasibleSloMs(input);
-    if (Number.isFinite(smallest)) return tryPlan({ ...input, sloMs: smallest })!;
-    const anyLane = { ...input, bounds: { ...input.bounds, edgeHealthy: true, serverlessHealthy: true }, sloMs: Math.max(input.sloMs, 60_000) };
-    return tryPlan(anyLane) ?? tryPlan({ ...anyLane, rateRps: 0 })!;
-  };
+  return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(config(), context, request));
 }
 
 export class ControllerReplanner implements Replanner {

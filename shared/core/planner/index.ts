@@ -2,3 +2,4 @@ export { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, InfeasibleSloError, validatePlan
 export { minFeasibleSloMs, plan, tryPlan } from './plan.js';
 export { planSeed, seedChoice, SEED, type SeedChoice } from './seed.js';
 export { planCapacityRps } from './capacity.js';
+export { maxFeasibleRate, planBestEffort } from './best-effort.js';

@@ -10,6 +10,11 @@ export interface PlannerBounds {
   readonly memoryMbCandidates: readonly number[];
   /** Highest edge busy fraction allowed (service time / time to gather a batch). Default 0.8. */
   readonly edgeMaxUtilisation: number;
+  /**
+   * Highest fraction of a lane's link bandwidth its traffic may use. Default 0.8: transfers share the link, so
+   * a link loaded near 1 queues them without bound, however short each one alone would be.
+   */
+  readonly linkMaxUtilisation: number;
   readonly edgeHealthy: boolean;
   readonly serverlessHealthy: boolean;
   /** Tail quantile the SLO applies to. Default 0.99. */
@@ -26,6 +31,7 @@ export const DEFAULT_BOUNDS: PlannerBounds = {
   maxBatch: { edge: 128, serverless: 20 },
   memoryMbCandidates: [],
   edgeMaxUtilisation: 0.8,
+  linkMaxUtilisation: 0.8,
   edgeHealthy: true,
   serverlessHealthy: true,
   tailQuantile: 0.99,
@@ -69,6 +75,7 @@ export function validatePlannerInput(input: PlannerInput): void {
   }
   const b = input.bounds;
   check(b.edgeMaxUtilisation > 0 && b.edgeMaxUtilisation <= 1, 'bounds.edgeMaxUtilisation in (0, 1]', b.edgeMaxUtilisation);
+  check(b.linkMaxUtilisation > 0 && b.linkMaxUtilisation <= 1, 'bounds.linkMaxUtilisation in (0, 1]', b.linkMaxUtilisation);
   check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);
   check(Number.isInteger(b.maxInstances) && b.maxInstances >= 1, 'bounds.maxInstances, an integer >= 1', b.maxInstances);
   check(b.keepAliveS >= 0, 'bounds.keepAliveS >= 0', b.keepAliveS);

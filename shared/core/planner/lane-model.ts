@@ -15,6 +15,11 @@ export function latencyAt(line: LinearLatency, batch: number): number {
   return line.baseMs + line.perItemMs * batch;
 }
 
+/** The most requests per second a link can carry at `maxUtilisation` of its bandwidth (Mbit/s). */
+export function linkCapacityRps(payloadBytes: number, bandwidthMbps: number, maxUtilisation: number): number {
+  return payloadBytes > 0 ? (maxUtilisation * bandwidthMbps * 1e6) / (payloadBytes * 8) : Infinity;
+}
+
 /** Time to send a batch's payload at the lane's bandwidth (Mbit/s), ms. */
 export function transferMs(batch: number, payloadBytes: number, bandwidthMbps: number): number {
   return (batch * payloadBytes * 8) / (bandwidthMbps * 1000);

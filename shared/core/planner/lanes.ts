@@ -2,7 +2,7 @@ import { coldStartCostUsd, serverlessCallCostUsd } from '../pricing/cost.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
 import type { ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
-import { edgeStartQuantileMs, expectedBatchSize, latencyAt, transferMs, waitQuantileMs } from './lane-model.js';
+import { edgeStartQuantileMs, expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitQuantileMs } from './lane-model.js';
 
 /** One evaluated lane configuration. */
 export interface LaneChoice {
@@ -34,12 +34,18 @@ export function edgeBatchGrid(maxBatch: number): number[] {
  * request); feasible when the q-quantile latency fits the SLO and the busy fraction stays under the bound.
  */
 export function evaluateEdge(input: PlannerInput, batch: number, rateRps: number): LaneChoice | undefined {
+  if (rateRps > linkCapacity(input, 'edge')) return undefined;
   const fixed = edgeFixedMs(input, batch);
   const budget = input.sloMs - fixed;
   if (budget < -TOLERANCE_MS) return undefined;
   const choice = edgeAt(input, batch, batch === 1 ? 0 : Math.max(0, budget), rateRps);
   if (choice.load > input.bounds.edgeMaxUtilisation + 1e-12 || choice.p99Ms > input.sloMs + TOLERANCE_MS) return undefined;
   return choice;
+}
+
+/** Requests per second the lane's link carries within the utilisation bound. */
+function linkCapacity(input: PlannerInput, lane: 'edge' | 'serverless'): number {
+  return linkCapacityRps(input.payloadBytes, input.bandwidthMbps[lane], input.bounds.linkMaxUtilisation);
 }
 
 function edgeFixedMs(input: PlannerInput, batch: number): number {
@@ -77,7 +83,7 @@ export function maxEdgeRate(input: PlannerInput, rateRps: number): number {
   const { mean } = input.profiles.edge;
   for (const batch of edgeBatchGrid(input.bounds.maxBatch.edge)) {
     // Even full batches cannot exceed this rate at the utilisation bound.
-    const ceiling = Math.min(rateRps, (input.bounds.edgeMaxUtilisation * 1000 * batch) / latencyAt(mean, batch));
+    const ceiling = Math.min(rateRps, linkCapacity(input, 'edge'), (input.bounds.edgeMaxUtilisation * 1000 * batch) / latencyAt(mean, batch));
     if (ceiling <= best) continue;
     let lo = 0;
     let hi = ceiling;
@@ -115,6 +121,7 @@ export function serverlessBatchGrid(maxBatch: number): number[] {
  * of calls are cold, the cold start is part of the q-quantile latency.
  */
 export function evaluateServerless(input: PlannerInput, option: ServerlessOption, batch: number, rateRps: number): LaneChoice | undefined {
+  if (rateRps > linkCapacity(input, 'serverless')) return undefined;
   const fixed = serverlessFixedMs(input, option, batch);
   let coldMs = 0;
   for (let pass = 0; pass < 2; pass += 1) {

@@ -1,0 +1,163 @@
+/**
+ * Overload (issue 6): the local stack (scheduler, edge agent behind a shaped link, inference function, each its
+ * own process on loopback) offered three times what its lanes together serve. Measures the scheduler's RSS over
+ * time (its own process_resident_memory_bytes), how fast requests beyond the queue bound are refused (429 with
+ * Retry-After), and whether the admitted ones still meet the SLO or fail fast with a clear error.
+ * Reproduce: `npm run bench -- overload` (writes bench/results/overload.json and overload.md; about 2 minutes).
+ *
+ * Capacity is measured first on the same stack: 24 closed-loop clients sending back-to-back for 15 s; results
+ * per second is what both lanes together serve on this machine. The overload phase then replays the real
+ * inter-arrival gaps of the bundled Twitter trace, rescaled to 3x that rate, for 60 s.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadImages } from '../cli/loadgen/images.js';
+import { startLocalStack } from '../cli/stack/local-stack.js';
+import { readArrivals, readBandwidth } from '../cli/traces-files.js';
+import { quantileSorted } from '../shared/core/stats/quantile-sorted.js';
+import { markdownTable, writeBenchResult } from './report.js';
+
+const TRACES = join(import.meta.dirname, '..', 'cli', 'assets', 'traces');
+const SLO_MS = 1000;
+const MAX_QUEUED = 100;
+const CAPACITY_CLIENTS = 24;
+const CAPACITY_MS = 15_000;
+const OVERLOAD_FACTOR = 3;
+const OVERLOAD_MS = 60_000;
+
+interface Answer {
+  readonly sentAtMs: number;
+  readonly latencyMs: number;
+  readonly status: number;
+  readonly code?: string;
+  readonly retryAfter?: string | null;
+}
+
+const images = loadImages();
+const image = images[0]!;
+
+async function post(url: string, startedAt: number): Promise<Answer> {
+  const sentAtMs = performance.now() - startedAt;
+  try {
+    const response = await fetch(`${url}/v1/infer`, {
+      method: 'POST',
+      headers: { 'content-type': image.contentType, 'x-priority': 'high' },
+      body: image.data,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
+    return { sentAtMs, latencyMs: performance.now() - startedAt - sentAtMs, status: response.status, code: body.error?.code, retryAfter: response.headers.get('retry-after') };
+  } catch (error) {
+    return { sentAtMs, latencyMs: performance.now() - startedAt - sentAtMs, status: 0, code: (error as Error).name };
+  }
+}
+
+async function rssMb(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = /^edgebatch_process_resident_memory_bytes (\d+(?:\.\d+)?)$/m.exec(text);
+  return match ? Number(match[1]) / 2 ** 20 : NaN;
+}
+
+const quantile = (values: number[], q: number) => (values.length === 0 ? NaN : quantileSorted([...values].sort((a, b) => a - b), q));
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+const stack = await startLocalStack({
+  edgeLink: readBandwidth(join(TRACES, 'ghent-4g-car-0001.log')).trace,
+  sloMs: SLO_MS,
+  schedulerEnv: { MAX_QUEUED: String(MAX_QUEUED) },
+});
+try {
+  const url = stack.schedulerUrl;
+  const idleRssMb = await rssMb(url);
+
+  // 1. Capacity: closed loop, every client sends its next request when its answer comes.
+  const capacityStart = performance.now();
+  let capacityResults = 0;
+  await Promise.all(
+    Array.from({ length: CAPACITY_CLIENTS }, async () => {
+      while (performance.now() - capacityStart < CAPACITY_MS) {
+        const answer = await post(url, capacityStart);
+        if (answer.status === 200) capacityResults += 1;
+        else if (answer.status === 429) await sleep(50);
+      }
+    }),
+  );
+  const capacityRps = capacityResults / ((performance.now() - capacityStart) / 1000);
+  console.log(`capacity: ${capacityRps.toFixed(1)} results/s`);
+
+  // 2. Overload: the Twitter trace's gaps at 3x capacity, open loop.
+  const trace = readArrivals(join(TRACES, 'twitter-may25-15h-first-10min.txt'), { seed: 1, rateScale: 1 });
+  const traceRps = trace.timesMs.length / (trace.timesMs[trace.timesMs.length - 1]! / 1000);
+  const scale = (OVERLOAD_FACTOR * capacityRps) / traceRps;
+  const arrivalsMs = trace.timesMs.map((t) => t / scale).filter((t) => t < OVERLOAD_MS);
+  const rss: { atS: number; mb: number }[] = [];
+  const answers: Promise<Answer>[] = [];
+  const startedAt = performance.now();
+  const sampler = setInterval(() => {
+    void rssMb(url).then((mb) => rss.push({ atS: (performance.now() - startedAt) / 1000, mb }), () => undefined);
+  }, 1000);
+  for (const dueMs of arrivalsMs) {
+    const aheadMs = dueMs - (performance.now() - startedAt);
+    if (aheadMs > 1) await sleep(aheadMs);
+    answers.push(post(url, startedAt));
+  }
+  const all = await Promise.all(answers);
+  clearInterval(sampler);
+  const afterRssMb = await rssMb(url);
+
+  const refused = all.filter((a) => a.status === 429);
+  const admitted = all.filter((a) => a.status !== 429);
+  const results = admitted.filter((a) => a.status === 200);
+  const errors: Record<string, number> = {};
+  for (const a of admitted) if (a.status !== 200) errors[a.code ?? `http_${a.status}`] = (errors[a.code ?? `http_${a.status}`] ?? 0) + 1;
+  const admittedErrorLatencies = admitted.filter((a) => a.status !== 200).map((a) => a.latencyMs);
+  const rssValues = rss.map((s) => s.mb).filter(Number.isFinite);
+  const data = {
+    command: 'npm run bench -- overload',
+    sloMs: SLO_MS,
+    maxQueued: MAX_QUEUED,
+    capacityRps,
+    offeredRps: arrivalsMs.length / (OVERLOAD_MS / 1000),
+    sent: all.length,
+    refused429: refused.length,
+    refusedWithRetryAfter: refused.filter((a) => /^\d+$/.test(a.retryAfter ?? '')).length,
+    refusalLatencyMs: { p50: quantile(refused.map((a) => a.latencyMs), 0.5), p99: quantile(refused.map((a) => a.latencyMs), 0.99), max: Math.max(...refused.map((a) => a.latencyMs), NaN) },
+    admitted: admitted.length,
+    results: results.length,
+    resultsWithinSlo: results.filter((a) => a.latencyMs <= SLO_MS).length,
+    resultLatencyMs: { p50: quantile(results.map((a) => a.latencyMs), 0.5), p99: quantile(results.map((a) => a.latencyMs), 0.99) },
+    admittedErrors: errors,
+    admittedErrorLatencyMs: { p50: quantile(admittedErrorLatencies, 0.5), p99: quantile(admittedErrorLatencies, 0.99), max: Math.max(...admittedErrorLatencies, NaN) },
+    noAnswer: all.filter((a) => a.status === 0).length,
+    rssMb: { idle: idleRssMb, min: Math.min(...rssValues), max: Math.max(...rssValues), after: afterRssMb, samples: rss },
+  };
+  const markdown = [
+    `## Overload: 3x the capacity of both lanes (issue 6)`,
+    ``,
+    `Local stack on this 2-core machine, SLO ${SLO_MS} ms, queue bound ${MAX_QUEUED}. Capacity measured first with ${CAPACITY_CLIENTS} closed-loop clients for ${CAPACITY_MS / 1000} s;`,
+    `then ${OVERLOAD_MS / 1000} s of the bundled Twitter trace's gaps rescaled to ${OVERLOAD_FACTOR}x that rate. Reproduce: \`npm run bench -- overload\`.`,
+    ``,
+    markdownTable(
+      ['measure', 'value'],
+      [
+        ['capacity (results/s)', fmt(capacityRps, 1)],
+        ['offered (requests/s)', fmt(data.offeredRps, 1)],
+        ['sent', all.length],
+        ['refused 429 (with Retry-After)', `${refused.length} (${data.refusedWithRetryAfter})`],
+        ['429 latency p50 / p99 / max (ms)', `${fmt(data.refusalLatencyMs.p50, 1)} / ${fmt(data.refusalLatencyMs.p99, 1)} / ${fmt(data.refusalLatencyMs.max, 1)}`],
+        ['admitted', admitted.length],
+        ['results within SLO / results', `${data.resultsWithinSlo} / ${results.length}`],
+        ['result latency p50 / p99 (ms)', `${fmt(data.resultLatencyMs.p50)} / ${fmt(data.resultLatencyMs.p99)}`],
+        ['admitted errors', Object.entries(errors).map(([code, n]) => `${code} ${n}`).join(', ') || 'none'],
+        ['admitted error latency p50 / p99 / max (ms)', `${fmt(data.admittedErrorLatencyMs.p50)} / ${fmt(data.admittedErrorLatencyMs.p99)} / ${fmt(data.admittedErrorLatencyMs.max)}`],
+        ['no answer', data.noAnswer],
+        ['scheduler RSS idle / min / max / after (MB)', `${fmt(idleRssMb, 1)} / ${fmt(data.rssMb.min, 1)} / ${fmt(data.rssMb.max, 1)} / ${fmt(afterRssMb, 1)}`],
+      ],
+    ),
+  ].join('\n');
+  writeBenchResult('overload', data, markdown);
+  console.log(markdown);
+} finally {
+  await stack.stop();
+}

@@ -1,0 +1,48 @@
+/**
+ * The edge pool brings a restarted agent back at its first heartbeat after a silence, instead of after the
+ * circuit breaker's backoff (which grows to 30 s while a dead agent's trials fail); an agent that keeps reporting
+ * while its batches fail still waits the backoff out. Real loopback HTTP: the "dead" agent is a port nothing
+ * listens on, so each batch fails with a refused connection; the clock is virtual.
+ */
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { HttpBatchRunner } from '../../functions/scheduler/lanes/http-batch-runner.js';
+import { item, textHelloJpeg } from '../model/support.js';
+
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/v1/batch`;
+}
+
+async function failTrials(runner: HttpBatchRunner, clock: { t: number }, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await expect(runner.run({ batchId: `b${clock.t}-${i}`, items: [item('a', textHelloJpeg())], deadlineMs: clock.t + 5000 })).rejects.toMatchObject({ code: 'lane_failed' });
+  }
+}
+
+describe('edge pool recovery after an agent restart', () => {
+  it('takes the agent back at its first heartbeat after a silence, not after the backoff', async () => {
+    const url = await closedPortUrl();
+    const clock = { t: 0 };
+    const runner = new HttpBatchRunner([], { concurrency: 1, heartbeatTimeoutMs: 15_000, now: () => clock.t });
+    runner.heartbeat(url, 0);
+    await failTrials(runner, clock, 3); // breaker opens for 1 s
+    for (const openMs of [1000, 2000, 4000, 8000]) {
+      clock.t += openMs; // each failed trial doubles the open period
+      expect(runner.healthy(clock.t)).toBe(true);
+      await failTrials(runner, clock, 1);
+    }
+    // Open for 16 s now. A report 500 ms later (the agent kept reporting) does not shorten it.
+    clock.t += 500;
+    runner.heartbeat(url, clock.t);
+    expect(runner.healthy(clock.t)).toBe(false);
+    // Silence, then the restarted agent's first report (9 s later, within the backoff): a trial goes out at once.
+    clock.t += 9000;
+    expect(runner.healthy(clock.t)).toBe(false);
+    runner.heartbeat(url, clock.t);
+    expect(runner.healthy(clock.t)).toBe(true);
+  });
+});
