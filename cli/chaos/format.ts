@@ -6,6 +6,9 @@ export function formatChaosReport(report: ChaosReport): string {
   const rows: [string, string][] = [
     ['requests sent', String(tally.sent)],
     ['refused at the door (4xx, 429)', String(tally.refused)],
+    ...Object.entries(tally.refusedByCode)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, count]): [string, string] => [`  refused ${code}`, String(count)]),
     ['accepted', String(tally.accepted)],
     ['answered with a result', `${tally.answeredResult} (${Object.entries(tally.byLane).map(([lane, n]) => `${lane} ${n}`).join(', ') || 'none'})`],
     ['answered with an error', String(tally.answeredError)],

@@ -20,6 +20,7 @@ export interface ChaosTally {
   readonly answeredResult: number;
   readonly answeredError: number;
   readonly errorsByCode: Readonly<Record<string, number>>;
+  readonly refusedByCode: Readonly<Record<string, number>>;
   /** No answer before the client gave up, or the connection died without one. */
   readonly lost: number;
   readonly answeredTwice: number;
@@ -37,6 +38,7 @@ export function tallyChaos(records: readonly ChaosRecord[], schedulerAnswers?: n
   let answeredError = 0;
   let lost = 0;
   const errorsByCode: Record<string, number> = {};
+  const refusedByCode: Record<string, number> = {};
   const byLane: Record<string, number> = {};
   const seenIds = new Set<string>();
   let duplicateIds = 0;
@@ -48,7 +50,8 @@ export function tallyChaos(records: readonly ChaosRecord[], schedulerAnswers?: n
     if (record.status === 429 || (record.status >= 400 && record.status < 500 && record.status !== 408)) {
       refused += 1;
       if (record.status === 429) queueFull += 1;
-      errorsByCode[record.errorCode ?? `http_${record.status}`] = (errorsByCode[record.errorCode ?? `http_${record.status}`] ?? 0) + 1;
+      const code = record.errorCode ?? `http_${record.status}`;
+      refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
       continue;
     }
     if (record.status === 200) {
@@ -76,6 +79,7 @@ export function tallyChaos(records: readonly ChaosRecord[], schedulerAnswers?: n
     answeredResult,
     answeredError,
     errorsByCode,
+    refusedByCode,
     lost,
     answeredTwice: duplicateIds + extraServerAnswers,
     byLane,

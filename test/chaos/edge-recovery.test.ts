@@ -29,18 +29,25 @@ describe('edge pool recovery after an agent restart', () => {
     const clock = { t: 0 };
     const runner = new HttpBatchRunner([], { concurrency: 1, heartbeatTimeoutMs: 15_000, now: () => clock.t });
     runner.heartbeat(url, 0);
+    // The agent reports every second while its batches fail (a stalled GPU, say).
+    const advance = (ms: number, reporting: boolean) => {
+      for (let step = 0; step < ms; step += 1000) {
+        clock.t += Math.min(1000, ms - step);
+        if (reporting) runner.heartbeat(url, clock.t);
+      }
+    };
     await failTrials(runner, clock, 3); // breaker opens for 1 s
     for (const openMs of [1000, 2000, 4000, 8000]) {
-      clock.t += openMs; // each failed trial doubles the open period
+      advance(openMs, true); // each failed trial doubles the open period
       expect(runner.healthy(clock.t)).toBe(true);
       await failTrials(runner, clock, 1);
     }
-    // Open for 16 s now. A report 500 ms later (the agent kept reporting) does not shorten it.
-    clock.t += 500;
-    runner.heartbeat(url, clock.t);
+    // Open for 16 s now; reports that kept coming do not shorten it.
+    advance(3000, true);
     expect(runner.healthy(clock.t)).toBe(false);
-    // Silence, then the restarted agent's first report (9 s later, within the backoff): a trial goes out at once.
-    clock.t += 9000;
+    // Silence (the agent died), then the restarted agent's first report, still within the backoff: a trial goes
+    // out at once.
+    advance(7000, false);
     expect(runner.healthy(clock.t)).toBe(false);
     runner.heartbeat(url, clock.t);
     expect(runner.healthy(clock.t)).toBe(true);

@@ -2,6 +2,7 @@
  * Builds the LaneStatus records the queue policy decides on: health and free slots from the live lanes, and the
  * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip.
  */
+import { expectedSingleMs, tailServiceMs } from '../../../shared/core/planner/service-time.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
 import type { Lane } from '../lanes/lane.js';
 
@@ -21,12 +22,6 @@ export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel 
   return best.latency;
 }
 
-/** Expected p99 time from dispatch to answer for a batch of `batchSize` payloads of `payloadBytes`. */
-export function batchServiceMs(model: LatencyModel, link: LinkEstimate, payloadBytes: number, batchSize: number): number {
-  const transferMs = (batchSize * payloadBytes * 8) / (Math.max(link.bandwidthMbps, 1e-3) * 1000);
-  return model.p99.baseMs + model.p99.perItemMs * batchSize + transferMs + link.rttMs;
-}
-
 export function laneStatuses(
   lanes: Readonly<Record<LaneId, Lane>>,
   plan: Plan,
@@ -39,7 +34,8 @@ export function laneStatuses(
   const status = (lane: LaneId): LaneStatus => ({
     healthy: lanes[lane].healthy(nowMs),
     freeSlots: lanes[lane].freeSlots(nowMs),
-    serviceMs: (batchSize: number) => batchServiceMs(models[lane], links[lane], payloadBytes, batchSize),
+    serviceMs: tailServiceMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
+    expectedServiceMs: expectedSingleMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
   });
   return { edge: status('edge'), serverless: status('serverless') };
 }

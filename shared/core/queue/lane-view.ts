@@ -10,7 +10,7 @@ import { LANE_IDS, type LaneId, type LanePlan, type LaneStatus, type Plan } from
 export interface LaneView {
   /** Healthy and given a share of traffic. */
   readonly eligible: Record<LaneId, boolean>;
-  /** serviceMs(1) of eligible lanes (Infinity for the others). */
+  /** expectedServiceMs (default serviceMs(1)) of eligible lanes (Infinity for the others): the deadline rule's yardstick. */
   readonly bestServiceMs: Record<LaneId, number>;
   /** Smallest bestServiceMs over eligible lanes: the best any request can still hope for. */
   minBestServiceMs: number;
@@ -83,7 +83,7 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
     view.eligible[lane] = eligible;
     view.shares[lane] = share;
     if (eligible) {
-      const best = serviceTimeMs(lane, status, 1);
+      const best = status.expectedServiceMs ?? serviceTimeMs(lane, status, 1);
       view.bestServiceMs[lane] = best;
       if (best < view.minBestServiceMs) view.minBestServiceMs = best;
       view.anyEligible = true;

@@ -4,6 +4,7 @@
  * lane frees and plan changes), transfers over the lanes' links, service times from the fitted profiles with their
  * relative residuals as noise, Function Compute instances, and cost from the CU price model.
  */
+import { expectedSingleMs, tailServiceMs } from '../planner/service-time.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
@@ -40,15 +41,6 @@ export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOp
     if (Math.abs(option.config.memoryMb - plan.serverless.memoryMb) < Math.abs(best.config.memoryMb - plan.serverless.memoryMb)) best = option;
   }
   return best;
-}
-
-/**
- * The queue's view of a lane's tail service time: p99 service line + transfer at the current bandwidth estimate
- * + round trip. The same formula as functions/scheduler/engine/lane-estimates.ts `batchServiceMs`.
- */
-function tailServiceMs(model: LatencyModel, mbps: number, rttMs: number, payloadBytes: number): (batchSize: number) => number {
-  const perItemTransferMs = (payloadBytes * 8) / (Math.max(mbps, 1e-3) * 1000);
-  return (b) => model.p99.baseMs + model.p99.perItemMs * b + b * perItemTransferMs + rttMs;
 }
 
 export function simulatePolicy(
@@ -90,15 +82,16 @@ export function simulatePolicy(
 
   // Lane statuses are rebuilt when the plan or the bandwidth estimate changes; free slots are read live.
   let serviceFns = buildServiceFns();
-  function buildServiceFns(): Record<LaneId, (b: number) => number> {
-    return {
-      edge: tailServiceMs(profiles.edge, bandwidthEstimate.edge, options.rttMs.edge, options.payloadBytes),
-      serverless: tailServiceMs(serverlessOption(profiles, plan).latency, bandwidthEstimate.serverless, options.rttMs.serverless, options.payloadBytes),
-    };
+  function buildServiceFns(): Record<LaneId, { serviceMs: (b: number) => number; expectedServiceMs: number }> {
+    const lane = (model: LatencyModel, id: LaneId) => ({
+      serviceMs: tailServiceMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
+      expectedServiceMs: expectedSingleMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
+    });
+    return { edge: lane(profiles.edge, 'edge'), serverless: lane(serverlessOption(profiles, plan).latency, 'serverless') };
   }
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: { healthy: true, freeSlots: edge.freeSlots(), serviceMs: serviceFns.edge },
-    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), serviceMs: serviceFns.serverless },
+    edge: { healthy: true, freeSlots: edge.freeSlots(), ...serviceFns.edge },
+    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), ...serviceFns.serverless },
   });
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;

@@ -1,5 +1,5 @@
 /** The real planners (issue 2) adapted to the simulator's plan requests. */
-import { DEFAULT_BOUNDS, plan, planSeed, type PlannerBounds, type PlannerInput } from '../planner/index.js';
+import { DEFAULT_BOUNDS, planBestEffort, planSeed, type PlannerBounds, type PlannerInput } from '../planner/index.js';
 import type { PriceTable } from '../pricing/index.js';
 import type { PlanFunction, PlanRequest, Planners } from './policy.js';
 
@@ -18,9 +18,9 @@ export function plannerInput(request: PlanRequest, prices: PriceTable, bounds: P
   };
 }
 
-/** `plan` (ours) and `planSeed` (the prototype's) with the given prices and bounds. */
+/** Ours (cost-optimal, best effort when the SLO cannot be met: the production planner) and the prototype's. */
 export function defaultPlanners(prices: PriceTable, bounds: Partial<PlannerBounds> = {}): Planners {
   const resolved: PlannerBounds = { ...DEFAULT_BOUNDS, ...bounds };
   const wrap = (planner: (input: PlannerInput) => ReturnType<PlanFunction>): PlanFunction => (request) => planner(plannerInput(request, prices, resolved));
-  return { ours: wrap(plan), seed: wrap(planSeed) };
+  return { ours: wrap(planBestEffort), seed: wrap(planSeed) };
 }

@@ -21,22 +21,14 @@ export function planRequest(context: PolicyContext, rateRps: number, bandwidthMb
 }
 
 /**
- * Plans; when no plan meets the SLO at this rate and bandwidth, plans for the smallest SLO that can be met
- * (best effort: the queue still rejects what cannot make its deadline); when none can, keeps `current`.
+ * Plans, keeping `current` when the planner refuses. Ours never refuses (it plans best effort when the SLO
+ * cannot be met, as production does); the prototype's planner keeps its defaults.
  */
 export function planOrFallback(planner: PlanFunction, request: PlanRequest, current: Plan | undefined): Plan | undefined {
   try {
     return planner(request);
   } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
-    const minFeasible = (error as EngineError & { minFeasibleSloMs?: number }).minFeasibleSloMs;
-    if (minFeasible !== undefined && Number.isFinite(minFeasible)) {
-      try {
-        return { ...planner({ ...request, sloMs: minFeasible * 1.001 }), sloMs: request.sloMs };
-      } catch {
-        return current;
-      }
-    }
-    return current;
+    if (error instanceof EngineError) return current;
+    throw error;
   }
 }
