@@ -14,6 +14,14 @@ describe('VirtualQueue deadlines', () => {
     expect(queue.admit(req('tight', 0, EDGE_1), edgeOnly, lanes, 0).kind).toBe('admitted');
   });
 
+  it('judges reachability on the expected service time when the lane gives one, not on its p99', () => {
+    const queue = new VirtualQueue();
+    // p99 of a single request 300 ms, expected 100 ms: a request with 200 ms left can still make it.
+    const lanes = makeLanes({ edge: { serviceMs: (b: number) => 300 * b, expectedServiceMs: 100 } });
+    expect(queue.admit(req('likely', 0, 200), edgeOnly, lanes, 0).kind).toBe('admitted');
+    expect(queue.admit(req('hopeless', 0, 99), edgeOnly, lanes, 0)).toMatchObject({ kind: 'refused', reason: 'deadline_unreachable' });
+  });
+
   it('rejects a waiting request at the decision where its deadline becomes unreachable, not when a lane frees', () => {
     const queue = new VirtualQueue();
     const blocked = makeLanes({ edge: { freeSlots: 0 } });
