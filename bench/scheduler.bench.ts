@@ -11,10 +11,10 @@
  *      (transferMs + inferenceMs), and client latency minus queueMs: what the scheduler adds beyond the wait.
  *  (b) maximum rate: 64 connections in a closed loop for 6 s with a 1x1 PNG (67 bytes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,6 @@ import { freePort } from '../cli/stack/free-port.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 const JPEG = join(ROOT, 'cli', 'assets', 'images', 'prototype-request.jpg');
 
 interface Sample {
@@ -64,6 +63,7 @@ async function runLoad(args: { url: string; body: string; rate: number; connecti
           resolve();
         });
       });
+      request.setTimeout(10_000, () => request.destroy());
       request.on('error', () => {
         if (record) samples.push({ latencyMs: performance.now() - start, status: 0 });
         resolve();
@@ -85,7 +85,14 @@ async function runLoad(args: { url: string; body: string; rate: number; connecti
       if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
       const record = at >= begin + args.warmupMs;
       if (record) sent += 1;
-      const promise = send(record).then(() => inFlight.delete(promise));
+      // Outstanding work is bounded: past the connection count the request is counted as not served.
+      if (inFlight.size >= args.connections) {
+        if (record) samples.push({ latencyMs: NaN, status: -1 });
+        continue;
+      }
+      const promise: Promise<void> = send(record).then(() => {
+        inFlight.delete(promise);
+      });
       inFlight.add(promise);
     }
   } else {
@@ -146,9 +153,10 @@ function quantile(values: readonly number[], q: number): number {
 
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
 
-async function startScheduler(laneUrl: string): Promise<{ url: string; child: ChildProcess }> {
+async function startScheduler(laneUrl: string, profilesFile: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawnChild([TSX_CLI, join(ROOT, 'functions', 'scheduler', 'main.ts')], {
+  const child = spawnChild(['--import', 'tsx', join(ROOT, 'functions', 'scheduler', 'main.ts')], {
+    PROFILES_FILE: profilesFile,
     PORT: String(port),
     HOST: '127.0.0.1',
     EDGE_URLS: laneUrl,
@@ -172,24 +180,33 @@ async function startEcho(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 async function main(): Promise<void> {
-  const tinyPng = join(await import('node:os').then((os) => os.tmpdir()), `edgebatch-bench-1x1-${process.pid}.png`);
+  const tinyPng = join(tmpdir(), `edgebatch-bench-1x1-${process.pid}.png`);
   const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
-  (await import('node:fs')).writeFileSync(tinyPng, png);
+  writeFileSync(tinyPng, png);
 
   const lanePort = await freePort();
-  const lane = spawnChild([TSX_CLI, join(ROOT, 'test', 'integration', 'support', 'instant-lane.ts')], { PORT: String(lanePort) }, 1);
+  const lane = spawnChild(['--import', 'tsx', join(ROOT, 'test', 'integration', 'support', 'instant-lane.ts')], { PORT: String(lanePort) }, 1);
   await waitHealthy(`http://127.0.0.1:${lanePort}/healthz`);
   const laneUrl = `http://127.0.0.1:${lanePort}/v1/batch`;
+  // The scheduler must know how fast these lanes are, or it plans (and sheds load) for the prototype's Orin and FC:
+  // measure them the way a deployment does, with `edgebatch calibrate`.
+  const profilesFile = join(tmpdir(), `edgebatch-bench-profiles-${process.pid}.json`);
+  const calibration = spawnSync(process.execPath, [join(ROOT, 'bin', 'edgebatch.js'), 'calibrate', '--edge', laneUrl, '--serverless', laneUrl, '--batches', '1,8,32,64', '--repeats', '3', '--out', profilesFile], { encoding: 'utf8' });
+  if (calibration.status !== 0) throw new Error(`calibrate failed: ${calibration.stderr}`);
 
-  const overhead = { body: JPEG, rate: 2000, connections: 256, warmupMs: 3000, durationMs: 8000 };
+  const overhead = { body: JPEG, rate: Number(process.env.BENCH_RATE ?? 2000), connections: 256, warmupMs: 3000, durationMs: Number(process.env.BENCH_MS ?? 8000) };
   const saturate = { body: tinyPng, rate: 0, connections: 64, warmupMs: 1000, durationMs: 6000 };
 
-  const scheduler = await startScheduler(laneUrl);
+  console.error('lanes calibrated; starting the scheduler');
+  const scheduler = await startScheduler(laneUrl, profilesFile);
+  console.error('(a) scheduler at the offered rate');
   const schedulerAt2000 = await load(`${scheduler.url}/v1/infer`, overhead);
   const plan = ((await (await fetch(`${scheduler.url}/v1/plan`)).json()) as { plan: { lanes: Record<string, { batchSize: number; timeoutMs: number; share: number }> } }).plan;
+  console.error('(b) scheduler at its maximum rate');
   const schedulerMax = await load(`${scheduler.url}/v1/infer`, saturate);
   await stop(scheduler.child);
 
+  console.error('echo server: (a) and (b)');
   const echo = await startEcho();
   const echoAt2000 = await load(`${echo.url}/v1/infer`, overhead);
   const echoMax = await load(`${echo.url}/v1/infer`, saturate);
@@ -208,6 +225,8 @@ async function main(): Promise<void> {
       achievedRps: (served.length * 1000) / overhead.durationMs,
       sent: schedulerAt2000.sent,
       errors: schedulerAt2000.samples.length - served.length,
+      // -1: not sent because 256 requests were already outstanding; 0: connection error or client timeout.
+      statuses: Object.fromEntries([...new Set(schedulerAt2000.samples.map((sample) => sample.status))].map((status) => [status, schedulerAt2000.samples.filter((sample) => sample.status === status).length])),
       plan: plan.lanes,
       clientLatencyMs: p(col((s) => s.latencyMs, served)),
       queueMs: p(col((s) => s.timings!.queueMs)),
@@ -233,7 +252,7 @@ async function main(): Promise<void> {
 
 Scheduler process (or a bare Hono echo server) pinned to one core; instant loopback lanes and the load generator
 on the other. (a) ${overhead.rate} requests/s open loop with the prototype's 24 KB JPEG, ${overhead.durationMs / 1000} s measured after
-${overhead.warmupMs / 1000} s warm-up: achieved ${f(o.achievedRps)}/s answered, ${o.errors} errors; plan at the end: edge batch
+${overhead.warmupMs / 1000} s warm-up: achieved ${f(o.achievedRps)}/s answered, ${o.errors} not served (by status, -1 = not sent with 256 outstanding: ${JSON.stringify(o.statuses)}); plan at the end: edge batch
 ${plan.lanes.edge!.batchSize} / timeout ${f(plan.lanes.edge!.timeoutMs)} ms, serverless batch ${plan.lanes.serverless!.batchSize} / timeout ${f(plan.lanes.serverless!.timeoutMs)} ms.
 
 ${markdownTable(
@@ -250,11 +269,12 @@ ${markdownTable(
 Ratio of the p99 added beyond the wait to the echo server's p99: ${f(o.addedBeyondWaitMs.p99 / o.echoClientLatencyMs.p99)}x.
 
 (b) Maximum rate, ${m.connections} connections closed loop, ${m.payloadBytes}-byte PNG: scheduler ${f(m.schedulerRps)} requests/s
-(${m.schedulerErrors} errors), bare Hono echo ${f(m.echoRps)} requests/s; ratio ${f(m.schedulerRps / m.echoRps)}.
+(${m.schedulerErrors} errors), bare Hono echo ${f(m.echoRps)} requests/s; ratio ${(m.schedulerRps / m.echoRps).toFixed(3)}.
 `;
   writeBenchResult('scheduler', data, markdown);
   console.log(markdown);
-  (await import('node:fs')).rmSync(tinyPng, { force: true });
+  rmSync(tinyPng, { force: true });
+  rmSync(profilesFile, { force: true });
 }
 
 const { values } = parseArgs({

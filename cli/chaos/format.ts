@@ -18,14 +18,14 @@ export function formatChaosReport(report: ChaosReport): string {
     ['lost (no answer)', `${tally.lost}${tally.lost === 0 ? '' : '   <-- FAIL'}`],
     ['answered twice', `${tally.answeredTwice}${tally.answeredTwice === 0 ? '' : '   <-- FAIL'}`],
     ['results while the edge was dead', `edge ${report.whileEdgeDead.edge}, serverless ${report.whileEdgeDead.serverless}`],
-    ['results after its restart', `edge ${report.afterEdgeBack.edge}, serverless ${report.afterEdgeBack.serverless}`],
-    ['edge back after restart', report.edgeBackAfterMs === undefined ? 'never  <-- edge did not come back' : `${(report.edgeBackAfterMs / 1000).toFixed(1)} s`],
+    ['results after its first restart', `edge ${report.afterEdgeBack.edge}, serverless ${report.afterEdgeBack.serverless}`],
+    ['edge back after restart done', report.edgeBackAfterMs === undefined ? 'never  <-- edge did not come back' : `${(report.edgeBackAfterMs / 1000).toFixed(1)} s`],
     ['FC calls (faults injected)', `${report.functionCalls.total} (${report.functionCalls.faulted})`],
     ['state store requests', String(report.storeOperations)],
     ['scheduler healthy after', report.schedulerHealthyAfter ? 'yes' : 'NO'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  const faults = report.steps.map((step) => `  t=${(step.atMs / 1000).toFixed(1).padStart(5)} s  ${step.label}${step.error ? ` (failed: ${step.error})` : ''}`);
+  const faults = report.steps.map((step) => `  t=${(step.atMs / 1000).toFixed(1).padStart(5)} s  ${step.label}${step.doneAtMs - step.atMs > 500 ? ` (done at ${(step.doneAtMs / 1000).toFixed(1)} s)` : ''}${step.error ? ` (failed: ${step.error})` : ''}`);
   return [
     `faults applied:`,
     ...faults,

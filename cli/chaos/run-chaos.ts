@@ -13,7 +13,6 @@ import { startTablestoreStandin, type TablestoreStandin } from '../../functions/
 import type { BandwidthTrace } from '../../shared/core/traces/index.js';
 import type { RequestImage } from '../loadgen/images.js';
 import { startLocalStack, type LocalStack } from '../stack/local-stack.js';
-import { killTree } from './kill-tree.js';
 import { describeAction, type ChaosAction, type ChaosStep } from './schedule.js';
 import { laneShareBetween, tallyChaos, type ChaosRecord, type ChaosTally } from './tally.js';
 
@@ -31,6 +30,8 @@ export interface ChaosOptions {
 
 export interface AppliedStep {
   readonly atMs: number;
+  /** When the action had finished (a restart waits for the agent's health check). */
+  readonly doneAtMs: number;
   readonly label: string;
   readonly error?: string;
 }
@@ -39,11 +40,11 @@ export interface ChaosReport {
   readonly durationMs: number;
   readonly tally: ChaosTally;
   readonly steps: readonly AppliedStep[];
-  /** Results by lane for requests sent while the edge agent was dead (after a grace for detection). */
+  /** Results by lane for requests sent while the edge agent was dead the first time (after a grace for detection). */
   readonly whileEdgeDead: { readonly edge: number; readonly serverless: number };
-  /** Results by lane for requests sent after the agent was restarted, to the end of the run. */
+  /** Results by lane for requests sent after the agent's first restart had finished, to the end of the run. */
   readonly afterEdgeBack: { readonly edge: number; readonly serverless: number };
-  /** From the restart to the first request sent that the edge answered; undefined if none. */
+  /** From the first restart's completion to the first request sent after it that the edge answered. */
   readonly edgeBackAfterMs?: number;
   /** Outcomes per 2 s of sending time: result lanes and error codes. */
   readonly timeline: readonly { readonly fromMs: number; readonly outcomes: Readonly<Record<string, number>> }[];
@@ -103,11 +104,8 @@ async function send(url: string, image: RequestImage, startedAt: number, timeout
 
 async function apply(action: ChaosAction, stack: LocalStack, fc: FcApiStandin, store: TablestoreStandin): Promise<void> {
   switch (action.kind) {
-    case 'kill-edge': {
-      const pid = stack.processes.edge.child.pid;
-      if (pid !== undefined) killTree(pid);
-      return;
-    }
+    case 'kill-edge':
+      return stack.processes.edge.kill();
     case 'restart-edge':
       return stack.restartEdge();
     case 'fail-function':
@@ -174,8 +172,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const label = describeAction(step.action);
         log(`t=${(step.atMs / 1000).toFixed(1)} s  ${label}`);
         apply(step.action, liveStack, fc, store).then(
-          () => steps.push({ atMs: step.atMs, label }),
-          (error: unknown) => steps.push({ atMs: step.atMs, label, error: (error as Error).message }),
+          () => steps.push({ atMs: step.atMs, doneAtMs: performance.now() - startedAt, label }),
+          (error: unknown) => steps.push({ atMs: step.atMs, doneAtMs: performance.now() - startedAt, label, error: (error as Error).message }),
         );
       }, step.atMs),
     );
@@ -205,15 +203,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const kill = options.schedule.find((step) => step.action.kind === 'kill-edge')?.atMs;
     const restart = options.schedule.find((step) => step.action.kind === 'restart-edge')?.atMs;
-    const firstEdgeAfter =
-      restart === undefined ? undefined : Math.min(...records.filter((r) => r.status === 200 && r.placement === 'edge' && r.sentAtMs >= restart).map((r) => r.sentAtMs));
+    // From when the first restart had finished (the agent answered its health check), to the end: the edge
+    // cannot answer during a later outage, so any edge result here means it came back after a restart.
+    const restartDone = steps.find((step) => step.atMs === restart && step.label === describeAction({ kind: 'restart-edge' }))?.doneAtMs;
+    const edgeAfter = restartDone === undefined ? [] : records.filter((r) => r.status === 200 && r.placement === 'edge' && r.sentAtMs >= restartDone);
+    const firstEdgeAfter = edgeAfter.length > 0 ? Math.min(...edgeAfter.map((r) => r.sentAtMs)) : undefined;
     return {
       durationMs: options.durationMs,
       tally: tallyChaos(records, await schedulerAnswerCount(liveStack.schedulerUrl)),
       steps: [...steps].sort((a, b) => a.atMs - b.atMs),
       whileEdgeDead: kill !== undefined && restart !== undefined ? laneShareBetween(records, kill + DETECTION_GRACE_MS, restart) : { edge: 0, serverless: 0 },
-      afterEdgeBack: restart !== undefined ? laneShareBetween(records, restart, options.durationMs) : { edge: 0, serverless: 0 },
-      ...(firstEdgeAfter !== undefined && Number.isFinite(firstEdgeAfter) ? { edgeBackAfterMs: firstEdgeAfter - restart! } : {}),
+      afterEdgeBack: restartDone !== undefined ? laneShareBetween(records, restartDone, options.durationMs) : { edge: 0, serverless: 0 },
+      ...(firstEdgeAfter !== undefined && restartDone !== undefined ? { edgeBackAfterMs: firstEdgeAfter - restartDone } : {}),
       timeline: timelineOf(records, options.durationMs),
       functionCalls: { total: fc.calls.length, faulted: fc.calls.filter((call) => call.fault !== undefined).length },
       storeOperations: store.operations.length,

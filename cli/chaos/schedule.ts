@@ -2,12 +2,13 @@
  * The chaos suite's fault schedule: what breaks when, as fractions of the run so that a 40 s CI run and a
  * 5 minute `npm run chaos` exercise the same story. Pure: the runner applies the steps against the live stack.
  *
- * The story, in order (each fault is healed before the next starts, so the effect of each can be told apart):
- *   1. the edge agent is killed (SIGKILL) and later restarted: traffic must move to serverless and come back
- *      (the edge's circuit breaker backs off up to 30 s between trials, so the restart comes early);
- *   2. the inference function fails (5xx, throttling, crashes): the FC invoker retries, then the other lane;
- *   3. the inference function stalls: the invoker's deadline fires, the batch goes to the edge or errors clearly;
- *   4. the state store stalls and then fails: the scheduler keeps serving on its last plan.
+ * The story, in order:
+ *   1. the edge agent is killed (SIGKILL) and later restarted: traffic must move to serverless and come back;
+ *   2. it is killed again, and while serverless carries all the traffic the inference function fails (5xx,
+ *      throttling, crashes) and stalls: the FC invoker retries within the deadline, then answers a clear error
+ *      (faults are queued for the next calls, so they only land while serverless has traffic); then the edge
+ *      is restarted;
+ *   3. the state store stalls and then fails: the scheduler keeps serving on its last plan.
  */
 import type { FaultKind } from '../../functions/inference/fc-api-standin.js';
 
@@ -45,12 +46,15 @@ export function chaosSchedule(durationMs: number): ChaosStep[] {
   const at = (fraction: number) => Math.round(durationMs * fraction);
   return [
     { atMs: at(0.05), action: { kind: 'kill-edge' } },
-    { atMs: at(0.2), action: { kind: 'restart-edge' } },
-    { atMs: at(0.55), action: { kind: 'fail-function', count: 6, fault: 'server-error' } },
-    { atMs: at(0.58), action: { kind: 'fail-function', count: 6, fault: 'throttling' } },
-    { atMs: at(0.61), action: { kind: 'fail-function', count: 4, fault: 'function-error' } },
-    { atMs: at(0.65), action: { kind: 'fail-function', count: 2, fault: 'stall' } },
-    { atMs: at(0.72), action: { kind: 'stall-store', count: 6 } },
-    { atMs: at(0.82), action: { kind: 'fail-store', count: 10 } },
+    { atMs: at(0.15), action: { kind: 'restart-edge' } },
+    // Second outage: with the edge dead, serverless carries everything, so the function's faults all land.
+    { atMs: at(0.5), action: { kind: 'kill-edge' } },
+    { atMs: at(0.53), action: { kind: 'fail-function', count: 6, fault: 'server-error' } },
+    { atMs: at(0.56), action: { kind: 'fail-function', count: 6, fault: 'throttling' } },
+    { atMs: at(0.59), action: { kind: 'fail-function', count: 4, fault: 'function-error' } },
+    { atMs: at(0.62), action: { kind: 'fail-function', count: 2, fault: 'stall' } },
+    { atMs: at(0.68), action: { kind: 'restart-edge' } },
+    { atMs: at(0.8), action: { kind: 'stall-store', count: 6 } },
+    { atMs: at(0.9), action: { kind: 'fail-store', count: 10 } },
   ];
 }

@@ -10,6 +10,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 const MAX_LOG_LINES = 400;
 
+/**
+ * Children run in their own process groups, so the terminal's Ctrl-C does not reach them: whatever ends this
+ * process takes them down too.
+ */
+const runningGroups = new Set<number>();
+let exitHooked = false;
+function killGroupsOnExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const pid of runningGroups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(name, () => process.exit(130));
+  }
+}
+
 export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
@@ -17,7 +40,7 @@ export interface ManagedProcess {
   readonly log: string[];
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
-  /** Kills it at once, as a crash would. */
+  /** Kills it (its whole process group) at once, as a crash would. */
   kill(): void;
 }
 
@@ -33,10 +56,20 @@ export interface StartOptions {
 }
 
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
+  // Its own process group: tsx runs the code in a child of its own, and a signal to the launcher alone (SIGKILL
+  // cannot be relayed) would leave that child serving. Signals go to the whole group.
   const child = spawn(process.execPath, [TSX_CLI, options.script], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
   const log: string[] = [];
   const collect = (forward: boolean) => (data: Buffer) => {
     for (const line of data.toString('utf8').split('\n')) {
@@ -50,8 +83,11 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
   child.stderr!.on('data', collect(false));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let running = true;
+  killGroupsOnExit();
+  if (child.pid !== undefined) runningGroups.add(child.pid);
   void exited.then(() => {
     running = false;
+    if (child.pid !== undefined) runningGroups.delete(child.pid);
   });
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
@@ -64,7 +100,7 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       throw new Error(`${options.name} did not become ready at ${options.healthUrl}:\n${log.slice(-20).join('\n')}`);
     }
     await sleep(200);
@@ -75,15 +111,13 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     child,
     log,
     exited,
-    kill: () => {
-      child.kill('SIGKILL');
-    },
+    kill: () => signal('SIGKILL'),
     async stop() {
       if (!running) return;
-      child.kill('SIGTERM');
+      signal('SIGTERM');
       const outcome = await Promise.race([exited.then(() => 'exited'), sleep(10_000).then(() => 'timeout')]);
       if (outcome === 'timeout') {
-        child.kill('SIGKILL');
+        signal('SIGKILL');
         await exited;
       }
     },

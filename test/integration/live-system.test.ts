@@ -23,7 +23,7 @@ const SLO_MS = 5000;
 
 interface TestImage {
   readonly name: string;
-  readonly data: Uint8Array;
+  readonly data: Uint8Array<ArrayBuffer>;
   readonly contentType: string;
 }
 
@@ -35,7 +35,7 @@ async function realImages(): Promise<TestImage[]> {
     { name: 'seed-1.jpg', data: readFileSync(join(SHARED_DATA, 'seed', 'images', '1.jpg')), contentType: 'image/jpeg' },
     { name: 'seed-crop.jpg', data: readFileSync(join(FIXTURES, 'seed-crop.jpg')), contentType: 'image/jpeg' },
     // Upside-down text: the classifier's other label, so agreement is not just "always 0".
-    { name: 'text-hello-180.png', data: await sharp(hello).rotate(180).png().toBuffer(), contentType: 'image/png' },
+    { name: 'text-hello-180.png', data: new Uint8Array(await sharp(hello).rotate(180).png().toBuffer()), contentType: 'image/png' },
   ];
   return images;
 }

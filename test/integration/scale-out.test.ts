@@ -25,7 +25,7 @@ const SECRET = 'scale-out-config-secret-0123';
 const CREDENTIALS = { accessKeyId: 'fake-access-key-id', accessKeySecret: 'fake-access-key-secret' };
 /** Short counting intervals so that polling the store (every 5 intervals) happens every half second. */
 const COUNT_INTERVAL_MS = 100;
-const CONVERGE_MS = 15_000;
+const CONVERGE_MS = 30_000;
 
 interface SchedulerProcess {
   readonly url: string;

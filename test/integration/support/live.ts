@@ -10,7 +10,7 @@ export interface InferReply {
 }
 
 /** POSTs one raw image to /v1/infer and parses the answer (or the error body). */
-export async function infer(baseUrl: string, image: Uint8Array, contentType: string): Promise<InferReply> {
+export async function infer(baseUrl: string, image: Uint8Array<ArrayBuffer>, contentType: string): Promise<InferReply> {
   const response = await fetch(new URL('/v1/infer', baseUrl), {
     method: 'POST',
     headers: { 'content-type': contentType },
