@@ -2,6 +2,7 @@
  * Builds the two lanes from the validated configuration: the edge pool (HTTP to the agents, signed), and the
  * serverless lane (FC InvokeFunction through the real SDK, or plain HTTP to a local inference server).
  */
+import { DEFAULT_BOUNDS } from '../../shared/core/planner/input.js';
 import type { LaneId } from '../../shared/core/types.js';
 import type { SchedulerConfig } from '../../shared/protocol/config.js';
 import { FcInvoker, fcCredentialsFromEnv } from './lanes/fc-invoker.js';
@@ -19,7 +20,7 @@ const EDGE_HEARTBEAT_TIMEOUT_MS = 15_000;
 
 export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number): BuiltLanes {
   const edge = new HttpBatchRunner(config.lanes.edge.urls, {
-    concurrency: 2, // one batch running on the GPU, one uploading behind it
+    concurrency: DEFAULT_BOUNDS.edgeSlots, // one batch running on the GPU, one uploading behind it (the planner assumes the same)
     ...(config.security.edgeSecret ? { secret: config.security.edgeSecret } : {}),
     heartbeatTimeoutMs: EDGE_HEARTBEAT_TIMEOUT_MS,
     now,

@@ -47,6 +47,8 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   scheduler.logger.info({ signal }, 'shutting down: answering queued requests, saving state');
+  // A stalled store must not keep a stopped scheduler alive: state not saved by then is saved by the next one.
+  setTimeout(() => process.exit(1), 10_000).unref();
   server.close();
   await scheduler.close();
   process.exit(0);

@@ -11,6 +11,11 @@ export interface PlannerBounds {
   /** Highest edge busy fraction allowed (service time / time to gather a batch). Default 0.8. */
   readonly edgeMaxUtilisation: number;
   /**
+   * Batches the scheduler keeps in flight per edge agent (default 2): the agent computes one while the next
+   * uploads, so a batch occupies the edge for max(service, (service + transfer + round trip) / slots).
+   */
+  readonly edgeSlots: number;
+  /**
    * Highest fraction of a lane's link bandwidth its traffic may use. Default 0.8: transfers share the link, so
    * a link loaded near 1 queues them without bound, however short each one alone would be.
    */
@@ -31,6 +36,7 @@ export const DEFAULT_BOUNDS: PlannerBounds = {
   maxBatch: { edge: 128, serverless: 20 },
   memoryMbCandidates: [],
   edgeMaxUtilisation: 0.8,
+  edgeSlots: 2,
   linkMaxUtilisation: 0.8,
   edgeHealthy: true,
   serverlessHealthy: true,
@@ -75,6 +81,7 @@ export function validatePlannerInput(input: PlannerInput): void {
   }
   const b = input.bounds;
   check(b.edgeMaxUtilisation > 0 && b.edgeMaxUtilisation <= 1, 'bounds.edgeMaxUtilisation in (0, 1]', b.edgeMaxUtilisation);
+  check(Number.isInteger(b.edgeSlots) && b.edgeSlots >= 1, 'bounds.edgeSlots, an integer >= 1', b.edgeSlots);
   check(b.linkMaxUtilisation > 0 && b.linkMaxUtilisation <= 1, 'bounds.linkMaxUtilisation in (0, 1]', b.linkMaxUtilisation);
   check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);
   check(Number.isInteger(b.maxInstances) && b.maxInstances >= 1, 'bounds.maxInstances, an integer >= 1', b.maxInstances);

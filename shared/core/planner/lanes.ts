@@ -43,6 +43,18 @@ export function evaluateEdge(input: PlannerInput, batch: number, rateRps: number
   return choice;
 }
 
+/**
+ * How long a batch occupies the edge: its service time, or, when the round trip dominates (a fast model, a
+ * distant agent), the slot time spread over the batches in flight: the scheduler holds an agent's slot from
+ * sending a batch to receiving its answer, so batches of 1 with a 20 ms round trip cannot carry hundreds of
+ * requests per second however light the model is.
+ */
+function edgeBusyMs(input: PlannerInput, batch: number): number {
+  const service = latencyAt(input.profiles.edge.mean, batch);
+  const slot = service + transferMs(batch, input.payloadBytes, input.bandwidthMbps.edge) + input.rttMs.edge;
+  return Math.max(service, slot / input.bounds.edgeSlots);
+}
+
 /** Requests per second the lane's link carries within the utilisation bound. */
 function linkCapacity(input: PlannerInput, lane: 'edge' | 'serverless'): number {
   return linkCapacityRps(input.payloadBytes, input.bandwidthMbps[lane], input.bounds.linkMaxUtilisation);
@@ -56,8 +68,7 @@ function edgeFixedMs(input: PlannerInput, batch: number): number {
 export function edgeAt(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneChoice {
   const serviceP99 = latencyAt(input.profiles.edge.p99, batch);
   const expectedBatch = expectedBatchSize(batch, rateRps, timeoutMs);
-  const meanService = latencyAt(input.profiles.edge.mean, expectedBatch);
-  const load = (rateRps * meanService) / (1000 * expectedBatch);
+  const load = (rateRps * edgeBusyMs(input, expectedBatch)) / (1000 * expectedBatch);
   const p99Ms = edgeStartQuantileMs(input.bounds.tailQuantile, batch, rateRps, timeoutMs, serviceP99) + edgeFixedMs(input, batch);
   return { batchSize: batch, timeoutMs, p99Ms, expectedBatch, load, costPerRequestUsd: 0, coldFraction: 0 };
 }
@@ -80,10 +91,9 @@ export function bestEdge(input: PlannerInput, rateRps: number): LaneChoice | und
 export function maxEdgeRate(input: PlannerInput, rateRps: number): number {
   if (bestEdge(input, rateRps)) return rateRps;
   let best = 0;
-  const { mean } = input.profiles.edge;
   for (const batch of edgeBatchGrid(input.bounds.maxBatch.edge)) {
     // Even full batches cannot exceed this rate at the utilisation bound.
-    const ceiling = Math.min(rateRps, linkCapacity(input, 'edge'), (input.bounds.edgeMaxUtilisation * 1000 * batch) / latencyAt(mean, batch));
+    const ceiling = Math.min(rateRps, linkCapacity(input, 'edge'), (input.bounds.edgeMaxUtilisation * 1000 * batch) / edgeBusyMs(input, batch));
     if (ceiling <= best) continue;
     let lo = 0;
     let hi = ceiling;

@@ -41,7 +41,8 @@ export function fitLatencyModel(samples: ReadonlyArray<{ readonly batch: number;
   for (const sample of used) {
     const fitted = predict(sample.batch);
     squared += (sample.latencyMs - fitted) ** 2;
-    residuals.push((sample.latencyMs - fitted) / fitted);
+    // A lane that answers in no measurable time (a stand-in) has nothing to scale: no spread, not NaN.
+    residuals.push(fitted > 0 ? (sample.latencyMs - fitted) / fitted : 0);
   }
   return {
     mean,
