@@ -2,31 +2,13 @@
  * File reading for the commands that take traces (`simulate`, and any other): the core parsers work on text;
  * this turns paths into text and core errors into InputError (exit 3) naming the file.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { EngineError } from '../shared/core/errors.js';
 import { createRandom } from '../shared/core/random.js';
 import { parseArrivals, type ArrivalFormat, type ArrivalTrace } from '../shared/core/traces/arrivals.js';
 import { parseBandwidth, type BandwidthFormat, type ParsedBandwidth } from '../shared/core/traces/bandwidth.js';
 import type { TimeWindow } from '../shared/core/traces/text-lines.js';
-import { InputError } from './command.js';
+import { parsed, readText } from './input-files.js';
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-function parsed<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof EngineError) throw new InputError(error.message);
-    throw error;
-  }
-}
 
 export interface ArrivalFileOptions {
   readonly format?: ArrivalFormat | 'auto';

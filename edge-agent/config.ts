@@ -5,6 +5,7 @@
 import { hostname as machineName } from 'node:os';
 import { assertUsableSecret } from '../shared/protocol/auth.js';
 import { EngineError } from '../shared/core/errors.js';
+import { intEnv } from '../shared/protocol/env-int.js';
 
 export interface EdgeAgentConfig {
   readonly port: number;
@@ -34,15 +35,6 @@ export interface EdgeAgentConfig {
 export const MAX_PROBE_BYTES = 1024 * 1024;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EngineError('bad_request', `${name}: Expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
@@ -67,20 +59,20 @@ export function readEdgeAgentConfig(env: NodeJS.ProcessEnv): EdgeAgentConfig {
     throw new EngineError('bad_request', `EDGE_SECRET: Expected a secret of at least 16 characters when HOST is not loopback, got none (HOST is "${host}")`);
   }
   return {
-    port: integer(env, 'PORT', 9200, 0, 65_535),
+    port: intEnv(env, 'PORT', 9200, 0, 65_535),
     host,
     schedulerUrl,
     secret,
     agentId: env.AGENT_ID || undefined,
     publicUrl: httpUrl(env, 'PUBLIC_URL'),
     modelManifest: env.MODEL_MANIFEST || undefined,
-    reportIntervalMs: integer(env, 'REPORT_INTERVAL_MS', 2_000, 100, 3_600_000),
-    probeIntervalMs: integer(env, 'PROBE_INTERVAL_MS', 10_000, 0, 3_600_000),
-    probeBytes: integer(env, 'PROBE_BYTES', 256 * 1024, 16 * 1024, MAX_PROBE_BYTES),
-    maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31),
-    concurrency: integer(env, 'BATCH_CONCURRENCY', 1, 1, 64),
-    maxQueuedBatches: integer(env, 'MAX_QUEUED_BATCHES', 16, 0, 10_000),
-    minTransferSampleBytes: integer(env, 'MIN_TRANSFER_SAMPLE_BYTES', 64 * 1024, 1, 2 ** 31),
+    reportIntervalMs: intEnv(env, 'REPORT_INTERVAL_MS', 2_000, 100, 3_600_000),
+    probeIntervalMs: intEnv(env, 'PROBE_INTERVAL_MS', 10_000, 0, 3_600_000),
+    probeBytes: intEnv(env, 'PROBE_BYTES', 256 * 1024, 16 * 1024, MAX_PROBE_BYTES),
+    maxBatchBytes: intEnv(env, 'MAX_BATCH_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31),
+    concurrency: intEnv(env, 'BATCH_CONCURRENCY', 1, 1, 64),
+    maxQueuedBatches: intEnv(env, 'MAX_QUEUED_BATCHES', 16, 0, 10_000),
+    minTransferSampleBytes: intEnv(env, 'MIN_TRANSFER_SAMPLE_BYTES', 64 * 1024, 1, 2 ** 31),
   };
 }
 

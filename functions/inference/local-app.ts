@@ -45,13 +45,3 @@ export function createInferenceApp(deps: InferenceAppDeps): Hono {
   return app;
 }
 
-/** An integer from the environment, with "Expected X, got Y" when it is not one. */
-export function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EngineError('bad_request', `${name}: Expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}

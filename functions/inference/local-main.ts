@@ -10,7 +10,8 @@
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { modelRunnerFromEnv } from '../../shared/model/runner.js';
-import { createInferenceApp, intEnv } from './local-app.js';
+import { intEnv } from '../../shared/protocol/env-int.js';
+import { createInferenceApp } from './local-app.js';
 
 const logger = pino({ base: { service: 'inference' } });
 try {

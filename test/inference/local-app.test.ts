@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_CONTENT_TYPE, encodeBatch } from '../../shared/protocol/batch.js';
 import { getModelRunner } from '../../shared/model/runner.js';
-import { createInferenceApp, intEnv } from '../../functions/inference/local-app.js';
+import { createInferenceApp } from '../../functions/inference/local-app.js';
+import { intEnv } from '../../shared/protocol/env-int.js';
 import { item, textHelloJpeg } from '../model/support.js';
 
 describe('local inference server (npm run inference) over loopback HTTP', () => {
