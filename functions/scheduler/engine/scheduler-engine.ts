@@ -195,7 +195,8 @@ export class SchedulerEngine {
     const serverlessConfig = this.context.plan.serverless;
     this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry });
     try {
-      const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
+      const expectedMs = this.statuses(dispatchMs)[lane].serviceMs(items.length);
+      const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, expectedMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
       this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now() });
       this.answer(lane, live, outcome, dispatchMs, retry);
     } catch (error) {

@@ -15,6 +15,20 @@ export interface BatchDispatch {
   readonly deadlineMs: number;
   /** Serverless only: the configuration the plan chose. */
   readonly serverlessConfig?: ServerlessConfig;
+  /**
+   * What the planner expects this batch to take on the lane (ms). A call abandoned at its deadline counts against
+   * the lane's health only when the lane was given at least this long: a batch whose requests already queued
+   * most of their deadline away says nothing about the lane.
+   */
+  readonly expectedMs?: number;
+}
+
+/** Whether a failed call should count against the lane's health (see BatchDispatch.expectedMs). */
+export function blamesLane(error: unknown, dispatch: BatchDispatch, budgetMs: number): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'bad_request') return false;
+  if (code === 'deadline_exceeded' && dispatch.expectedMs !== undefined) return budgetMs >= dispatch.expectedMs;
+  return true;
 }
 
 export interface BatchOutcome {

@@ -63,6 +63,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** Ends a call that says nothing about the target's health (frees a half-open trial without judging it). */
+  neutral(): void {
+    this.trialInFlight = false;
+  }
+
   /** Forces the circuit open, e.g. when an agent's heartbeats stop. */
   trip(nowMs: number): void {
     this.consecutiveFailures = Math.max(this.consecutiveFailures, this.options.failureThreshold);

@@ -7,7 +7,7 @@
 import { EngineError } from '../../../shared/core/errors.js';
 import { signRequest } from '../../../shared/protocol/auth.js';
 import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse } from '../../../shared/protocol/batch.js';
-import type { BatchDispatch, BatchOutcome, BatchRunner } from './batch-runner.js';
+import { blamesLane, type BatchDispatch, type BatchOutcome, type BatchRunner } from './batch-runner.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
 
 export interface HttpTargetOptions {
@@ -136,13 +136,16 @@ export class HttpBatchRunner implements BatchRunner {
       return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
     } catch (error) {
       if (error instanceof EngineError && error.code === 'bad_request') throw error;
-      target.breaker.failure(this.options.now());
-      if (error instanceof EngineError) throw error;
       const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new EngineError('deadline_exceeded', `${target.url} did not answer within ${budgetMs} ms`, undefined, true);
-      }
-      throw new EngineError('lane_failed', `${target.url}: ${(error as Error).message}`, undefined, true);
+      const mapped =
+        error instanceof EngineError
+          ? error
+          : name === 'TimeoutError' || name === 'AbortError'
+            ? new EngineError('deadline_exceeded', `${target.url} did not answer within ${budgetMs} ms`, undefined, true)
+            : new EngineError('lane_failed', `${target.url}: ${(error as Error).message}`, undefined, true);
+      if (blamesLane(mapped, dispatch, budgetMs)) target.breaker.failure(this.options.now());
+      else target.breaker.neutral();
+      throw mapped;
     } finally {
       target.inFlight -= 1;
     }

@@ -3,9 +3,8 @@
  * (healthy? free slots?). The edge pool (HttpBatchRunner) is one already; any other runner (the FC invoker) is
  * wrapped in a GuardedLane that adds a circuit breaker and a concurrency cap.
  */
-import type { BatchDispatch, BatchOutcome, BatchRunner } from './batch-runner.js';
+import { blamesLane, type BatchDispatch, type BatchOutcome, type BatchRunner } from './batch-runner.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
-import { EngineError } from '../../../shared/core/errors.js';
 
 export interface Lane extends BatchRunner {
   healthy(nowMs: number): boolean;
@@ -41,15 +40,16 @@ export class GuardedLane implements Lane {
 
   async run(dispatch: BatchDispatch): Promise<BatchOutcome> {
     this.inFlight += 1;
-    this.breaker.begin(this.now());
+    const startMs = this.now();
+    this.breaker.begin(startMs);
     try {
       const outcome = await this.runner.run(dispatch);
       this.breaker.success();
       return outcome;
     } catch (error) {
-      // A batch the function refused as malformed says nothing about the lane's health.
-      if (error instanceof EngineError && error.code === 'bad_request') this.breaker.success();
-      else this.breaker.failure(this.now());
+      // A batch refused as malformed, or abandoned before the lane had a fair chance, says nothing about its health.
+      if (blamesLane(error, dispatch, dispatch.deadlineMs - startMs)) this.breaker.failure(this.now());
+      else this.breaker.neutral();
       throw error;
     } finally {
       this.inFlight -= 1;

@@ -34,6 +34,8 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
       edgeHealthy: request.lanesHealthy.edge,
       serverlessHealthy: request.lanesHealthy.serverless,
       tailQuantile: config.slo.quantile,
+      // The serverless lane never runs more batches at once than it is allowed (FC instances, or local slots).
+      maxInstances: config.lanes.serverless.maxConcurrency,
     },
     nowMs: request.nowMs,
     reason: request.reason,

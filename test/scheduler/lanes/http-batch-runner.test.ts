@@ -95,6 +95,23 @@ describe('HttpBatchRunner over loopback', () => {
     await expect(runner.run({ batchId: 's', items, deadlineMs: Date.now() + 200 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
   });
 
+  it('does not blame a target for a call abandoned before it had its expected time', async () => {
+    flaky.mode = 'stall';
+    const runner = new HttpBatchRunner([flakyUrl], {
+      concurrency: 1,
+      secret: SECRET,
+      heartbeatTimeoutMs: 10_000,
+      now: Date.now,
+      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
+    });
+    // 100 ms left for a batch the planner expects to take 500 ms: the requests queued too long, not the agent's fault.
+    await expect(runner.run({ batchId: 'q', items, deadlineMs: Date.now() + 100, expectedMs: 500 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
+    expect(runner.status(Date.now())[0]!.state).toBe('closed');
+    // Given its expected time and still silent: that is the agent.
+    await expect(runner.run({ batchId: 'r', items, deadlineMs: Date.now() + 100, expectedMs: 50 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
+    expect(runner.status(Date.now())[0]!.state).toBe('open');
+  });
+
   it('passes a refusal of the batch itself through as 400 without blaming the target', async () => {
     flaky.mode = 'refuse';
     const runner = new HttpBatchRunner([flakyUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now });
