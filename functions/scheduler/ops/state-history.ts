@@ -34,8 +34,11 @@ export class StateHistoryBuffer {
 
   push(sample: HistorySample): void {
     this.samples.push(sample);
-    if (this.samples.length > this.capacity) this.samples.shift();
-    this.dropEventsBefore(this.samples[0]!.tMs);
+    // Only once the window slides: events from before the first sample (the initial plan) stay until then.
+    if (this.samples.length > this.capacity) {
+      this.samples.shift();
+      this.dropEventsBefore(this.samples[0]!.tMs);
+    }
   }
 
   addChangepoint(atMs: number, kind: 'rate' | 'bandwidth', probability?: number): void {

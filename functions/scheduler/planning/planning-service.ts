@@ -170,8 +170,7 @@ export class PlanningService implements PlanningApi {
         bandwidthChangeProbability: clamp01(estimates.bandwidthChangeProbability),
       },
       history: this.deps.history.view(),
-      changepoints: this.deps.history.changepoints,
-      replans: this.deps.history.replans,
+      ...this.deps.history.events(),
       lanes: {
         edge: {
           healthy: lanes.edge.healthy(nowMs),
