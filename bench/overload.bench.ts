@@ -9,7 +9,7 @@
  * over its last 10 s is what both lanes together serve on this machine. The overload phase then replays the real
  * inter-arrival gaps of the bundled Twitter trace, rescaled to 3x that rate, for 60 s.
  */
-import { join } from 'node:path';
+import { BUNDLED_ARRIVALS, BUNDLED_EDGE_LINK } from '../cli/bundled-assets.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadImages } from '../cli/loadgen/images.js';
@@ -18,7 +18,6 @@ import { readArrivals, readBandwidth } from '../cli/traces-files.js';
 import { quantileSorted } from '../shared/core/stats/quantile-sorted.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
-const TRACES = join(import.meta.dirname, '..', 'cli', 'assets', 'traces');
 const SLO_MS = 1000;
 /** Small enough that 3x capacity fills it within the SLO (deadline-based shedding keeps a queue near rate x SLO). */
 const MAX_QUEUED = 32;
@@ -66,7 +65,7 @@ const maxOf = (values: number[]) => (values.length === 0 ? NaN : Math.max(...val
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
 const stack = await startLocalStack({
-  edgeLink: readBandwidth(join(TRACES, 'ghent-4g-car-0001.log')).trace,
+  edgeLink: readBandwidth(BUNDLED_EDGE_LINK).trace,
   sloMs: SLO_MS,
   schedulerEnv: { MAX_QUEUED: String(MAX_QUEUED) },
 });
@@ -74,7 +73,7 @@ try {
   const url = stack.schedulerUrl;
   const idleRssMb = await rssMb(url);
 
-  const trace = readArrivals(join(TRACES, 'twitter-may25-15h-first-10min.txt'), { seed: 1, rateScale: 1 });
+  const trace = readArrivals(BUNDLED_ARRIVALS, { seed: 1, rateScale: 1 });
   const traceRps = trace.timesMs.length / (trace.timesMs[trace.timesMs.length - 1]! / 1000);
   /** The trace's real gaps rescaled to `rps`, for `ms`, sent open loop. */
   async function offer(rps: number, ms: number): Promise<Answer[]> {

@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import { chaosPassed, formatChaosReport } from '../chaos/format.js';
 import { runChaos } from '../chaos/run-chaos.js';
 import { chaosSchedule } from '../chaos/schedule.js';
+import { BUNDLED_ARRIVALS, BUNDLED_EDGE_LINK } from '../bundled-assets.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { EXIT, type Command } from '../command.js';
 import { loadImages } from '../loadgen/images.js';
 import { readArrivals, readBandwidth } from '../traces-files.js';
 
-const ASSETS = join(import.meta.dirname, '..', 'assets', 'traces');
-const DEFAULT_ARRIVALS = join(ASSETS, 'twitter-may25-15h-first-10min.txt');
-const DEFAULT_BANDWIDTH = join(ASSETS, 'ghent-4g-car-0001.log');
+const DEFAULT_ARRIVALS = BUNDLED_ARRIVALS;
+const DEFAULT_BANDWIDTH = BUNDLED_EDGE_LINK;
 
 const usage = `Usage: edgebatch chaos [options]      (what \`npm run chaos\` runs)
 

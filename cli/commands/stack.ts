@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseWindow } from '../../shared/core/traces/index.js';
+import { BUNDLED_ARRIVALS, BUNDLED_EDGE_LINK } from '../bundled-assets.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { EXIT, type Command } from '../command.js';
 import { formatSummary } from '../loadgen/format.js';
@@ -13,9 +14,8 @@ import { fetchSchedulerReport } from '../stack/scheduler-report.js';
 import { readArrivals, readBandwidth } from '../traces-files.js';
 import { command as calibrate } from './calibrate.js';
 
-const ASSETS = join(import.meta.dirname, '..', 'assets', 'traces');
-const DEFAULT_ARRIVALS = join(ASSETS, 'twitter-may25-15h-first-10min.txt');
-const DEFAULT_BANDWIDTH = join(ASSETS, 'ghent-4g-car-0001.log');
+const DEFAULT_ARRIVALS = BUNDLED_ARRIVALS;
+const DEFAULT_BANDWIDTH = BUNDLED_EDGE_LINK;
 
 const usage = `Usage: edgebatch stack [options]      (what \`npm start\` runs)
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { BUNDLED_IMAGES_DIR } from '../bundled-assets.js';
 import { InputError } from '../command.js';
 
 export interface RequestImage {
@@ -11,7 +12,7 @@ export interface RequestImage {
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 /** The prototype's request payload: the 24 KB JPEG it sent (../shared/data/seed/images/1.jpg), shipped with the CLI. */
-export const DEFAULT_IMAGES_DIR = join(import.meta.dirname, '..', 'assets', 'images');
+export const DEFAULT_IMAGES_DIR = BUNDLED_IMAGES_DIR;
 
 /** Every JPEG, PNG or WebP file in a folder (or one file), sorted by name. */
 export function loadImages(path: string = DEFAULT_IMAGES_DIR): RequestImage[] {

@@ -5,22 +5,20 @@
  * or answered twice; traffic must move to serverless while the edge is dead and return to it after.
  * The full run is `npm run chaos` (120 s).
  */
-import { join } from 'node:path';
+import { BUNDLED_ARRIVALS, BUNDLED_EDGE_LINK } from '../../cli/bundled-assets.js';
 import { describe, expect, it } from 'vitest';
 import { runChaos, type ChaosReport } from '../../cli/chaos/run-chaos.js';
 import { chaosSchedule } from '../../cli/chaos/schedule.js';
 import { loadImages } from '../../cli/loadgen/images.js';
 import { readArrivals, readBandwidth } from '../../cli/traces-files.js';
-import { REPO_ROOT } from '../support/paths.js';
 
-const TRACES = join(REPO_ROOT, 'cli', 'assets', 'traces');
 const DURATION_MS = 40_000;
 
 describe('chaos on the local stack (CI subset)', () => {
   it('loses nothing, answers nothing twice, and moves traffic off the dead edge and back', async () => {
     const report: ChaosReport = await runChaos({
-      arrivalsMs: readArrivals(join(TRACES, 'twitter-may25-15h-first-10min.txt'), { seed: 1, rateScale: 0.12 }).timesMs,
-      edgeLink: readBandwidth(join(TRACES, 'ghent-4g-car-0001.log')).trace,
+      arrivalsMs: readArrivals(BUNDLED_ARRIVALS, { seed: 1, rateScale: 0.12 }).timesMs,
+      edgeLink: readBandwidth(BUNDLED_EDGE_LINK).trace,
       images: loadImages(),
       durationMs: DURATION_MS,
       sloMs: 1000,
