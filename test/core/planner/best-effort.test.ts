@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, maxFeasibleRate, planBestEffort, tryPlan, type PlannerInput } from '../../../shared/core/planner/index.js';
-import { DEFAULT_PRICES } from '../../../shared/core/pricing/index.js';
-import { DEFAULT_PROFILES } from '../../../shared/core/profiles/default-profiles.js';
+import { DEFAULT_PAYLOAD_BYTES, maxFeasibleRate, planBestEffort, tryPlan } from '../../../shared/core/planner/index.js';
+import { plannerInput } from './fixtures.js';
 
 /** The Twitter hour's rate against an LTE uplink (the AT&T trace averages about 0.9 Mbit/s) to FC. */
-function input(rateRps: number, serverlessMbps: number, sloMs: number, edgeHealthy: boolean): PlannerInput {
-  return {
-    rateRps,
-    bandwidthMbps: { edge: 1000, serverless: serverlessMbps },
-    rttMs: { edge: 2, serverless: 30 },
-    payloadBytes: DEFAULT_PAYLOAD_BYTES,
-    sloMs,
-    profiles: DEFAULT_PROFILES,
-    prices: DEFAULT_PRICES,
-    bounds: { ...DEFAULT_BOUNDS, edgeHealthy },
-    nowMs: 0,
-    reason: 'rate-change',
-  };
-}
+const input = (rateRps: number, serverlessMbps: number, sloMs: number, edgeHealthy: boolean) => plannerInput(rateRps, serverlessMbps, sloMs, edgeHealthy, 1000);
 
 describe('link capacity', () => {
   it('never plans more traffic on a lane than its link carries within the bound', () => {

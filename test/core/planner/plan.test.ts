@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCapacityRps } from '../../../shared/core/planner/capacity.js';
-import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, InfeasibleSloError, type PlannerInput } from '../../../shared/core/planner/input.js';
+import { DEFAULT_BOUNDS, InfeasibleSloError } from '../../../shared/core/planner/input.js';
 import { plan, tryPlan } from '../../../shared/core/planner/plan.js';
-import { DEFAULT_PRICES } from '../../../shared/core/pricing/prices.js';
+import { plannerInput } from './fixtures.js';
 import { DEFAULT_PROFILES } from '../../../shared/core/profiles/default-profiles.js';
 
-function input(rateRps: number, serverlessMbps: number, sloMs: number, edgeHealthy = true): PlannerInput {
-  return {
-    rateRps,
-    bandwidthMbps: { edge: 100, serverless: serverlessMbps },
-    rttMs: { edge: 2, serverless: 30 },
-    payloadBytes: DEFAULT_PAYLOAD_BYTES,
-    sloMs,
-    profiles: DEFAULT_PROFILES,
-    prices: DEFAULT_PRICES,
-    bounds: { ...DEFAULT_BOUNDS, edgeHealthy },
-    nowMs: 0,
-    reason: 'manual',
-  };
-}
+const input = plannerInput;
 
 const rate = fc.double({ min: 0.1, max: 300, noNaN: true });
 const bandwidth = fc.double({ min: 2, max: 200, noNaN: true });
