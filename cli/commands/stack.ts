@@ -34,6 +34,7 @@ Options:
   --slo S              SLO in seconds (default 1)
   --images DIR         images to send (default: the prototype's 24 KB JPEG)
   --no-calibrate       start from the built-in profiles (fitted from the prototype's Orin and FC runs)
+  --profiles-out FILE  keep the calibrated profiles (to simulate the same run: edgebatch simulate --profiles FILE)
   --quiet              do not print the per-batch log, only re-plans and the summary
   --json               print the summary as JSON
 `;
@@ -51,6 +52,7 @@ export const command: Command = {
       slo: { type: 'string' },
       images: { type: 'string' },
       'no-calibrate': { type: 'boolean' },
+      'profiles-out': { type: 'string' },
       quiet: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -79,7 +81,7 @@ export const command: Command = {
       onSchedulerLine: forward,
       prepare: async ({ edgeDirectUrl, inferenceUrl, secret }) => {
         if (values['no-calibrate']) return undefined;
-        const out = join(workDir, 'profiles.json');
+        const out = values['profiles-out'] ?? join(workDir, 'profiles.json');
         say('Calibrating both lanes with real images (edgebatch calibrate)...');
         await calibrate.run(['--edge', edgeDirectUrl, '--serverless', inferenceUrl, '--secret', secret, '--batches', '1,2,4,8,16,32', '--repeats', '3', '--out', out]);
         return out;
