@@ -4,19 +4,15 @@
  * batch, and may answer with a new plan. The engine applies a returned plan at once (the queue reads it on its
  * next decision), as the production loop does.
  */
-import type { LaneId, Plan, PlanReason, ProfileSet } from '../types.js';
+import type { LaneId, Plan, ProfileSet } from '../types.js';
+import type { PlannerInput } from '../planner/input.js';
 import type { SimOptions } from './config.js';
 
-/** What a planner needs from the simulation; the caller adapts it to the planner module's own input. */
-export interface PlanRequest {
-  readonly rateRps: number;
-  readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
-  readonly rttMs: Readonly<Record<LaneId, number>>;
-  readonly payloadBytes: number;
-  readonly sloMs: number;
-  readonly profiles: ProfileSet;
-  readonly nowMs: number;
-  readonly reason: PlanReason;
+/**
+ * What a planner needs from the simulation: the planner's own input without the prices and bounds, which the
+ * simulation's planners close over (sim/planners.ts).
+ */
+export interface PlanRequest extends Omit<PlannerInput, 'prices' | 'bounds'> {
   /** Lanes the planner may use (default both): edge-only and serverless-only policies close one. */
   readonly lanes?: Readonly<Record<LaneId, boolean>>;
 }
