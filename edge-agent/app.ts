@@ -85,6 +85,10 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
       }
       const batch = decodeBatch(timed.body);
       release = await gate.acquire();
+      // The scheduler gives up on a batch at its deadline and closes the connection. Running it anyway would spend
+      // the GPU on answers nobody reads while the batches behind it wait: under overload that turns every later
+      // batch late too, so an abandoned one is dropped when its turn comes.
+      if (c.req.raw.signal.aborted) throw new EngineError('deadline_exceeded', 'The scheduler abandoned this batch before it ran');
       const runStart = clock.now();
       const response = await model.runBatch(batch, { receivedAtMs: timed.receivedAtMs });
       // The latency profile wants service time, so the sample leaves out the wait for the gate.

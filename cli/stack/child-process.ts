@@ -53,12 +53,20 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
   /** Each line the process prints on stdout (stderr is only kept in `log`). */
   readonly onLine?: (line: string) => void;
+  /**
+   * Run at this lower CPU priority (a `nice` increment, 1-19; POSIX only): started through `nice -n`, so the
+   * process and every child it forks get it from the first instruction.
+   */
+  readonly nice?: number;
 }
 
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
   // Its own process group: tsx runs the code in a child of its own, and a signal to the launcher alone (SIGKILL
   // cannot be relayed) would leave that child serving. Signals go to the whole group.
-  const child = spawn(process.execPath, [TSX_CLI, options.script], {
+  const niceness = options.nice ?? 0;
+  if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) throw new Error(`nice: Expected an integer from 0 to 19, got ${niceness}`);
+  const [command, args] = niceness > 0 ? ['nice', ['-n', String(niceness), process.execPath, TSX_CLI, options.script]] : [process.execPath, [TSX_CLI, options.script]];
+  const child = spawn(command, args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

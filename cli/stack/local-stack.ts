@@ -3,10 +3,12 @@
  * edge agent behind a link shaped to a real bandwidth trace, and the scheduler, each its own process on
  * loopback. `npm start`, the integration tests and the chaos suite all start it this way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BandwidthTrace } from '../../shared/core/traces/index.js';
+import { DEFAULT_MANIFEST } from '../../shared/model/default-manifest.js';
+import { loadManifest } from '../../shared/model/manifest.js';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { ShapedLink, startShapingProxy, type ShapingProxy } from './shaping-proxy.js';
@@ -28,6 +30,35 @@ export interface LocalStackOptions {
   readonly schedulerEnv?: Record<string, string>;
   /** State folder; default a fresh temporary one, removed on stop. */
   readonly stateDir?: string;
+  /** How the model processes (inference function, edge agent) run; default: normal priority, all cores. */
+  readonly laneProcesses?: LaneProcessOptions;
+}
+
+/**
+ * On a small machine the scheduler, the edge agent, the inference function and a load generator share a few
+ * cores, as they never do in production (the edge model runs on the Jetson's GPU, the inference function on
+ * FC). An onnxruntime session uses every core by default, so under load the model processes starve the
+ * scheduler and even a 429 takes seconds. These settings keep the lanes from crowding the scheduler out.
+ */
+export interface LaneProcessOptions {
+  /** CPU priority increment for the model processes (`nice -n`, 1-19; POSIX only). */
+  readonly nice?: number;
+  /**
+   * onnxruntime intra-op threads per model process (the manifest's `intraOpThreads`, written to a manifest in
+   * the state folder); libvips (sharp) is held to the same count through VIPS_CONCURRENCY.
+   */
+  readonly modelThreads?: number;
+}
+
+/** Env (a manifest with the thread limit, libvips' concurrency) for the model processes; empty by default. */
+function modelProcessEnv(options: LaneProcessOptions | undefined, stateDir: string): Record<string, string> {
+  const threads = options?.modelThreads;
+  if (threads === undefined) return {};
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`modelThreads: Expected an integer >= 1, got ${threads}`);
+  // The built-in model with its file resolved here, so the manifest works from the state folder.
+  const manifestPath = join(stateDir, 'model-manifest.json');
+  writeFileSync(manifestPath, JSON.stringify({ ...DEFAULT_MANIFEST, model: loadManifest().modelPath, intraOpThreads: threads }, null, 2));
+  return { MODEL_MANIFEST: manifestPath, VIPS_CONCURRENCY: String(threads) };
 }
 
 export interface LocalStack {
@@ -56,12 +87,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const started: ManagedProcess[] = [];
   const link = new ShapedLink(options.edgeLink);
   const proxies: ShapingProxy[] = [];
+  const modelEnv = modelProcessEnv(options.laneProcesses, stateDir);
+  const nice = options.laneProcesses?.nice;
   try {
     const inference = await startProcess({
       name: 'inference',
       script: join(ROOT, 'functions/inference/local-main.ts'),
-      env: { PORT: String(inferencePort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { PORT: String(inferencePort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...modelEnv },
       healthUrl: `http://127.0.0.1:${inferencePort}/healthz`,
+      ...(nice ? { nice } : {}),
     });
     started.push(inference);
     // Batches cross the link towards the agent; the agent's probes download from the scheduler across it too.
@@ -79,9 +113,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AGENT_ID: 'local-edge',
       REPORT_INTERVAL_MS: '1000',
       PROBE_INTERVAL_MS: '2000',
+      ...modelEnv,
     };
     const startEdge = () =>
-      startProcess({ name: 'edge-agent', script: join(ROOT, 'edge-agent/main.ts'), env: edgeEnv, healthUrl: `http://127.0.0.1:${edgePort}/healthz` });
+      startProcess({ name: 'edge-agent', script: join(ROOT, 'edge-agent/main.ts'), env: edgeEnv, healthUrl: `http://127.0.0.1:${edgePort}/healthz`, ...(nice ? { nice } : {}) });
     let edge = await startEdge();
     started.push(edge);
     const edgeDirectUrl = `http://127.0.0.1:${edgePort}/v1/batch`;

@@ -46,6 +46,8 @@ export interface PlanPrediction {
   readonly costPerMillionUsd: number;
   /** Edge busy fraction (service time / time to gather the next batch). */
   readonly edgeUtilisation: number;
+  /** Predicted fraction of requests answered within the SLO (best-effort plans, when the tail cannot be promised). */
+  readonly attainment?: number;
 }
 
 /** Why a plan was made. */
@@ -119,4 +121,11 @@ export interface LaneStatus {
    * Orin's measurements the p99 is nearly twice the mean). Default `serviceMs(1)`.
    */
   readonly expectedServiceMs?: number;
+  /**
+   * Expected (mean) time from dispatch to answer for a batch of this size. When given, the queue forecasts when
+   * a newcomer would be answered behind the lane's backlog and refuses it at once (`overloaded`, HTTP 429) when
+   * no lane can answer it before its deadline; see shared/core/queue/backlog-forecast.ts. Without it, only the
+   * queue bound and the deadline rules shed load.
+   */
+  readonly expectedBatchMs?: (batchSize: number) => number;
 }

@@ -1,8 +1,10 @@
 /**
  * Builds the LaneStatus records the queue policy decides on: health and free slots from the live lanes, and the
- * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip.
+ * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip, and
+ * its mean (the queue's overload forecast).
  */
 import { expectedSingleMs, tailServiceMs } from '../../../shared/core/planner/service-time.js';
+import { expectedBatchMs } from '../../../shared/core/queue/expected-batch.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
 import type { Lane } from '../lanes/lane.js';
 
@@ -36,6 +38,7 @@ export function laneStatuses(
     freeSlots: lanes[lane].freeSlots(nowMs),
     serviceMs: tailServiceMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
     expectedServiceMs: expectedSingleMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
+    expectedBatchMs: expectedBatchMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
   });
   return { edge: status('edge'), serverless: status('serverless') };
 }

@@ -2,6 +2,11 @@
  * A per-target circuit breaker. After `failureThreshold` consecutive failures the circuit opens: the target gets no
  * traffic for `openMs` (doubling on each failed trial, up to `maxOpenMs`). Then one trial call is let through
  * (half-open); its success closes the circuit. The clock is passed in, so tests and the chaos suite control it.
+ *
+ * A call that outlived its time budget is judged apart (`timedOut`): under overload our own queueing hands a
+ * target more than it serves in time, and its calls time out while it keeps answering others. That target is
+ * slow, not broken, and opening its circuit would only throw its capacity away (every queued request then fails
+ * with no_lane). A stalled target answers nothing, and its timeouts still count.
  */
 export interface CircuitBreakerOptions {
   readonly failureThreshold: number;
@@ -18,6 +23,7 @@ export class CircuitBreaker {
   private openUntilMs = 0;
   private currentOpenMs: number;
   private trialInFlight = false;
+  private lastSuccessMs = -Infinity;
 
   constructor(private readonly options: CircuitBreakerOptions = DEFAULT_BREAKER) {
     this.currentOpenMs = options.openMs;
@@ -47,7 +53,9 @@ export class CircuitBreaker {
     if (this.state(nowMs) === 'open') this.openUntilMs = nowMs;
   }
 
-  success(): void {
+  /** `nowMs`: when the answer came (for `timedOut`); omitted by callers that never time calls out. */
+  success(nowMs?: number): void {
+    if (nowMs !== undefined && nowMs > this.lastSuccessMs) this.lastSuccessMs = nowMs;
     this.consecutiveFailures = 0;
     this.currentOpenMs = this.options.openMs;
     this.trialInFlight = false;
@@ -61,6 +69,16 @@ export class CircuitBreaker {
       if (wasTrial) this.currentOpenMs = Math.min(this.currentOpenMs * 2, this.options.maxOpenMs);
       this.openUntilMs = nowMs + this.currentOpenMs;
     }
+  }
+
+  /**
+   * Ends a call abandoned at its time budget: a failure only if the target has answered nothing successfully
+   * since `aliveSinceMs` (the call's start minus its budget: a target that answered within the last budget's
+   * length, or while this call waited, is alive and merely busy). Otherwise neutral.
+   */
+  timedOut(aliveSinceMs: number, nowMs: number): void {
+    if (this.lastSuccessMs >= aliveSinceMs) this.neutral();
+    else this.failure(nowMs);
   }
 
   /** Ends a call that says nothing about the target's health (frees a half-open trial without judging it). */

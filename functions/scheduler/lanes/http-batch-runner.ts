@@ -126,13 +126,19 @@ export class HttpBatchRunner implements BatchRunner {
       if (!response.ok) {
         // A 4xx means the target refused this batch itself (not its health); anything else counts against it.
         if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-          target.breaker.success();
+          target.breaker.success(this.options.now());
           throw new EngineError('bad_request', `${target.url} refused the batch: ${response.status} ${text.slice(0, 200)}`);
+        }
+        // 429: the target is alive and busy (its own batch queue is full). Worth a try on the other lane, and no
+        // mark against its health: it answered at once.
+        if (response.status === 429) {
+          const retryAfterS = Number(response.headers.get('retry-after'));
+          throw new EngineError('throttled', `${target.url} is busy: ${text.slice(0, 200)}`, Number.isFinite(retryAfterS) ? retryAfterS * 1000 : undefined, true);
         }
         throw new EngineError('lane_failed', `${target.url} answered ${response.status}`, undefined, true);
       }
       const parsed = parseBatchResponse(JSON.parse(text), dispatch.items.map((item) => item.id));
-      target.breaker.success();
+      target.breaker.success(this.options.now());
       return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
     } catch (error) {
       if (error instanceof EngineError && error.code === 'bad_request') throw error;
@@ -143,8 +149,9 @@ export class HttpBatchRunner implements BatchRunner {
           : name === 'TimeoutError' || name === 'AbortError'
             ? new EngineError('deadline_exceeded', `${target.url} did not answer within ${budgetMs} ms`, undefined, true)
             : new EngineError('lane_failed', `${target.url}: ${(error as Error).message}`, undefined, true);
-      if (blamesLane(mapped, dispatch, budgetMs)) target.breaker.failure(this.options.now());
-      else target.breaker.neutral();
+      if (mapped.code === 'throttled' || !blamesLane(mapped, dispatch, budgetMs)) target.breaker.neutral();
+      else if (mapped.code === 'deadline_exceeded') target.breaker.timedOut(startMs - budgetMs, this.options.now());
+      else target.breaker.failure(this.options.now());
       throw mapped;
     } finally {
       target.inFlight -= 1;

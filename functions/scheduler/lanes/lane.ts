@@ -44,12 +44,15 @@ export class GuardedLane implements Lane {
     this.breaker.begin(startMs);
     try {
       const outcome = await this.runner.run(dispatch);
-      this.breaker.success();
+      this.breaker.success(this.now());
       return outcome;
     } catch (error) {
       // A batch refused as malformed, or abandoned before the lane had a fair chance, says nothing about its health.
-      if (blamesLane(error, dispatch, dispatch.deadlineMs - startMs)) this.breaker.failure(this.now());
-      else this.breaker.neutral();
+      const budgetMs = dispatch.deadlineMs - startMs;
+      if (!blamesLane(error, dispatch, budgetMs)) this.breaker.neutral();
+      // Abandoned at its deadline while other calls kept succeeding: slow under our load, not down.
+      else if ((error as { code?: string } | undefined)?.code === 'deadline_exceeded') this.breaker.timedOut(startMs - budgetMs, this.now());
+      else this.breaker.failure(this.now());
       throw error;
     } finally {
       this.inFlight -= 1;

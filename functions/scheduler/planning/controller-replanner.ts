@@ -44,7 +44,7 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
 
 /** The planner production uses: cost-optimal, or best effort when the SLO cannot be met (see planBestEffort). */
 export function productionPlanner(config: () => SchedulerConfig, context: EngineContext) {
-  return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(config(), context, request));
+  return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(config(), context, request), request.current);
 }
 
 export class ControllerReplanner implements Replanner {

@@ -32,6 +32,8 @@ export interface ControllerPlanRequest {
   readonly reason: PlanReason;
   readonly nowMs: number;
   readonly lanesHealthy: Readonly<Record<LaneId, boolean>>;
+  /** The plan in force, if any: a planner may answer with it (as samePlan judges) when re-planning would not pay. */
+  readonly current?: Plan;
 }
 
 export interface ReplanControllerOptions {
@@ -205,7 +207,7 @@ export class ReplanController {
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
-    const plan = this.options.planner({ rateRps: estimates.rateRps, bandwidthMbps: estimates.bandwidthMbps, reason, nowMs, lanesHealthy: this.lanesHealthy });
+    const plan = this.options.planner({ rateRps: estimates.rateRps, bandwidthMbps: estimates.bandwidthMbps, reason, nowMs, lanesHealthy: this.lanesHealthy, ...(this.plan ? { current: this.plan } : {}) });
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
       this.plan = { ...this.plan, rateRps: plan.rateRps, bandwidthMbps: plan.bandwidthMbps };

@@ -49,7 +49,7 @@ export function evaluateEdge(input: PlannerInput, batch: number, rateRps: number
  * sending a batch to receiving its answer, so batches of 1 with a 20 ms round trip cannot carry hundreds of
  * requests per second however light the model is.
  */
-function edgeBusyMs(input: PlannerInput, batch: number): number {
+export function edgeBusyMs(input: PlannerInput, batch: number): number {
   const service = latencyAt(input.profiles.edge.mean, batch);
   const slot = service + transferMs(batch, input.payloadBytes, input.bandwidthMbps.edge) + input.rttMs.edge;
   return Math.max(service, slot / input.bounds.edgeSlots);

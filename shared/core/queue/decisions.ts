@@ -1,7 +1,11 @@
 /** What the virtual queue answers: admission outcomes, decisions, and its read-only snapshot. */
 import type { LaneId, Priority, QueuedRequest } from '../types.js';
 
-export type RefusalReason = 'queue_full' | 'deadline_unreachable' | 'no_lane';
+/**
+ * `overloaded`: no eligible lane is forecast to answer before the deadline behind the backlog it already holds
+ * (HTTP 429 with Retry-After about the time for that backlog to drain).
+ */
+export type RefusalReason = 'queue_full' | 'overloaded' | 'deadline_unreachable' | 'no_lane';
 
 export type AdmitOutcome =
   /** `evicted`: low-priority requests pushed out to make room for a high one; answer them as refused ('shed'). */

@@ -59,7 +59,8 @@ export function checkLaneStatus(lane: LaneId, status: LaneStatus | undefined): L
     typeof status.healthy !== 'boolean' ||
     typeof status.freeSlots !== 'number' ||
     Number.isNaN(status.freeSlots) ||
-    typeof status.serviceMs !== 'function'
+    typeof status.serviceMs !== 'function' ||
+    (status.expectedBatchMs !== undefined && typeof status.expectedBatchMs !== 'function')
   ) {
     throw new EngineError('bad_request', expected(`lanes.${lane} to be { healthy, freeSlots, serviceMs }`, status));
   }

@@ -18,7 +18,7 @@ export interface MutableTotals {
 export function zeroTotals(): MutableTotals {
   return {
     admitted: 0,
-    refused: { queue_full: 0, deadline_unreachable: 0, no_lane: 0 },
+    refused: { queue_full: 0, overloaded: 0, deadline_unreachable: 0, no_lane: 0 },
     dispatched: 0,
     batches: 0,
     rejected: { deadline_unreachable: 0, no_lane: 0 },

@@ -1,6 +1,7 @@
 /**
  * The virtual queue: a pure batching policy in the style of Triton's dynamic batcher. `admit` applies the queue
- * rules (bound, priorities, reachable deadline, lane assignment); `next` forms batches and answers "dispatch
+ * rules (bound, priorities, reachable deadline, forecast completion behind the backlog, lane assignment); `next`
+ * forms batches and answers "dispatch
  * these to this lane", "reject these" or "wait this long". It never reads a clock or sets a timer: the
  * scheduler loop (wall clock) and the simulator (virtual clock) both drive it, with `nowMs` given.
  *
@@ -8,13 +9,15 @@
  * dispatch in the lane's `freeSlots` before the following call; it calls `next()` again when the wait is up, a
  * request is admitted, a lane frees a slot or changes health, or the plan changes.
  *
- * Cost: O(log n) per request admitted, dispatched or rejected (heap) and O(1) per decision otherwise; no
+ * Cost: O(log n) per request admitted, dispatched or rejected (heap) and O(1) per decision otherwise (the
+ * backlog forecast is O(1): counts and a running drain-rate estimate); no
  * decision scans the whole queue. Moving requests between lanes (a lane turning unhealthy, a share dropping
  * to 0) is O(n) for the requests moved, which is rare.
  */
 import { EngineError, expected } from '../errors.js';
 import { LANE_IDS, type LaneId, type LaneStatus, type Plan, type QueuedRequest } from '../types.js';
-import type { AdmitOutcome, QueueDecision, QueueSnapshot } from './decisions.js';
+import { BacklogForecast } from './backlog-forecast.js';
+import type { AdmitOutcome, QueueDecision, QueueSnapshot, RefusalReason } from './decisions.js';
 import type { QueueEntry } from './entry.js';
 import { LanePicker } from './lane-picker.js';
 import { LaneQueue } from './lane-queue.js';
@@ -48,6 +51,7 @@ export class VirtualQueue {
   private readonly candidates: Record<LaneId, boolean> = { edge: false, serverless: false };
   private readonly lowLimit: number;
   private readonly totals = zeroTotals();
+  private readonly forecast = new BacklogForecast();
   private seq = 0;
 
   constructor(options?: Partial<QueueOptions>) {
@@ -77,17 +81,23 @@ export class VirtualQueue {
     if (!view.anyEligible) return this.refuse('no_lane', this.options.noLaneRetryAfterMs);
     if (!reachable(request.deadlineMs, view.minBestServiceMs, nowMs)) return this.refuse('deadline_unreachable', 0);
 
-    let evicted: QueuedRequest[] = [];
+    let victim: QueueEntry | undefined;
     const limit = request.priority === 'high' ? this.options.maxQueued : this.lowLimit;
     if (this.size >= limit) {
-      const victim = request.priority === 'high' ? this.newestLow() : undefined;
+      victim = request.priority === 'high' ? this.newestLow() : undefined;
       if (victim === undefined) return this.refuse('queue_full', this.retryAfterFullMs(plan, nowMs));
+    }
+    // Lanes that can make the deadline, also behind the backlog they already hold; none left: refuse now (a
+    // prompt 429) rather than admit a request that would wait its deadline away and fail anyway.
+    if (!this.markCandidates(request, plan, lanes, nowMs, true)) return this.refuse('overloaded', this.retryAfterOverloadedMs(plan, lanes, nowMs));
+    let evicted: QueuedRequest[] = [];
+    if (victim !== undefined) {
       this.queues[victim.lane].remove(victim);
       this.byId.delete(victim.request.id);
       this.totals.evicted += 1;
       evicted = [victim.request];
     }
-    const lane = this.place(request, this.seq++, nowMs);
+    const lane = this.enqueue(request, this.seq++);
     this.totals.admitted += 1;
     return { kind: 'admitted', lane, evicted };
   }
@@ -118,21 +128,22 @@ export class VirtualQueue {
       return { kind: 'reject', reason: 'deadline_unreachable', requests: unreachable };
     }
 
-    this.moveStranded(view, nowMs);
+    this.moveStranded(view, plan, lanes, nowMs);
 
     let wakeAt = Infinity;
     for (const lane of LANE_IDS) {
       const queue = this.queues[lane];
       const status = lanes[lane];
       const waiting = queue.size;
-      if (waiting === 0 || !view.eligible[lane] || !(status.freeSlots > 0)) continue;
       const rules = plan.lanes[lane];
-      if (waiting >= rules.batchSize) return this.dispatch(lane, rules.batchSize);
+      if (waiting >= rules.batchSize && view.eligible[lane] && !(status.freeSlots > 0)) this.forecast.noteBlocked(lane);
+      if (waiting === 0 || !view.eligible[lane] || !(status.freeSlots > 0)) continue;
+      if (waiting >= rules.batchSize) return this.dispatch(lane, rules.batchSize, rules.batchSize, nowMs);
       // Close at the timeout from the first arrival, or earlier if waiting longer would miss a deadline.
       const timeoutAt = queue.oldestArrivalMs() + rules.timeoutMs;
       const lastSafeAt = queue.earliestDue()!.request.deadlineMs - serviceTimeMs(lane, status, waiting);
       const closeAt = Math.min(timeoutAt, lastSafeAt);
-      if (nowMs >= closeAt - TIME_EPSILON_MS) return this.dispatch(lane, waiting);
+      if (nowMs >= closeAt - TIME_EPSILON_MS) return this.dispatch(lane, waiting, rules.batchSize, nowMs);
       wakeAt = Math.min(wakeAt, closeAt);
     }
 
@@ -170,14 +181,30 @@ export class VirtualQueue {
     return buildSnapshot(this.queues, this.options.maxQueued, this.totals, nowMs);
   }
 
-  /** Assigns a lane among those that are eligible and can still make the deadline, by the plan's shares. */
-  private place(request: QueuedRequest, seq: number, nowMs: number): LaneId {
+  /**
+   * Marks the lanes that may take `request`: eligible and able to make its deadline at best, and, for a newcomer
+   * (`forecast`), not forecast to answer it late behind the backlog the lane already holds. False when none.
+   */
+  private markCandidates(request: QueuedRequest, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number, forecast: boolean): boolean {
     const view = this.view;
+    let any = false;
     for (const lane of LANE_IDS) {
-      this.candidates[lane] = view.eligible[lane] && reachable(request.deadlineMs, view.bestServiceMs[lane], nowMs);
+      let candidate = view.eligible[lane] && reachable(request.deadlineMs, view.bestServiceMs[lane], nowMs);
+      if (candidate && forecast) {
+        const queue = this.queues[lane];
+        const ahead = request.priority === 'high' ? queue.high.size : queue.size;
+        const answerAt = this.forecast.answerAtMs(lane, lanes[lane], plan.lanes[lane], ahead, queue.size, nowMs);
+        candidate = answerAt === undefined || answerAt <= request.deadlineMs;
+      }
+      this.candidates[lane] = candidate;
+      any ||= candidate;
     }
-    // The caller checked that the fastest eligible lane can make the deadline, so there is a candidate.
-    const lane = this.picker.pick(this.candidates, view.shares)!;
+    return any;
+  }
+
+  /** Queues the request on one of the marked candidate lanes, by the plan's shares. */
+  private enqueue(request: QueuedRequest, seq: number): LaneId {
+    const lane = this.picker.pick(this.candidates, this.view.shares)!;
     const entry: QueueEntry = { request, seq, lane, live: true };
     this.queues[lane].add(entry);
     this.byId.set(request.id, entry);
@@ -185,35 +212,47 @@ export class VirtualQueue {
   }
 
   /**
+   * Moves a queued request to a lane that is eligible and can still make its deadline, by the plan's shares.
+   * The caller checked that the fastest eligible lane can, so there is one; no forecast here: the request was
+   * admitted already and keeps its chance.
+   */
+  private place(request: QueuedRequest, seq: number, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): LaneId {
+    this.markCandidates(request, plan, lanes, nowMs, false);
+    return this.enqueue(request, seq);
+  }
+
+  /**
    * Requests waiting for a lane that may no longer take traffic (unhealthy, share 0), or whose own lane can no
    * longer make their deadline while another can, move to another lane, keeping arrival time and deadline.
    */
-  private moveStranded(view: LaneView, nowMs: number): void {
+  private moveStranded(view: LaneView, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): void {
     for (const lane of LANE_IDS) {
       const queue = this.queues[lane];
       if (queue.size === 0) continue;
       if (!view.eligible[lane]) {
         this.picker.reset(lane);
-        for (const entry of queue.takeAll()) this.place(entry.request, entry.seq, nowMs);
+        for (const entry of queue.takeAll()) this.place(entry.request, entry.seq, plan, lanes, nowMs);
         continue;
       }
       for (let due = queue.earliestDue(); due !== undefined; due = queue.earliestDue()) {
         if (reachable(due.request.deadlineMs, view.bestServiceMs[lane], nowMs)) break;
         queue.removeEarliestDue();
-        this.place(due.request, due.seq, nowMs);
+        this.place(due.request, due.seq, plan, lanes, nowMs);
       }
     }
   }
 
-  private dispatch(lane: LaneId, count: number): QueueDecision {
-    const requests = this.queues[lane].takeBatch(count);
+  private dispatch(lane: LaneId, count: number, batchSize: number, nowMs: number): QueueDecision {
+    const queue = this.queues[lane];
+    const requests = queue.takeBatch(count);
+    this.forecast.noteDispatch(lane, nowMs, requests.length, queue.size, batchSize);
     for (const request of requests) this.byId.delete(request.id);
     this.totals.dispatched += requests.length;
     this.totals.batches += 1;
     return { kind: 'dispatch', lane, requests };
   }
 
-  private refuse(reason: 'queue_full' | 'deadline_unreachable' | 'no_lane', retryAfterMs: number): AdmitOutcome {
+  private refuse(reason: RefusalReason, retryAfterMs: number): AdmitOutcome {
     this.totals.refused[reason] += 1;
     return { kind: 'refused', reason, retryAfterMs };
   }
@@ -240,6 +279,12 @@ export class VirtualQueue {
     }
     const oldestWait = Number.isFinite(oldest) ? nowMs - oldest : 0;
     return Math.max(1, Math.ceil(Math.max(oldestWait, longestTimeout)));
+  }
+
+  /** Retry-After for an overloaded refusal: about the time the quickest lane needs to drain its backlog. */
+  private retryAfterOverloadedMs(plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): number {
+    const waiting = { edge: this.queues.edge.size, serverless: this.queues.serverless.size };
+    return this.forecast.drainMs(this.view.eligible, lanes, plan.lanes, waiting, nowMs);
   }
 
   private takeEverything(): QueuedRequest[] {

@@ -7,6 +7,7 @@
 import { expectedSingleMs, tailServiceMs } from '../planner/service-time.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
+import { expectedBatchMs } from '../queue/expected-batch.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet, QueuedRequest, ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
@@ -89,9 +90,20 @@ export function simulatePolicy(
     });
     return { edge: lane(profiles.edge, 'edge'), serverless: lane(serverlessOption(profiles, plan).latency, 'serverless') };
   }
+  // expectedBatchMs (the mean) turns on the queue's overload forecast, as the scheduler's lane statuses do.
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: { healthy: true, freeSlots: edge.freeSlots(), ...serviceFns.edge },
-    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), ...serviceFns.serverless },
+    edge: {
+      healthy: true,
+      freeSlots: edge.freeSlots(),
+      ...serviceFns.edge,
+      expectedBatchMs: expectedBatchMs(profiles.edge, bandwidthEstimate.edge, options.rttMs.edge, options.payloadBytes),
+    },
+    serverless: {
+      healthy: true,
+      freeSlots: pool.freeSlots(nowMs, plan.serverless),
+      ...serviceFns.serverless,
+      expectedBatchMs: expectedBatchMs(serverlessOption(profiles, plan).latency, bandwidthEstimate.serverless, options.rttMs.serverless, options.payloadBytes),
+    },
   });
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;

@@ -22,5 +22,5 @@ export function plannerInput(request: PlanRequest, prices: PriceTable, bounds: P
 export function defaultPlanners(prices: PriceTable, bounds: Partial<PlannerBounds> = {}): Planners {
   const resolved: PlannerBounds = { ...DEFAULT_BOUNDS, ...bounds };
   const wrap = (planner: (input: PlannerInput) => ReturnType<PlanFunction>): PlanFunction => (request) => planner(plannerInput(request, prices, resolved));
-  return { ours: wrap(planBestEffort), seed: wrap(planSeed) };
+  return { ours: (request) => planBestEffort(plannerInput(request, prices, resolved), request.current), seed: wrap(planSeed) };
 }

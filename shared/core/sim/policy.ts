@@ -15,6 +15,8 @@ import type { SimOptions } from './config.js';
 export interface PlanRequest extends Omit<PlannerInput, 'prices' | 'bounds'> {
   /** Lanes the planner may use (default both): edge-only and serverless-only policies close one. */
   readonly lanes?: Readonly<Record<LaneId, boolean>>;
+  /** The plan in force, which `ours` keeps when re-planning would not pay (planBestEffort). */
+  readonly current?: Plan;
 }
 
 export type PlanFunction = (request: PlanRequest) => Plan;

@@ -27,6 +27,8 @@ export interface Scenario {
   readonly plans: ReadonlyArray<{ readonly atMs: number; readonly lanes: Readonly<Record<LaneId, LanePlan>> }>;
   readonly healthFlips: ReadonlyArray<{ readonly atMs: number; readonly lane: LaneId }>;
   readonly arrivals: readonly Arrival[];
+  /** Lane statuses carry expectedBatchMs (the service line), which turns on admission by forecast. */
+  readonly forecast?: boolean;
 }
 
 type Fate = 'queued' | 'dispatched' | 'rejected' | 'evicted';
@@ -41,6 +43,7 @@ const SLACK = 1e-6;
 export interface RunSummary {
   admitted: number;
   refused: number;
+  overloaded: number;
   dispatched: number;
   rejected: number;
   evicted: number;
@@ -55,7 +58,7 @@ export function runScenario(scenario: Scenario): RunSummary {
   const completions: Array<{ atMs: number; lane: LaneId }> = [];
   const fates = new Map<string, Fate>();
   const order = new Map<string, number>(); // admission order, for "newest low"
-  const summary: RunSummary = { admitted: 0, refused: 0, dispatched: 0, rejected: 0, evicted: 0, batches: 0 };
+  const summary: RunSummary = { admitted: 0, refused: 0, overloaded: 0, dispatched: 0, rejected: 0, evicted: 0, batches: 0 };
   const plans = [...scenario.plans].sort((a, b) => a.atMs - b.atMs);
   const flips = [...scenario.healthFlips].sort((a, b) => a.atMs - b.atMs);
   let plan: Plan = makePlan(plans[0]!.lanes);
@@ -65,9 +68,15 @@ export function runScenario(scenario: Scenario): RunSummary {
   let nextArrivalMs = scenario.arrivals.length > 0 ? scenario.arrivals[0]!.gapMs : Infinity;
   let wakeAtMs = Infinity;
 
+  const forecast = (lane: LaneId) => (scenario.forecast ? { expectedBatchMs: service(lane) } : {});
   const statuses = (): Record<LaneId, LaneStatus> => ({
-    edge: { healthy: healthy.edge, freeSlots: scenario.lanes.edge.slots - busy.edge, serviceMs: service('edge') },
-    serverless: { healthy: healthy.serverless, freeSlots: scenario.lanes.serverless.slots - busy.serverless, serviceMs: service('serverless') },
+    edge: { healthy: healthy.edge, freeSlots: scenario.lanes.edge.slots - busy.edge, serviceMs: service('edge'), ...forecast('edge') },
+    serverless: {
+      healthy: healthy.serverless,
+      freeSlots: scenario.lanes.serverless.slots - busy.serverless,
+      serviceMs: service('serverless'),
+      ...forecast('serverless'),
+    },
   });
   // A lane takes traffic when healthy with a share; when no such lane is left, any healthy lane does (failover).
   const planned = () => LANE_IDS.some((lane) => healthy[lane] && plan.lanes[lane].share > 0);
@@ -102,6 +111,7 @@ export function runScenario(scenario: Scenario): RunSummary {
     requests.set(request.id, request);
     const sizeBefore = queue.size;
     const lows = queuedLows();
+    const before = queue.snapshot();
     const outcome = queue.admit(request, plan, statuses(), now);
     const anyEligible = LANE_IDS.some(eligible);
     const refusedFor = (reason: string) => outcome.kind === 'refused' && outcome.reason === reason;
@@ -111,7 +121,19 @@ export function runScenario(scenario: Scenario): RunSummary {
     else if (request.priority === 'low' && sizeBefore >= Math.ceil(scenario.lowPriorityMaxFraction * scenario.maxQueued)) expectedRefusal = 'queue_full';
     else if (request.priority === 'high' && sizeBefore >= scenario.maxQueued && lows.length === 0) expectedRefusal = 'queue_full';
     if (expectedRefusal !== undefined) check(refusedFor(expectedRefusal), `expected refusal ${expectedRefusal}`, outcome, request);
-    if (outcome.kind === 'refused') {
+    if (outcome.kind === 'refused' && outcome.reason === 'overloaded') {
+      // Only the forecast refuses so, and only when every lane that could take the request already holds a full
+      // batch ahead of it (under light load nothing changes); a retry is worth it some time later.
+      check(expectedRefusal === undefined && scenario.forecast === true, 'overloaded refusal out of turn', outcome, request);
+      for (const lane of LANE_IDS) {
+        if (!eligible(lane) || now + service(lane)(1) > request.deadlineMs) continue;
+        const ahead = request.priority === 'high' ? before.lanes[lane].byPriority.high : before.lanes[lane].depth;
+        check(ahead >= plan.lanes[lane].batchSize, `overloaded with less than a full batch ahead on ${lane}`, before.lanes[lane], request);
+      }
+      check(outcome.retryAfterMs >= 1, 'overloaded without a Retry-After', outcome);
+      summary.overloaded += 1;
+      summary.refused += 1;
+    } else if (outcome.kind === 'refused') {
       check(expectedRefusal !== undefined, 'refused without cause', outcome, request, sizeBefore);
       summary.refused += 1;
       check(outcome.retryAfterMs >= 0, 'negative retryAfterMs');

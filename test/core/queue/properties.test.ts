@@ -34,6 +34,7 @@ const scenarios: fc.Arbitrary<Scenario> = fc.record({
     fc.record({ gapMs: quarterMs(15), priority: fc.constantFrom('high' as const, 'low' as const), sloMs: fc.integer({ min: 5, max: 250 }) }),
     { minLength: 1, maxLength: 120 },
   ),
+  forecast: fc.boolean(),
 });
 
 describe('VirtualQueue invariants under random traffic, lane health, slots and plan changes', () => {
@@ -41,12 +42,14 @@ describe('VirtualQueue invariants under random traffic, lane health, slots and p
     let dispatched = 0;
     let rejected = 0;
     let evicted = 0;
+    let overloaded = 0;
     fc.assert(
       fc.property(scenarios, (scenario) => {
         const summary = runScenario(scenario);
         dispatched += summary.dispatched;
         rejected += summary.rejected;
         evicted += summary.evicted;
+        overloaded += summary.overloaded;
       }),
       { seed: 20240827, numRuns: 400 },
     );
@@ -54,9 +57,11 @@ describe('VirtualQueue invariants under random traffic, lane health, slots and p
     expect(dispatched).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(100);
     expect(evicted).toBeGreaterThan(10);
+    expect(overloaded).toBeGreaterThan(5); // the forecast refuses too (most of it is exercised by the busy run below)
   });
 
-  it('keeps the invariants at scale: a long busy run with tight queue bounds', () => {
+  it('keeps the invariants at scale: a long busy run with tight queue bounds and the forecast on', () => {
+    let overloaded = 0;
     fc.assert(
       fc.property(
         scenarios.chain((base) =>
@@ -68,11 +73,12 @@ describe('VirtualQueue invariants under random traffic, lane health, slots and p
             .map((arrivals) => ({ ...base, maxQueued: Math.max(base.maxQueued, 10), arrivals })),
         ),
         (scenario) => {
-          runScenario(scenario);
+          overloaded += runScenario({ ...scenario, forecast: true }).overloaded;
         },
       ),
       // No shrinking here: a 2,000-request counterexample shrinks for many minutes; the first test shrinks small ones.
       { seed: 7, numRuns: 10, endOnFailure: true },
     );
+    expect(overloaded).toBeGreaterThan(100);
   });
 });

@@ -41,4 +41,23 @@ describe('CircuitBreaker', () => {
     breaker.failure(0);
     expect(breaker.state(0)).toBe('closed');
   });
+  it('counts a timed-out call as a failure only when nothing succeeded since aliveSinceMs', () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 });
+    breaker.success(500);
+    breaker.timedOut(400, 900); // an answer came at 500, after 400: alive, only slow
+    expect(breaker.state(900)).toBe('closed');
+    breaker.timedOut(501, 1200); // nothing since 501: stalled
+    expect(breaker.state(1200)).toBe('open');
+  });
+
+  it('frees a half-open trial that timed out while the target answered others, without closing the circuit', () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 1000, maxOpenMs: 1000 });
+    breaker.failure(0);
+    breaker.begin(1000); // the half-open trial
+    expect(breaker.canCall(1000)).toBe(false);
+    breaker.success(1100); // an earlier call answered meanwhile: closes the circuit
+    breaker.timedOut(900, 1300);
+    expect(breaker.state(1300)).toBe('closed');
+    expect(breaker.canCall(1300)).toBe(true);
+  });
 });

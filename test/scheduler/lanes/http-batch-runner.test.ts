@@ -9,7 +9,8 @@ import { decodeBatch, type BatchResponse } from '../../../shared/protocol/batch.
 const SECRET = 'test-secret-0123456789';
 
 /** A stand-in agent speaking /v1/batch: verifies the signature, echoes per-item sizes as labels. */
-function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' }) {
+/** `busy`: answers 429 as an agent whose batch queue is full; `stall-slow`: stalls only batches whose id starts "slow". */
+function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' }) {
   const verifier = new RequestVerifier(SECRET);
   const app = new Hono();
   app.post('/v1/batch', async (c) => {
@@ -20,8 +21,10 @@ function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' }) {
     );
     if (behaviour.mode === 'fail') return c.text('boom', 500);
     if (behaviour.mode === 'refuse') return c.text('bad batch', 400);
+    if (behaviour.mode === 'busy') return c.json({ error: { code: 'queue_full', message: 'Edge agent busy' } }, 429, { 'retry-after': '1' });
     if (behaviour.mode === 'stall') await new Promise((resolve) => setTimeout(resolve, 2_000));
     const batch = decodeBatch(body);
+    if (behaviour.mode === 'stall-slow' && batch.batchId.startsWith('slow')) await new Promise((resolve) => setTimeout(resolve, 2_000));
     const response: BatchResponse = {
       batchId: batch.batchId,
       model: 'echo',
@@ -43,7 +46,7 @@ async function listen(app: Hono): Promise<{ server: ServerType; url: string }> {
 
 describe('HttpBatchRunner over loopback', () => {
   const good = { mode: 'ok' as const };
-  const flaky: { mode: 'ok' | 'fail' | 'stall' | 'refuse' } = { mode: 'fail' };
+  const flaky: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' } = { mode: 'fail' };
   let servers: ServerType[] = [];
   let goodUrl = '';
   let flakyUrl = '';
@@ -129,5 +132,50 @@ describe('HttpBatchRunner over loopback', () => {
     expect(runner.status(now)[0]!.state).toBe('silent');
     runner.heartbeat(goodUrl, now);
     expect(runner.healthy(now)).toBe(true);
+  });
+  it('takes a busy target\'s 429 as retryable overload on the other lane, not as a fault', async () => {
+    flaky.mode = 'busy';
+    const runner = new HttpBatchRunner([flakyUrl], {
+      concurrency: 1,
+      secret: SECRET,
+      heartbeatTimeoutMs: 10_000,
+      now: Date.now,
+      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
+    });
+    await expect(runner.run({ batchId: 'busy', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'throttled', retryable: true, retryAfterMs: 1000 });
+    expect(runner.status(Date.now())[0]!.state).toBe('closed');
+    expect(runner.healthy(Date.now())).toBe(true);
+  });
+
+  it('does not blame a target for a timed-out call while it kept answering others (slow under our load, not down)', async () => {
+    flaky.mode = 'stall-slow';
+    const runner = new HttpBatchRunner([flakyUrl], {
+      concurrency: 2,
+      secret: SECRET,
+      heartbeatTimeoutMs: 10_000,
+      now: Date.now,
+      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
+    });
+    const slow = runner.run({ batchId: 'slow-1', items, deadlineMs: Date.now() + 300, expectedMs: 50 });
+    const fast = runner.run({ batchId: 'fast-1', items, deadlineMs: Date.now() + 5_000, expectedMs: 50 });
+    await expect(fast).resolves.toMatchObject({ target: flakyUrl });
+    await expect(slow).rejects.toMatchObject({ code: 'deadline_exceeded' });
+    expect(runner.status(Date.now())[0]!.state).toBe('closed');
+  });
+
+  it('still blames a target that answered nothing for longer than the timed-out call\'s budget', async () => {
+    flaky.mode = 'stall-slow';
+    let clock = Date.now(); // near the wall clock: the agent checks the signature's timestamp
+    const runner = new HttpBatchRunner([flakyUrl], {
+      concurrency: 2,
+      secret: SECRET,
+      heartbeatTimeoutMs: Infinity,
+      now: () => clock,
+      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
+    });
+    await runner.run({ batchId: 'fast-2', items, deadlineMs: clock + 5_000, expectedMs: 50 }); // answered now
+    clock += 10_000; // then ten silent seconds
+    await expect(runner.run({ batchId: 'slow-2', items, deadlineMs: clock + 100, expectedMs: 50 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
+    expect(runner.status(clock)[0]!.state).toBe('open');
   });
 });

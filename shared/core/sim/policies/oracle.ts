@@ -1,7 +1,7 @@
 /**
  * `oracle`: plans at the start of every second with that second's TRUE arrival rate and mean bandwidth from the
- * traces (hindsight no online policy has): the bound for online policies. It uses our planner, re-planning only
- * when the plan would change.
+ * traces (hindsight no online policy has): the bound for online policies. It uses our planner with the plan in
+ * force (kept while about as good, as ours does), re-planning only when the plan would change.
  */
 import type { Plan } from '../../types.js';
 import type { Observation, PolicyContext, SimPolicy } from '../policy.js';
@@ -18,7 +18,8 @@ export function oraclePolicy(context: PolicyContext): SimPolicy {
     const inputs = `${ratePerSecond[k]}/${bandwidth.edge}/${bandwidth.serverless}`;
     if (inputs === lastInputs) return current;
     lastInputs = inputs;
-    return planOrFallback(context.planners.ours, planRequest(context, ratePerSecond[k] ?? 0, bandwidth, nowMs, current ? 'rate-change' : 'initial'), current);
+    const request = planRequest(context, ratePerSecond[k] ?? 0, bandwidth, nowMs, current ? 'rate-change' : 'initial');
+    return planOrFallback(context.planners.ours, current ? { ...request, current } : request, current);
   };
   return {
     name: 'oracle',

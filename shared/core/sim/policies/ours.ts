@@ -16,7 +16,7 @@ export function oursPolicy(context: PolicyContext, options: OursOptions = {}): S
     intervalMs: context.options.intervalMs,
     ...options,
     planner: (request) => {
-      const planned = planOrFallback(context.planners.ours, planRequest(context, request.rateRps, request.bandwidthMbps, request.nowMs, request.reason, request.lanesHealthy), current);
+      const planned = planOrFallback(context.planners.ours, { ...planRequest(context, request.rateRps, request.bandwidthMbps, request.nowMs, request.reason, request.lanesHealthy), ...(request.current ? { current: request.current } : {}) }, current);
       if (!planned) throw new Error('ours: no plan');
       return planned;
     },

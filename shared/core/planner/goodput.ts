@@ -1,0 +1,188 @@
+/**
+ * Best-effort planning by goodput: when no plan can promise the SLO's tail at the observed rate, the plan that
+ * answers the most requests within the SLO (predicted attainment, see attainment.ts), and among the plans within
+ * ATTAINMENT_TOLERANCE of that, the cheapest.
+ *
+ * The search: the serverless lane takes a rate from 0 up to what its link carries within its bound, in
+ * SPLIT_STEPS steps; the edge takes the rest. Per lane every batch size of its grid with a few timeouts, and per
+ * serverless option its configuration. The edge is paid for by the hour, so its batch size only needs to serve;
+ * among equally good ones the largest wins (more headroom for a burst: the edge batches whatever waits).
+ */
+import type { LanePlan, Plan, ServerlessOption } from '../types.js';
+import { edgeAttainment, serverlessAttainment, type LaneAttainment } from './attainment.js';
+import type { PlannerInput } from './input.js';
+import { linkCapacityRps } from './lane-model.js';
+import { edgeAt, edgeBatchGrid, serverlessAt, serverlessBatchGrid } from './lanes.js';
+
+const SPLIT_STEPS = 10;
+/** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
+export const ATTAINMENT_TOLERANCE = 0.002;
+/** Gathering timeouts tried, as fractions of the SLO: a short gather, and as long as the deadline allows. */
+const GATHER_FRACTIONS = [0.1, 1];
+
+interface LanePick {
+  readonly batch: number;
+  readonly timeoutMs: number;
+  readonly result: LaneAttainment;
+  readonly option?: ServerlessOption;
+}
+
+export interface GoodputPlan {
+  readonly rateEdge: number;
+  readonly edge?: LanePick;
+  readonly serverless?: LanePick;
+  readonly attainment: number;
+  readonly costPerRequestUsd: number;
+}
+
+/** `candidate` beats `best`: clearly more in time, or about as many for less money (then, larger batches). */
+function better(candidate: LanePick, best: LanePick | undefined): boolean {
+  if (!best) return true;
+  const a = candidate.result;
+  const b = best.result;
+  if (a.fraction > b.fraction + ATTAINMENT_TOLERANCE) return true;
+  if (a.fraction < b.fraction - ATTAINMENT_TOLERANCE) return false;
+  if (a.costPerRequestUsd !== b.costPerRequestUsd) return a.costPerRequestUsd < b.costPerRequestUsd;
+  return candidate.batch > best.batch;
+}
+
+/**
+ * The (batch, timeout) pairs tried on a lane: batch 1; the largest batch with no timeout (dispatch whatever waits
+ * when the lane is free: the model cannot tell batch limits apart there, and the largest leaves room for bursts);
+ * and every batch of the grid with a short and a full timeout.
+ */
+function lanePairs(grid: readonly number[], sloMs: number): Array<readonly [number, number]> {
+  const pairs: Array<readonly [number, number]> = [[1, 0]];
+  const largest = grid[grid.length - 1]!;
+  if (largest > 1) pairs.push([largest, 0]);
+  for (const batch of grid) if (batch > 1) for (const fraction of GATHER_FRACTIONS) pairs.push([batch, fraction * sloMs]);
+  return pairs;
+}
+
+function bestEdgeAt(input: PlannerInput, rateRps: number): LanePick | undefined {
+  let best: LanePick | undefined;
+  for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
+    const pick = { batch, timeoutMs, result: edgeAttainment(input, batch, timeoutMs, rateRps) };
+    if (better(pick, best)) best = pick;
+  }
+  return best;
+}
+
+function serverlessOptions(input: PlannerInput): readonly ServerlessOption[] {
+  const wanted = input.bounds.memoryMbCandidates;
+  return input.profiles.serverless.filter((o) => wanted.length === 0 || wanted.includes(o.config.memoryMb));
+}
+
+/** Serverless batch sizes tried: fewer than the exact planner's grid, the search runs for every split. */
+function serverlessGrid(maxBatch: number): number[] {
+  return serverlessBatchGrid(maxBatch).filter((b, i, all) => b <= 4 || b % 4 === 0 || i === all.length - 1);
+}
+
+function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | undefined {
+  let best: LanePick | undefined;
+  const pairs = lanePairs(serverlessGrid(input.bounds.maxBatch.serverless), input.sloMs);
+  for (const option of serverlessOptions(input)) {
+    for (const [batch, timeoutMs] of pairs) {
+      const pick = { batch, timeoutMs, option, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps) };
+      if (better(pick, best)) best = pick;
+    }
+  }
+  return best;
+}
+
+function edgeCostPerRequestUsd(input: PlannerInput): number {
+  return input.bounds.edgeHealthy && input.rateRps > 0 ? input.prices.edgeUsdPerHour.value / 3600 / input.rateRps : 0;
+}
+
+/** The serverless rates tried: none, then even steps up to what the link carries within its bound. */
+function serverlessRates(input: PlannerInput): number[] {
+  const rate = input.rateRps;
+  const { edgeHealthy, serverlessHealthy } = input.bounds;
+  if (!serverlessHealthy) return [0];
+  if (!edgeHealthy) return [rate];
+  const ceiling = Math.min(rate, linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation));
+  const rates = [0];
+  for (let k = 1; k <= SPLIT_STEPS; k += 1) rates.push((ceiling * k) / SPLIT_STEPS);
+  return rates;
+}
+
+/** The goodput-best plan's lanes, or undefined when no lane is healthy or the rate is 0. */
+export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
+  const rate = input.rateRps;
+  if (!(rate > 0) || (!input.bounds.edgeHealthy && !input.bounds.serverlessHealthy)) return undefined;
+  const edgeCost = edgeCostPerRequestUsd(input);
+  let best: GoodputPlan | undefined;
+  for (const serverlessRate of serverlessRates(input)) {
+    const edgeRate = rate - serverlessRate;
+    const edge = edgeRate > 0 ? bestEdgeAt(input, edgeRate) : undefined;
+    const serverless = serverlessRate > 0 ? bestServerlessAt(input, serverlessRate) : undefined;
+    if ((edgeRate > 0 && !edge) || (serverlessRate > 0 && !serverless)) continue;
+    const inTime = edgeRate * (edge?.result.fraction ?? 0) + serverlessRate * (serverless?.result.fraction ?? 0);
+    const candidate: GoodputPlan = {
+      rateEdge: edgeRate,
+      ...(edge ? { edge } : {}),
+      ...(serverless ? { serverless } : {}),
+      attainment: inTime / rate,
+      costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0),
+    };
+    const clearlyMore = best && candidate.attainment > best.attainment + ATTAINMENT_TOLERANCE;
+    const asManyForLess = best && candidate.attainment >= best.attainment - ATTAINMENT_TOLERANCE && candidate.costPerRequestUsd < best.costPerRequestUsd;
+    if (!best || clearlyMore || asManyForLess) best = candidate;
+  }
+  return best;
+}
+
+const UNUSED: LanePlan = { batchSize: 1, timeoutMs: 0, share: 0 };
+
+/** The plan for a goodput search's result, with its predicted attainment and its lanes' predicted tails. */
+export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
+  const rate = input.rateRps;
+  const edgeShare = found.edge ? found.rateEdge / rate : 0;
+  const serverlessShare = found.serverless ? 1 - edgeShare : 0;
+  const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED);
+  const option = found.serverless?.option ?? input.profiles.serverless[0];
+  const edgeModel = found.edge ? edgeAt(input, found.edge.batch, found.edge.timeoutMs, found.rateEdge) : undefined;
+  const serverlessTail = found.serverless && option ? serverlessAt(input, option, found.serverless.batch, found.serverless.timeoutMs, rate - found.rateEdge).p99Ms : 0;
+  return {
+    policy: 'ours',
+    createdAtMs: input.nowMs,
+    reason: input.reason,
+    rateRps: rate,
+    bandwidthMbps: { ...input.bandwidthMbps },
+    sloMs: input.sloMs,
+    lanes: { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) },
+    serverless: option?.config ?? { memoryMb: 1024, cpu: 0.5 },
+    predicted: {
+      p99LatencyMs: { edge: edgeModel?.p99Ms ?? 0, serverless: serverlessTail },
+      costPerMillionUsd: found.costPerRequestUsd * 1e6,
+      edgeUtilisation: edgeModel?.load ?? 0,
+      attainment: found.attainment,
+    },
+  };
+}
+
+/** A plan's predicted attainment and cost per request at these inputs (for judging whether re-planning pays). */
+export function evaluatePlan(input: PlannerInput, plan: Plan): { attainment: number; costPerRequestUsd: number } {
+  const rate = input.rateRps;
+  if (!(rate > 0)) return { attainment: 1, costPerRequestUsd: 0 };
+  const { edge, serverless } = plan.lanes;
+  const edgeRate = rate * edge.share;
+  const serverlessRate = rate * serverless.share;
+  const option = nearestOption(input, plan.serverless.memoryMb);
+  const edgeResult = edgeRate > 0 ? edgeAttainment(input, edge.batchSize, edge.timeoutMs, edgeRate) : undefined;
+  const serverlessResult = serverlessRate > 0 && option ? serverlessAttainment(input, option, serverless.batchSize, serverless.timeoutMs, serverlessRate) : undefined;
+  const inTime = edgeRate * (edgeResult?.fraction ?? 0) + serverlessRate * (serverlessResult?.fraction ?? 0);
+  return {
+    attainment: inTime / rate,
+    costPerRequestUsd: edgeCostPerRequestUsd(input) + serverless.share * (serverlessResult?.costPerRequestUsd ?? 0),
+  };
+}
+
+/** The profiled option closest in memory to the plan's (production lanes route to the nearest size too). */
+function nearestOption(input: PlannerInput, memoryMb: number): ServerlessOption | undefined {
+  let best: ServerlessOption | undefined;
+  for (const option of input.profiles.serverless) {
+    if (!best || Math.abs(option.config.memoryMb - memoryMb) < Math.abs(best.config.memoryMb - memoryMb)) best = option;
+  }
+  return best;
+}
