@@ -83,27 +83,18 @@ export function simulatePolicy(
 
   // Lane statuses are rebuilt when the plan or the bandwidth estimate changes; free slots are read live.
   let serviceFns = buildServiceFns();
-  function buildServiceFns(): Record<LaneId, { serviceMs: (b: number) => number; expectedServiceMs: number }> {
+  // expectedBatchMs (the mean) turns on the queue's overload forecast, as the scheduler's lane statuses do.
+  function buildServiceFns(): Record<LaneId, Pick<LaneStatus, 'serviceMs' | 'expectedServiceMs' | 'expectedBatchMs'>> {
     const lane = (model: LatencyModel, id: LaneId) => ({
       serviceMs: tailServiceMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
       expectedServiceMs: expectedSingleMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
+      expectedBatchMs: expectedBatchMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
     });
     return { edge: lane(profiles.edge, 'edge'), serverless: lane(serverlessOption(profiles, plan).latency, 'serverless') };
   }
-  // expectedBatchMs (the mean) turns on the queue's overload forecast, as the scheduler's lane statuses do.
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: {
-      healthy: true,
-      freeSlots: edge.freeSlots(),
-      ...serviceFns.edge,
-      expectedBatchMs: expectedBatchMs(profiles.edge, bandwidthEstimate.edge, options.rttMs.edge, options.payloadBytes),
-    },
-    serverless: {
-      healthy: true,
-      freeSlots: pool.freeSlots(nowMs, plan.serverless),
-      ...serviceFns.serverless,
-      expectedBatchMs: expectedBatchMs(serverlessOption(profiles, plan).latency, bandwidthEstimate.serverless, options.rttMs.serverless, options.payloadBytes),
-    },
+    edge: { healthy: true, freeSlots: edge.freeSlots(), ...serviceFns.edge },
+    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), ...serviceFns.serverless },
   });
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
