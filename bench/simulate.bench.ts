@@ -16,7 +16,10 @@ import { readArrivals, readBandwidth } from '../cli/traces-files.js';
 import { htmlReport } from '../cli/report/html-report.js';
 import { markdownResults } from '../cli/report/table.js';
 import { parseWindow } from '../shared/core/traces/text-lines.js';
-import { writeBenchResult } from './report.js';
+import { markdownTable, writeBenchResult } from './report.js';
+import { DEFAULT_BOUNDS, planBestEffort } from '../shared/core/planner/index.js';
+import { createRandom } from '../shared/core/random.js';
+import { bandwidthTrace } from '../shared/core/traces/bandwidth-trace.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const ARRIVALS = 'seed/workload/TW_may25_15-16';
@@ -97,6 +100,34 @@ for (const sloMs of SLOS_MS) {
   }
 }
 
+/**
+ * How well the planner's attainment model (which ranks best-effort plans) matches the simulator running the real
+ * queue: steady Poisson streams (no bursts) on a constant 0.9 Mbit/s uplink, 10 minutes each, `ours` only.
+ */
+function modelCheck(): Array<{ rateRps: number; predicted: number; simulated: number }> {
+  const durationMs = 600_000;
+  const mbps = 0.9;
+  return [20, 48, 60].map((rateRps) => {
+    const random = createRandom(7);
+    const times: number[] = [];
+    for (let t = -Math.log(1 - random.next()) * (1000 / rateRps); t < durationMs; t += -Math.log(1 - random.next()) * (1000 / rateRps)) times.push(t);
+    const result = simulate({
+      arrivalsMs: Float64Array.from(times),
+      durationMs,
+      bandwidth: bandwidthTrace([0], [mbps], 1000),
+      profiles: DEFAULT_PROFILES,
+      sloMs: 1000,
+      policies: ['ours'],
+      planners: defaultPlanners(DEFAULT_PRICES),
+      options: { seed: 1 },
+    });
+    const { rttMs, payloadBytes } = result.options;
+    const plan = planBestEffort({ rateRps, bandwidthMbps: { edge: result.options.fixedLaneMbps, serverless: mbps }, rttMs, payloadBytes, sloMs: 1000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, bounds: DEFAULT_BOUNDS, nowMs: 0, reason: 'manual' });
+    return { rateRps, predicted: plan.predicted.attainment ?? NaN, simulated: result.runs[0]!.result.sloAttainment };
+  });
+}
+const checks = modelCheck();
+
 const totalRequests = scenarios.reduce((sum, s) => sum + s.result.runs.length * arrivals.timesMs.length, 0);
 const totalWall = scenarios.reduce((sum, s) => sum + s.wallS, 0);
 const markdown = [
@@ -113,6 +144,15 @@ const markdown = [
     '',
     ...s.targets.map((t) => `- ${t.holds ? 'holds' : '**missed**'}: ${t.name} (${t.detail})`),
   ]),
+  '',
+  '### The planner\'s attainment model against the simulator',
+  '',
+  'Steady Poisson arrivals (seeded), 10 minutes each, constant 0.9 Mbit/s uplink, SLO 1 s, `ours`: what the best-effort plan predicts vs what the simulator (the real queue, the measured service spread) gives.',
+  '',
+  markdownTable(
+    ['rate (req/s)', 'predicted within SLO', 'simulated within SLO'],
+    checks.map((c) => [c.rateRps, `${(c.predicted * 100).toFixed(1)}%`, `${(c.simulated * 100).toFixed(1)}%`]),
+  ),
 ].join('\n');
 writeBenchResult(
   'simulate',
@@ -120,6 +160,7 @@ writeBenchResult(
     arrivals: ARRIVALS,
     requests: arrivals.timesMs.length,
     simulatedRequestsPerSecond: totalRequests / totalWall,
+    modelCheck: checks,
     scenarios: scenarios.map((s) => ({ sloMs: s.sloMs, bandwidth: s.bandwidth, wallS: s.wallS, results: s.result.runs.map((run) => run.result), targets: s.targets })),
   },
   markdown,

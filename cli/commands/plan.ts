@@ -1,5 +1,6 @@
 import { DEFAULT_PRICES } from '../../shared/core/pricing/prices.js';
 import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, InfeasibleSloError, type PlannerInput } from '../../shared/core/planner/input.js';
+import { planBestEffort } from '../../shared/core/planner/best-effort.js';
 import { plan } from '../../shared/core/planner/plan.js';
 import { planSeed } from '../../shared/core/planner/seed.js';
 import type { Plan } from '../../shared/core/types.js';
@@ -11,7 +12,8 @@ const usage = `Usage: edgebatch plan --rps R --bandwidth MBITS [options]
 
 Prints one plan: per lane batch size, timeout and traffic share; the serverless configuration; predicted
 p99 latency of a batch's first request and expected cost per million requests. Exit 1 when no plan meets
-the SLO (the message names the smallest SLO that can be met).
+the SLO (the message names the smallest SLO that can be met), unless --best-effort: then the plan the scheduler
+runs in that case, the one answering the most requests within the SLO, with its predicted attainment.
 
   --rps R              arrival rate, requests/s
   --bandwidth MBITS    bandwidth to the serverless lane, Mbit/s
@@ -23,10 +25,12 @@ the SLO (the message names the smallest SLO that can be met).
   --profiles FILE      latency profiles from \`edgebatch fit --out\` (default: built-in fit)
   --policy P           ours (default) or seed (the prototype's algorithm)
   --edge-down          plan as if the edge were unhealthy
+  --best-effort        when the SLO's tail cannot be promised, print the goodput-best plan (exit 0)
   --json               print the plan as JSON
 
-Example:
-  edgebatch plan --rps 48 --bandwidth 20 --slo 1`;
+Examples:
+  edgebatch plan --rps 48 --bandwidth 20 --slo 1
+  edgebatch plan --rps 48 --bandwidth 0.9 --slo 1 --best-effort`;
 
 function table(result: Plan): string {
   const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -42,6 +46,8 @@ function table(result: Plan): string {
   lines.push(`serverless config: ${result.serverless.memoryMb} MB, ${result.serverless.cpu} vCPU`);
   lines.push(`edge utilisation: ${(result.predicted.edgeUtilisation * 100).toFixed(1)}%`);
   lines.push(`expected cost: USD ${result.predicted.costPerMillionUsd.toFixed(2)} per million requests (edge amortised + serverless CU)`);
+  const attainment = result.predicted.attainment;
+  if (attainment !== undefined) lines.push(`best effort: the SLO's p99 cannot be promised; predicted ${(attainment * 100).toFixed(1)}% of requests within the SLO`);
   return lines.join('\n');
 }
 
@@ -60,6 +66,7 @@ export const command: Command = {
       profiles: { type: 'string' },
       policy: { type: 'string' },
       'edge-down': { type: 'boolean' },
+      'best-effort': { type: 'boolean' },
       json: { type: 'boolean' },
     });
     if (values.rps === undefined || values.bandwidth === undefined) throw new UsageError('--rps and --bandwidth are required.');
@@ -81,12 +88,12 @@ export const command: Command = {
       reason: 'manual',
     };
     try {
-      const result = policy === 'seed' ? planSeed(input) : plan(input);
+      const result = policy === 'seed' ? planSeed(input) : values['best-effort'] ? planBestEffort(input) : plan(input);
       console.log(values.json ? JSON.stringify(result, null, 2) : table(result));
       return EXIT.ok;
     } catch (error) {
       if (error instanceof InfeasibleSloError) {
-        console.error(`edgebatch plan: ${error.message}`);
+        console.error(`edgebatch plan: ${error.message} (--best-effort prints the plan that answers the most requests in time)`);
         if (values.json) console.log(JSON.stringify({ error: { code: error.code, message: error.message, minFeasibleSloMs: error.minFeasibleSloMs } }));
         return EXIT.failed;
       }

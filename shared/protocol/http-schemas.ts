@@ -75,6 +75,7 @@ export const PlanSchema = z
       p99LatencyMs: perLane(z.number().nonnegative()),
       costPerMillionUsd: z.number().nonnegative(),
       edgeUtilisation: z.number().nonnegative(),
+      attainment: z.number().min(0).max(1).optional().describe('Predicted fraction within the SLO; present on best-effort plans (the p99 could not be promised)'),
     }),
   })
   .describe('The plan in force: per-lane batch size, wait timeout and traffic share, and why it was made');

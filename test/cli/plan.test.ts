@@ -24,6 +24,18 @@ describe('edgebatch plan', () => {
     expect(result.stdout).toMatch(/edge\s+50\s+400 ms\s+50\.0%/);
   });
 
+  it('prints the best-effort plan with its predicted attainment when the p99 cannot be promised', () => {
+    const result = run('--rps', '48', '--bandwidth', '0.9', '--slo', '1', '--best-effort', '--json');
+    expect(result.status).toBe(0);
+    const plan = JSON.parse(result.stdout) as { sloMs: number; lanes: { edge: { share: number }; serverless: { share: number } }; predicted: { attainment: number } };
+    expect(plan.sloMs).toBe(1000);
+    expect(plan.lanes.edge.share + plan.lanes.serverless.share).toBeCloseTo(1, 9);
+    expect(plan.predicted.attainment).toBeGreaterThan(0.5);
+    expect(plan.predicted.attainment).toBeLessThan(1);
+    const table = run('--rps', '48', '--bandwidth', '0.9', '--slo', '1', '--best-effort');
+    expect(table.stdout).toMatch(/best effort: .* predicted \d+\.\d% of requests within the SLO/);
+  });
+
   it('exits 1 naming the smallest feasible SLO, and 2 on bad usage', () => {
     const infeasible = run('--rps', '48', '--bandwidth', '20', '--slo', '0.5');
     expect(infeasible.status).toBe(1);

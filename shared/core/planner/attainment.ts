@@ -16,16 +16,58 @@ import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs } from './lane-model.js';
 import { edgeBusyMs, serverlessAt } from './lanes.js';
 
+/**
+ * How the model spreads a lane's latencies: a `served` fraction of its requests is answered (the rest is refused
+ * past its capacity), each after W ~ Uniform(0, spanMs) + fixedMs + serviceMs (1 + r), plus coldStartMs for a
+ * `coldFraction` of them. Nothing is served when `served` is 0.
+ */
+export interface LatencyShape {
+  readonly served: number;
+  readonly fixedMs: number;
+  readonly serviceMs: number;
+  readonly spanMs: number;
+  readonly residuals: readonly number[];
+  readonly coldFraction: number;
+  readonly coldStartMs: number;
+}
+
 export interface LaneAttainment {
   /** Predicted fraction of the lane's requests answered within the SLO, 0..1. */
   readonly fraction: number;
   /** The batch size the lane settles at. */
   readonly expectedBatch: number;
+  /** Edge: busy fraction (it may pass 1: past capacity). Serverless: link load. */
+  readonly utilisation: number;
   /** Serverless only: expected USD per request (edge: 0, its cost is per hour). */
   readonly costPerRequestUsd: number;
+  readonly shape: LatencyShape;
 }
 
-const NOTHING: LaneAttainment = { fraction: 0, expectedBatch: 1, costPerRequestUsd: 0 };
+const NO_SHAPE: LatencyShape = { served: 0, fixedMs: 0, serviceMs: 0, spanMs: 0, residuals: [], coldFraction: 0, coldStartMs: 0 };
+const NOTHING: LaneAttainment = { fraction: 0, expectedBatch: 1, utilisation: Infinity, costPerRequestUsd: 0, shape: NO_SHAPE };
+const IDLE: LaneAttainment = { fraction: 1, expectedBatch: 1, utilisation: 0, costPerRequestUsd: 0, shape: { ...NO_SHAPE, served: 1 } };
+
+/** Fraction of the lane's requests answered within `withinMs` under this shape. */
+export function shareWithin(shape: LatencyShape, withinMs: number): number {
+  if (shape.served === 0) return 0;
+  const warm = fractionWithin(withinMs, shape.fixedMs, shape.serviceMs, shape.spanMs, shape.residuals);
+  const cold = shape.coldFraction > 0 ? fractionWithin(withinMs, shape.fixedMs + shape.coldStartMs, shape.serviceMs, shape.spanMs, shape.residuals) : 0;
+  return shape.served * ((1 - shape.coldFraction) * warm + shape.coldFraction * cold);
+}
+
+/** The q-quantile of the latency of the requests the lane answers under this shape (ms, to 0.1 ms); 0 if none. */
+export function latencyQuantileMs(shape: LatencyShape, q: number): number {
+  if (shape.served === 0) return 0;
+  const worstResidual = Math.max(0, ...residualQuantiles(shape.residuals));
+  let lo = 0;
+  let hi = shape.fixedMs + shape.coldStartMs + shape.spanMs + shape.serviceMs * (1 + worstResidual) + 1;
+  while (hi - lo > 0.1) {
+    const mid = (lo + hi) / 2;
+    if (shareWithin(shape, mid) >= q * shape.served) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
 
 /** Residuals kept per profile: evenly spaced quantiles of the measured ones, so a plan search stays in milliseconds. */
 const RESIDUAL_POINTS = 32;
@@ -73,7 +115,7 @@ function effectiveTimeoutMs(sloMs: number, timeoutMs: number, tailMs: number): n
  * their deadline: the model credits them with a wait that starts where the deadline rule would drop them.
  */
 export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
-  if (!(rateRps > 0)) return { ...NOTHING, fraction: 1 };
+  if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.edge, 1)) return NOTHING;
   const model = input.profiles.edge;
   const fixed = (n: number) => transferMs(n, input.payloadBytes, input.bandwidthMbps.edge) + input.rttMs.edge;
@@ -88,14 +130,16 @@ export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: nu
   const busy = edgeBusyMs(input, n);
   const capacityRps = (1000 * batch) / edgeBusyMs(input, batch);
   const service = latencyAt(model.mean, n);
+  const common = { serviceMs: service, residuals: model.relativeResiduals, coldFraction: 0, coldStartMs: 0 };
+  let shape: LatencyShape;
   if (capacityRps < rateRps) {
-    const lastUseful = input.sloMs - service - fixed(n);
-    const shift = Math.max(0, lastUseful - busy);
-    const served = fractionWithin(input.sloMs, fixed(n) + shift, service, busy, model.relativeResiduals);
-    return { fraction: (capacityRps / rateRps) * served, expectedBatch: batch, costPerRequestUsd: 0 };
+    const shift = Math.max(0, input.sloMs - service - fixed(n) - busy);
+    shape = { ...common, served: capacityRps / rateRps, fixedMs: fixed(n) + shift, spanMs: busy };
+  } else {
+    shape = { ...common, served: 1, fixedMs: fixed(n), spanMs: Math.max(busy, gatherMs(n)) };
   }
-  const span = Math.max(busy, gatherMs(n));
-  return { fraction: fractionWithin(input.sloMs, fixed(n), service, span, model.relativeResiduals), expectedBatch: n, costPerRequestUsd: 0 };
+  const expectedBatch = capacityRps < rateRps ? batch : n;
+  return { fraction: shareWithin(shape, input.sloMs), expectedBatch, utilisation: (rateRps * busy) / (1000 * expectedBatch), costPerRequestUsd: 0, shape };
 }
 
 /**
@@ -105,7 +149,7 @@ export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: nu
  * carry the rate within its utilisation bound and the pool stay within the instance limit, else nothing counts.
  */
 export function serverlessAttainment(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
-  if (!(rateRps > 0)) return { ...NOTHING, fraction: 1 };
+  if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation)) return NOTHING;
   const latency: LatencyModel = option.latency;
   const perRequestMs = transferMs(1, input.payloadBytes, input.bandwidthMbps.serverless);
@@ -116,11 +160,14 @@ export function serverlessAttainment(input: PlannerInput, option: ServerlessOpti
   if (costed.load === Infinity) return NOTHING;
   const load = (rateRps * perRequestMs) / 1000;
   const linkWaitMs = (load * n * perRequestMs) / (2 * (1 - load));
-  const span = Math.min(gatherTimeout, (1000 * (n - 1)) / rateRps);
-  const fixed = linkWaitMs + n * perRequestMs + input.rttMs.serverless;
-  const service = latencyAt(latency.mean, n);
-  const warm = fractionWithin(input.sloMs, fixed, service, span, latency.relativeResiduals);
-  const cold = fractionWithin(input.sloMs, fixed + option.coldStartMs, service, span, latency.relativeResiduals);
-  const fraction = (1 - costed.coldFraction) * warm + costed.coldFraction * cold;
-  return { fraction, expectedBatch: n, costPerRequestUsd: costed.costPerRequestUsd };
+  const shape: LatencyShape = {
+    served: 1,
+    fixedMs: linkWaitMs + n * perRequestMs + input.rttMs.serverless,
+    serviceMs: latencyAt(latency.mean, n),
+    spanMs: Math.min(gatherTimeout, (1000 * (n - 1)) / rateRps),
+    residuals: latency.relativeResiduals,
+    coldFraction: costed.coldFraction,
+    coldStartMs: option.coldStartMs,
+  };
+  return { fraction: shareWithin(shape, input.sloMs), expectedBatch: n, utilisation: load, costPerRequestUsd: costed.costPerRequestUsd, shape };
 }

@@ -9,10 +9,10 @@
  * among equally good ones the largest wins (more headroom for a burst: the edge batches whatever waits).
  */
 import type { LanePlan, Plan, ServerlessOption } from '../types.js';
-import { edgeAttainment, serverlessAttainment, type LaneAttainment } from './attainment.js';
+import { edgeAttainment, latencyQuantileMs, serverlessAttainment, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
 import { linkCapacityRps } from './lane-model.js';
-import { edgeAt, edgeBatchGrid, serverlessAt, serverlessBatchGrid } from './lanes.js';
+import { edgeBatchGrid, serverlessBatchGrid } from './lanes.js';
 
 const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
@@ -134,15 +134,14 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
 
 const UNUSED: LanePlan = { batchSize: 1, timeoutMs: 0, share: 0 };
 
-/** The plan for a goodput search's result, with its predicted attainment and its lanes' predicted tails. */
+/** The plan for a goodput search's result, with its predicted attainment and its lanes' modelled tails. */
 export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
   const rate = input.rateRps;
   const edgeShare = found.edge ? found.rateEdge / rate : 0;
   const serverlessShare = found.serverless ? 1 - edgeShare : 0;
   const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED);
+  const tail = (pick: LanePick | undefined) => (pick ? latencyQuantileMs(pick.result.shape, input.bounds.tailQuantile) : 0);
   const option = found.serverless?.option ?? input.profiles.serverless[0];
-  const edgeModel = found.edge ? edgeAt(input, found.edge.batch, found.edge.timeoutMs, found.rateEdge) : undefined;
-  const serverlessTail = found.serverless && option ? serverlessAt(input, option, found.serverless.batch, found.serverless.timeoutMs, rate - found.rateEdge).p99Ms : 0;
   return {
     policy: 'ours',
     createdAtMs: input.nowMs,
@@ -153,9 +152,9 @@ export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
     lanes: { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) },
     serverless: option?.config ?? { memoryMb: 1024, cpu: 0.5 },
     predicted: {
-      p99LatencyMs: { edge: edgeModel?.p99Ms ?? 0, serverless: serverlessTail },
+      p99LatencyMs: { edge: tail(found.edge), serverless: tail(found.serverless) },
       costPerMillionUsd: found.costPerRequestUsd * 1e6,
-      edgeUtilisation: edgeModel?.load ?? 0,
+      edgeUtilisation: found.edge?.result.utilisation ?? 0,
       attainment: found.attainment,
     },
   };
