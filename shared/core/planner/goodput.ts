@@ -5,14 +5,16 @@
  *
  * The search: the serverless lane takes a rate from 0 up to what its link carries within its bound, in
  * SPLIT_STEPS steps; the edge takes the rest. Per lane every batch size of its grid with a few timeouts, and per
- * serverless option its configuration. The edge is paid for by the hour, so its batch size only needs to serve;
- * among equally good ones the largest wins (more headroom for a burst: the edge batches whatever waits).
+ * serverless option its configuration. Among equally good picks: the cheaper, then, on the edge (paid by the hour,
+ * a batch costing little more than one request) the larger batch limit, headroom for a burst, since the edge
+ * batches whatever waits; on serverless (each request adds about as much again) the smaller, so that a burst does
+ * not pile into one long call.
  */
 import type { LanePlan, Plan, ServerlessOption } from '../types.js';
 import { edgeAttainment, latencyQuantileMs, serverlessAttainment, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
 import { linkCapacityRps } from './lane-model.js';
-import { edgeBatchGrid, serverlessBatchGrid } from './lanes.js';
+import { edgeBatchGrid, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
 
 const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
@@ -35,21 +37,21 @@ export interface GoodputPlan {
   readonly costPerRequestUsd: number;
 }
 
-/** `candidate` beats `best`: clearly more in time, or about as many for less money (then, larger batches). */
-function better(candidate: LanePick, best: LanePick | undefined): boolean {
+/** `candidate` beats `best`: clearly more in time, or about as many for less money (then, by batch limit). */
+function better(candidate: LanePick, best: LanePick | undefined, preferLargerBatch: boolean): boolean {
   if (!best) return true;
   const a = candidate.result;
   const b = best.result;
   if (a.fraction > b.fraction + ATTAINMENT_TOLERANCE) return true;
   if (a.fraction < b.fraction - ATTAINMENT_TOLERANCE) return false;
   if (a.costPerRequestUsd !== b.costPerRequestUsd) return a.costPerRequestUsd < b.costPerRequestUsd;
-  return candidate.batch > best.batch;
+  return preferLargerBatch ? candidate.batch > best.batch : candidate.batch < best.batch;
 }
 
 /**
  * The (batch, timeout) pairs tried on a lane: batch 1; the largest batch with no timeout (dispatch whatever waits
- * when the lane is free: the model cannot tell batch limits apart there, and the largest leaves room for bursts);
- * and every batch of the grid with a short and a full timeout.
+ * when the lane is free: the model cannot tell batch limits apart there, so the lane's tie-break chooses between
+ * it and batch 1); and every batch of the grid with a short and a full timeout.
  */
 function lanePairs(grid: readonly number[], sloMs: number): Array<readonly [number, number]> {
   const pairs: Array<readonly [number, number]> = [[1, 0]];
@@ -63,14 +65,9 @@ function bestEdgeAt(input: PlannerInput, rateRps: number): LanePick | undefined 
   let best: LanePick | undefined;
   for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
     const pick = { batch, timeoutMs, result: edgeAttainment(input, batch, timeoutMs, rateRps) };
-    if (better(pick, best)) best = pick;
+    if (better(pick, best, true)) best = pick;
   }
   return best;
-}
-
-function serverlessOptions(input: PlannerInput): readonly ServerlessOption[] {
-  const wanted = input.bounds.memoryMbCandidates;
-  return input.profiles.serverless.filter((o) => wanted.length === 0 || wanted.includes(o.config.memoryMb));
 }
 
 /** Serverless batch sizes tried: fewer than the exact planner's grid, the search runs for every split. */
@@ -84,14 +81,10 @@ function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | unde
   for (const option of serverlessOptions(input)) {
     for (const [batch, timeoutMs] of pairs) {
       const pick = { batch, timeoutMs, option, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps) };
-      if (better(pick, best)) best = pick;
+      if (better(pick, best, false)) best = pick;
     }
   }
   return best;
-}
-
-function edgeCostPerRequestUsd(input: PlannerInput): number {
-  return input.bounds.edgeHealthy && input.rateRps > 0 ? input.prices.edgeUsdPerHour.value / 3600 / input.rateRps : 0;
 }
 
 /** The serverless rates tried: none, then even steps up to what the link carries within its bound. */
@@ -167,7 +160,7 @@ export function evaluatePlan(input: PlannerInput, plan: Plan): { attainment: num
   const { edge, serverless } = plan.lanes;
   const edgeRate = rate * edge.share;
   const serverlessRate = rate * serverless.share;
-  const option = nearestOption(input, plan.serverless.memoryMb);
+  const option = nearestServerlessOption(input.profiles, plan.serverless.memoryMb);
   const edgeResult = edgeRate > 0 ? edgeAttainment(input, edge.batchSize, edge.timeoutMs, edgeRate) : undefined;
   const serverlessResult = serverlessRate > 0 && option ? serverlessAttainment(input, option, serverless.batchSize, serverless.timeoutMs, serverlessRate) : undefined;
   const inTime = edgeRate * (edgeResult?.fraction ?? 0) + serverlessRate * (serverlessResult?.fraction ?? 0);
@@ -175,13 +168,4 @@ export function evaluatePlan(input: PlannerInput, plan: Plan): { attainment: num
     attainment: inTime / rate,
     costPerRequestUsd: edgeCostPerRequestUsd(input) + serverless.share * (serverlessResult?.costPerRequestUsd ?? 0),
   };
-}
-
-/** The profiled option closest in memory to the plan's (production lanes route to the nearest size too). */
-function nearestOption(input: PlannerInput, memoryMb: number): ServerlessOption | undefined {
-  let best: ServerlessOption | undefined;
-  for (const option of input.profiles.serverless) {
-    if (!best || Math.abs(option.config.memoryMb - memoryMb) < Math.abs(best.config.memoryMb - memoryMb)) best = option;
-  }
-  return best;
 }

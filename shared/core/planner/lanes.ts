@@ -1,6 +1,6 @@
 import { coldStartCostUsd, serverlessCallCostUsd } from '../pricing/cost.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
-import type { ServerlessOption } from '../types.js';
+import type { ProfileSet, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { edgeStartQuantileMs, expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitQuantileMs } from './lane-model.js';
 
@@ -188,12 +188,30 @@ export function serverlessAt(
   };
 }
 
+/** The profiled serverless options the planner may pick (bounds.memoryMbCandidates; empty = all). */
+export function serverlessOptions(input: PlannerInput): readonly ServerlessOption[] {
+  const wanted = input.bounds.memoryMbCandidates;
+  return input.profiles.serverless.filter((o) => wanted.length === 0 || wanted.includes(o.config.memoryMb));
+}
+
+/** The profiled option closest in memory to `memoryMb` (the production lanes route to the nearest size too). */
+export function nearestServerlessOption(profiles: ProfileSet, memoryMb: number): ServerlessOption | undefined {
+  let best: ServerlessOption | undefined;
+  for (const option of profiles.serverless) {
+    if (!best || Math.abs(option.config.memoryMb - memoryMb) < Math.abs(best.config.memoryMb - memoryMb)) best = option;
+  }
+  return best;
+}
+
+/** The edge's amortised cost per request at the input's rate (it is paid for whether busy or not). */
+export function edgeCostPerRequestUsd(input: PlannerInput): number {
+  return input.bounds.edgeHealthy && input.rateRps > 0 ? input.prices.edgeUsdPerHour.value / 3600 / input.rateRps : 0;
+}
+
 /** The cheapest feasible serverless (option, batch) at this rate (ties: lower p99). */
 export function cheapestServerless(input: PlannerInput, rateRps: number): LaneChoice | undefined {
-  const wanted = input.bounds.memoryMbCandidates;
-  const options = input.profiles.serverless.filter((o) => wanted.length === 0 || wanted.includes(o.config.memoryMb));
   let best: LaneChoice | undefined;
-  for (const option of options) {
+  for (const option of serverlessOptions(input)) {
     for (const batch of serverlessBatchGrid(input.bounds.maxBatch.serverless)) {
       const choice = evaluateServerless(input, option, batch, rateRps);
       if (!choice) continue;

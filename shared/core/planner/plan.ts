@@ -1,6 +1,6 @@
 import type { LanePlan, Plan, ServerlessConfig } from '../types.js';
 import { InfeasibleSloError, validatePlannerInput, type PlannerInput } from './input.js';
-import { bestEdge, cheapestServerless, maxEdgeRate, type LaneChoice } from './lanes.js';
+import { bestEdge, cheapestServerless, edgeCostPerRequestUsd, maxEdgeRate, type LaneChoice } from './lanes.js';
 
 /** Fractions of the edge's maximum rate tried for a split (a larger serverless remainder batches and stays warm better). */
 const EDGE_FRACTIONS = [1, 0.9, 0.75, 0.5, 0.25];
@@ -36,7 +36,7 @@ export function tryPlan(input: PlannerInput): Plan | undefined {
 function search(input: PlannerInput): Candidate | undefined {
   const rate = input.rateRps;
   const { edgeHealthy, serverlessHealthy } = input.bounds;
-  const edgeCostPerRequest = edgeHealthy && rate > 0 ? input.prices.edgeUsdPerHour.value / 3600 / rate : 0;
+  const edgeCostPerRequest = edgeCostPerRequestUsd(input);
   if (rate === 0) {
     // Nothing to carry: keep a lane ready with batch 1 (the first request goes straight out).
     if (edgeHealthy) {

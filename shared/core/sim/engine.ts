@@ -4,6 +4,7 @@
  * lane frees and plan changes), transfers over the lanes' links, service times from the fitted profiles with their
  * relative residuals as noise, Function Compute instances, and cost from the CU price model.
  */
+import { nearestServerlessOption } from '../planner/lanes.js';
 import { expectedSingleMs, tailServiceMs } from '../planner/service-time.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
@@ -37,11 +38,7 @@ type SimEvent =
 
 /** The serverless option the plan asks for, or the nearest profiled memory size (as the production lanes do). */
 export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOption {
-  let best = profiles.serverless[0]!;
-  for (const option of profiles.serverless) {
-    if (Math.abs(option.config.memoryMb - plan.serverless.memoryMb) < Math.abs(best.config.memoryMb - plan.serverless.memoryMb)) best = option;
-  }
-  return best;
+  return nearestServerlessOption(profiles, plan.serverless.memoryMb) ?? profiles.serverless[0]!;
 }
 
 export function simulatePolicy(
