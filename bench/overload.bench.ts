@@ -23,6 +23,7 @@ import { loadImages } from '../cli/loadgen/images.js';
 import { startLocalStack } from '../cli/stack/local-stack.js';
 import { readArrivals, readBandwidth } from '../cli/traces-files.js';
 import { quantileSorted } from '../shared/core/stats/quantile-sorted.js';
+import { bandwidthTrace } from '../shared/core/traces/bandwidth-trace.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
 const SLO_MS = 1000;
@@ -42,8 +43,20 @@ const MAX_BATCH = { edge: 2, serverless: 1 } as const;
 const PROBE_RPS = 150;
 const PROBE_MS = 40_000;
 const OVERLOAD_FACTOR = 3;
-/** Long enough to see the RSS level off: its first and second halves are compared. */
-const OVERLOAD_MS = 120_000;
+/**
+ * Long enough to see the RSS level off: its first and second halves are compared. OVERLOAD_BENCH_SECONDS runs a
+ * longer overload (e.g. 600) to follow the RSS further.
+ */
+const OVERLOAD_MS = 1000 * Number(process.env.OVERLOAD_BENCH_SECONDS ?? 120);
+/**
+ * The edge link: the bundled Ghent 4G drive by default (it dips to about 5 Mbit/s from 210 to 270 s into the
+ * run, with dead seconds), or a constant OVERLOAD_BENCH_EDGE_MBPS to see overload apart from the link's swings.
+ */
+const EDGE_MBPS = process.env.OVERLOAD_BENCH_EDGE_MBPS === undefined ? undefined : Number(process.env.OVERLOAD_BENCH_EDGE_MBPS);
+/** A run with other settings keeps its own result files (overload-420s.md, overload-420s-50mbps.md ...). */
+const VARIANT = `${OVERLOAD_MS === 120_000 ? '' : `-${OVERLOAD_MS / 1000}s`}${EDGE_MBPS === undefined ? '' : `-${EDGE_MBPS}mbps`}`;
+const RESULT_NAME = `overload${VARIANT}`;
+const COMMAND = `${OVERLOAD_MS === 120_000 ? '' : `OVERLOAD_BENCH_SECONDS=${OVERLOAD_MS / 1000} `}${EDGE_MBPS === undefined ? '' : `OVERLOAD_BENCH_EDGE_MBPS=${EDGE_MBPS} `}npm run bench -- overload`;
 /** The model processes' CPU priority increment and thread count (see LaneProcessOptions). */
 const LANE_PROCESSES = { nice: 10, modelThreads: 1 } as const;
 /** Batches the one-process inference stand-in runs at once: what its share of 2 cores serves in time. */
@@ -97,7 +110,7 @@ const maxOf = (values: number[]) => (values.length === 0 ? NaN : Math.max(...val
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
 const stack = await startLocalStack({
-  edgeLink: readBandwidth(BUNDLED_EDGE_LINK).trace,
+  edgeLink: EDGE_MBPS === undefined ? readBandwidth(BUNDLED_EDGE_LINK).trace : bandwidthTrace([0], [EDGE_MBPS], 1000),
   sloMs: SLO_MS,
   schedulerEnv: {
     MAX_QUEUED: String(MAX_QUEUED),
@@ -172,7 +185,7 @@ try {
   const rssHalves = { firstMaxMb: rssMaxOf(0, halfS), secondMaxMb: rssMaxOf(halfS, Infinity) };
   const resultsInSlo = admitted.filter((a) => a.status === 200 && a.latencyMs <= SLO_MS).length;
   const data = {
-    command: 'npm run bench -- overload',
+    command: COMMAND,
     sloMs: SLO_MS,
     maxQueued: MAX_QUEUED,
     maxBatch: MAX_BATCH,
@@ -202,7 +215,7 @@ try {
     ``,
     `Local stack on this 2-core machine, SLO ${SLO_MS} ms, queue bound ${MAX_QUEUED}, batches at most ${MAX_BATCH.edge} (edge) and ${MAX_BATCH.serverless} (serverless); model processes at nice ${LANE_PROCESSES.nice} with ${LANE_PROCESSES.modelThreads} onnxruntime thread,`,
     `local inference stand-in at most ${SERVERLESS_MAX_CONCURRENCY} batches at once, load generator at nice ${LOAD_GENERATOR_NICE}. Capacity measured first: results/s under a ${PROBE_RPS} requests/s flood;`,
-    `then ${OVERLOAD_MS / 1000} s of the bundled Twitter trace's gaps rescaled to ${OVERLOAD_FACTOR}x that rate. Reproduce: \`npm run bench -- overload\`.`,
+    `then ${OVERLOAD_MS / 1000} s of the bundled Twitter trace's gaps rescaled to ${OVERLOAD_FACTOR}x that rate. Reproduce: \`${COMMAND}\`.`,
     ``,
     markdownTable(
       ['measure', 'value'],
@@ -226,7 +239,7 @@ try {
       ],
     ),
   ].join('\n');
-  writeBenchResult('overload', data, markdown);
+  writeBenchResult(RESULT_NAME, data, markdown);
   console.log(markdown);
 } finally {
   await stack.stop();

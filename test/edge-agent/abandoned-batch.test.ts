@@ -4,29 +4,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { BATCH_CONTENT_TYPE, encodeBatch, type BatchResponse, type DecodedBatch } from '../../shared/protocol/batch.js';
-import type { BatchModel } from '../../shared/model/runner.js';
+import { BATCH_CONTENT_TYPE, encodeBatch } from '../../shared/protocol/batch.js';
 import { createEdgeAgentApp } from '../../edge-agent/app.js';
 import { TelemetryBuffer } from '../../edge-agent/telemetry-buffer.js';
 import { item, textHelloJpeg } from '../model/support.js';
-import { listen, postBatch } from './support.js';
+import { heldModel, listen, postBatch } from './support.js';
 
 const clock = { now: () => performance.now(), wallNow: () => Date.now() };
 
 describe('edge agent with a batch abandoned while it waited', () => {
   it('skips it and runs the next one', async () => {
-    const started: string[] = [];
-    const finish: Array<() => void> = [];
-    const slowModel: BatchModel = {
-      name: 'slow',
-      loaded: true,
-      load: async () => {},
-      runBatch: (batch: DecodedBatch) =>
-        new Promise<BatchResponse>((resolve) => {
-          started.push(batch.batchId);
-          finish.push(() => resolve({ batchId: batch.batchId, model: 'slow', results: [], timings: { preprocessMs: 0, inferMs: 0, totalMs: 0 } }));
-        }),
-    };
+    const { model: slowModel, started, finish } = heldModel();
     const limits = { maxBatchBytes: 512 * 1024, concurrency: 1, maxQueuedBatches: 4, minTransferSampleBytes: 1 };
     const { app, gate } = createEdgeAgentApp({ model: slowModel, verifier: null, clock, telemetry: new TelemetryBuffer(), limits });
     const seen: Request[] = [];

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestVerifier, signRequest } from '../../shared/protocol/auth.js';
-import { BATCH_CONTENT_TYPE, encodeBatch, type BatchResponse, type DecodedBatch } from '../../shared/protocol/batch.js';
-import { getModelRunner, type BatchModel } from '../../shared/model/runner.js';
+import { BATCH_CONTENT_TYPE, encodeBatch, type BatchResponse } from '../../shared/protocol/batch.js';
+import { getModelRunner } from '../../shared/model/runner.js';
 import { createEdgeAgentApp, type EdgeAgentLimits } from '../../edge-agent/app.js';
 import { TelemetryBuffer } from '../../edge-agent/telemetry-buffer.js';
 import { item, rotated180, seedJpeg, textHelloJpeg } from '../model/support.js';
-import { SECRET, listen, postBatch, type Running } from './support.js';
+import { SECRET, heldModel, listen, postBatch, type Running } from './support.js';
 
 const clock = { now: () => performance.now(), wallNow: () => Date.now() };
 const limits: EdgeAgentLimits = { maxBatchBytes: 512 * 1024, concurrency: 1, maxQueuedBatches: 4, minTransferSampleBytes: 1 };
@@ -103,18 +103,7 @@ describe('edge agent over loopback HTTP with the real model', () => {
 
 describe('edge agent batch queue', () => {
   it('runs one batch at a time, queues the next and answers 429 with Retry-After beyond the queue', async () => {
-    const started: string[] = [];
-    const finish: Array<() => void> = [];
-    const slowModel: BatchModel = {
-      name: 'slow',
-      loaded: true,
-      load: async () => {},
-      runBatch: (batch: DecodedBatch) =>
-        new Promise<BatchResponse>((resolve) => {
-          started.push(batch.batchId);
-          finish.push(() => resolve({ batchId: batch.batchId, model: 'slow', results: [], timings: { preprocessMs: 0, inferMs: 0, totalMs: 0 } }));
-        }),
-    };
+    const { model: slowModel, started, finish } = heldModel();
     const { app, gate } = createEdgeAgentApp({ model: slowModel, verifier: null, clock, telemetry: new TelemetryBuffer(), limits: { ...limits, maxQueuedBatches: 1 } });
     const agent = await listen(app.fetch);
     try {

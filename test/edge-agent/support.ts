@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from '../../shared/protocol/auth.js';
-import { BATCH_CONTENT_TYPE, encodeBatch, type BatchItem } from '../../shared/protocol/batch.js';
+import { BATCH_CONTENT_TYPE, encodeBatch, type BatchItem, type BatchResponse, type DecodedBatch } from '../../shared/protocol/batch.js';
+import type { BatchModel } from '../../shared/model/runner.js';
 import { TelemetryReportSchema, type TelemetryReport } from '../../shared/protocol/telemetry.js';
 
 export const SECRET = 'test-secret-of-32-characters-ok!';
@@ -67,4 +68,21 @@ export function fakeScheduler() {
     return c.body(new Uint8Array(randomBytes(bytes)), 200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
   });
   return { app, reports, rejected, state };
+}
+
+/** A model whose batches run until the test says so: `started` lists batch ids in order, `finish[i]()` ends the i-th. */
+export function heldModel(): { model: BatchModel; started: string[]; finish: Array<() => void> } {
+  const started: string[] = [];
+  const finish: Array<() => void> = [];
+  const model: BatchModel = {
+    name: 'slow',
+    loaded: true,
+    load: async () => {},
+    runBatch: (batch: DecodedBatch) =>
+      new Promise<BatchResponse>((resolve) => {
+        started.push(batch.batchId);
+        finish.push(() => resolve({ batchId: batch.batchId, model: 'slow', results: [], timings: { preprocessMs: 0, inferMs: 0, totalMs: 0 } }));
+      }),
+  };
+  return { model, started, finish };
 }

@@ -14,6 +14,7 @@ import type { LanePlan, Plan, ServerlessOption } from '../types.js';
 import { edgeAttainment, latencyQuantileMs, serverlessAttainment, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
 import { linkCapacityRps } from './lane-model.js';
+import { oursPlan, UNUSED_LANE } from './plan.js';
 import { edgeBatchGrid, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
 
 const SPLIT_STEPS = 10;
@@ -125,32 +126,19 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
   return best;
 }
 
-const UNUSED: LanePlan = { batchSize: 1, timeoutMs: 0, share: 0 };
-
 /** The plan for a goodput search's result, with its predicted attainment and its lanes' modelled tails. */
 export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
-  const rate = input.rateRps;
-  const edgeShare = found.edge ? found.rateEdge / rate : 0;
+  const edgeShare = found.edge ? found.rateEdge / input.rateRps : 0;
   const serverlessShare = found.serverless ? 1 - edgeShare : 0;
-  const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED);
+  const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED_LANE);
   const tail = (pick: LanePick | undefined) => (pick ? latencyQuantileMs(pick.result.shape, input.bounds.tailQuantile) : 0);
   const option = found.serverless?.option ?? input.profiles.serverless[0];
-  return {
-    policy: 'ours',
-    createdAtMs: input.nowMs,
-    reason: input.reason,
-    rateRps: rate,
-    bandwidthMbps: { ...input.bandwidthMbps },
-    sloMs: input.sloMs,
-    lanes: { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) },
-    serverless: option?.config ?? { memoryMb: 1024, cpu: 0.5 },
-    predicted: {
-      p99LatencyMs: { edge: tail(found.edge), serverless: tail(found.serverless) },
-      costPerMillionUsd: found.costPerRequestUsd * 1e6,
-      edgeUtilisation: found.edge?.result.utilisation ?? 0,
-      attainment: found.attainment,
-    },
-  };
+  return oursPlan(input, { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) }, option?.config ?? { memoryMb: 1024, cpu: 0.5 }, {
+    p99LatencyMs: { edge: tail(found.edge), serverless: tail(found.serverless) },
+    costPerMillionUsd: found.costPerRequestUsd * 1e6,
+    edgeUtilisation: found.edge?.result.utilisation ?? 0,
+    attainment: found.attainment,
+  });
 }
 
 /** A plan's predicted attainment and cost per request at these inputs (for judging whether re-planning pays). */

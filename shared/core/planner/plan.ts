@@ -1,4 +1,4 @@
-import type { LanePlan, Plan, ServerlessConfig } from '../types.js';
+import type { LanePlan, Plan, PlanPrediction, ServerlessConfig } from '../types.js';
 import { InfeasibleSloError, validatePlannerInput, type PlannerInput } from './input.js';
 import { bestEdge, cheapestServerless, edgeCostPerRequestUsd, maxEdgeRate, type LaneChoice } from './lanes.js';
 
@@ -96,29 +96,35 @@ export function minFeasibleSloMs(input: PlannerInput): number {
   return Math.ceil(hi);
 }
 
-const UNUSED: LanePlan = { batchSize: 1, timeoutMs: 0, share: 0 };
+/** The rules of a lane a plan gives no traffic. */
+export const UNUSED_LANE: LanePlan = { batchSize: 1, timeoutMs: 0, share: 0 };
+
+/** A plan of our planner made at these inputs. */
+export function oursPlan(input: PlannerInput, lanes: Plan['lanes'], serverless: ServerlessConfig, predicted: PlanPrediction): Plan {
+  return {
+    policy: 'ours',
+    createdAtMs: input.nowMs,
+    reason: input.reason,
+    rateRps: input.rateRps,
+    bandwidthMbps: { ...input.bandwidthMbps },
+    sloMs: input.sloMs,
+    lanes,
+    serverless,
+    predicted,
+  };
+}
 
 function toPlan(input: PlannerInput, found: Candidate): Plan {
   const rate = input.rateRps;
   const edgeShare = found.edge ? (rate > 0 ? found.edgeRate / rate : 1) : 0;
   const serverlessShare = found.serverless ? 1 - edgeShare : 0;
   const lane = (choice: LaneChoice | undefined, share: number): LanePlan =>
-    choice ? { batchSize: choice.batchSize, timeoutMs: choice.timeoutMs, share } : UNUSED;
+    choice ? { batchSize: choice.batchSize, timeoutMs: choice.timeoutMs, share } : UNUSED_LANE;
   const fallbackOption = input.profiles.serverless[0];
   const serverless: ServerlessConfig = found.serverless?.option?.config ?? fallbackOption?.config ?? { memoryMb: 1024, cpu: 0.5 };
-  return {
-    policy: 'ours',
-    createdAtMs: input.nowMs,
-    reason: input.reason,
-    rateRps: rate,
-    bandwidthMbps: { ...input.bandwidthMbps },
-    sloMs: input.sloMs,
-    lanes: { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) },
-    serverless,
-    predicted: {
-      p99LatencyMs: { edge: found.edge?.p99Ms ?? 0, serverless: found.serverless?.p99Ms ?? 0 },
-      costPerMillionUsd: found.costPerRequestUsd * 1e6,
-      edgeUtilisation: found.edge?.load ?? 0,
-    },
-  };
+  return oursPlan(input, { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) }, serverless, {
+    p99LatencyMs: { edge: found.edge?.p99Ms ?? 0, serverless: found.serverless?.p99Ms ?? 0 },
+    costPerMillionUsd: found.costPerRequestUsd * 1e6,
+    edgeUtilisation: found.edge?.load ?? 0,
+  });
 }
