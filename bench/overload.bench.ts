@@ -211,7 +211,7 @@ try {
     rssMb: { idle: idleRssMb, min: Math.min(...rssValues), max: Math.max(...rssValues), after: afterRssMb, ...rssHalves, samples: rss },
   };
   const markdown = [
-    `## Overload: 3x the capacity of both lanes (issue 6)`,
+    `## Overload: 3x the capacity of both lanes (issue 6)${VARIANT ? ` [${OVERLOAD_MS / 1000} s${EDGE_MBPS === undefined ? '' : `, edge link ${EDGE_MBPS} Mbit/s`}]` : ''}`,
     ``,
     `Local stack on this 2-core machine, SLO ${SLO_MS} ms, queue bound ${MAX_QUEUED}, batches at most ${MAX_BATCH.edge} (edge) and ${MAX_BATCH.serverless} (serverless); model processes at nice ${LANE_PROCESSES.nice} with ${LANE_PROCESSES.modelThreads} onnxruntime thread,`,
     `local inference stand-in at most ${SERVERLESS_MAX_CONCURRENCY} batches at once, load generator at nice ${LOAD_GENERATOR_NICE}. Capacity measured first: results/s under a ${PROBE_RPS} requests/s flood;`,
