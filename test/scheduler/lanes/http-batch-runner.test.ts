@@ -65,6 +65,10 @@ describe('HttpBatchRunner over loopback', () => {
     { id: 'b', contentType: 'image/jpeg', data: new Uint8Array(20) },
   ];
 
+  /** A runner on the flaky target whose circuit opens after `failureThreshold` failures and stays open. */
+  const breakingRunner = (failureThreshold: number) =>
+    new HttpBatchRunner([flakyUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now, breaker: { failureThreshold, openMs: 60_000, maxOpenMs: 60_000 } });
+
   it('sends a signed batch and returns the per-item answers', async () => {
     const runner = new HttpBatchRunner([goodUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now });
     const outcome = await runner.run({ batchId: 'b1', items, deadlineMs: Date.now() + 5_000 });
@@ -75,13 +79,7 @@ describe('HttpBatchRunner over loopback', () => {
 
   it('opens the circuit of a failing target and sends the rest to the healthy one', async () => {
     flaky.mode = 'fail';
-    const runner = new HttpBatchRunner([flakyUrl], {
-      concurrency: 1,
-      secret: SECRET,
-      heartbeatTimeoutMs: 10_000,
-      now: Date.now,
-      breaker: { failureThreshold: 2, openMs: 60_000, maxOpenMs: 60_000 },
-    });
+    const runner = breakingRunner(2);
     for (let i = 0; i < 2; i++) {
       await expect(runner.run({ batchId: `f${i}`, items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'lane_failed', retryable: true });
     }
@@ -100,13 +98,7 @@ describe('HttpBatchRunner over loopback', () => {
 
   it('does not blame a target for a call abandoned before it had its expected time', async () => {
     flaky.mode = 'stall';
-    const runner = new HttpBatchRunner([flakyUrl], {
-      concurrency: 1,
-      secret: SECRET,
-      heartbeatTimeoutMs: 10_000,
-      now: Date.now,
-      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
-    });
+    const runner = breakingRunner(1);
     // 100 ms left for a batch the planner expects to take 500 ms: the requests queued too long, not the agent's fault.
     await expect(runner.run({ batchId: 'q', items, deadlineMs: Date.now() + 100, expectedMs: 500 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
     expect(runner.status(Date.now())[0]!.state).toBe('closed');
@@ -135,13 +127,7 @@ describe('HttpBatchRunner over loopback', () => {
   });
   it('takes a busy target\'s 429 as retryable overload on the other lane, not as a fault', async () => {
     flaky.mode = 'busy';
-    const runner = new HttpBatchRunner([flakyUrl], {
-      concurrency: 1,
-      secret: SECRET,
-      heartbeatTimeoutMs: 10_000,
-      now: Date.now,
-      breaker: { failureThreshold: 1, openMs: 60_000, maxOpenMs: 60_000 },
-    });
+    const runner = breakingRunner(1);
     await expect(runner.run({ batchId: 'busy', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'throttled', retryable: true, retryAfterMs: 1000 });
     expect(runner.status(Date.now())[0]!.state).toBe('closed');
     expect(runner.healthy(Date.now())).toBe(true);
