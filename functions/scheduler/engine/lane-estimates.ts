@@ -3,6 +3,7 @@
  * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip, and
  * its mean (the queue's overload forecast).
  */
+import { nearestServerlessOption } from '../../../shared/core/planner/lanes.js';
 import { expectedSingleMs, tailServiceMs } from '../../../shared/core/planner/service-time.js';
 import { expectedBatchMs } from '../../../shared/core/queue/expected-batch.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
@@ -15,13 +16,9 @@ export interface LinkEstimate {
 
 /** The latency model of the serverless configuration the plan uses (nearest memory size if not profiled). */
 export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel {
-  let best = profiles.serverless[0];
-  if (!best) throw new Error('The profile set has no serverless configuration');
-  for (const option of profiles.serverless) {
-    const distance = Math.abs(option.config.memoryMb - plan.serverless.memoryMb);
-    if (distance < Math.abs(best.config.memoryMb - plan.serverless.memoryMb)) best = option;
-  }
-  return best.latency;
+  const option = nearestServerlessOption(profiles, plan.serverless.memoryMb);
+  if (!option) throw new Error('The profile set has no serverless configuration');
+  return option.latency;
 }
 
 export function laneStatuses(
