@@ -5,6 +5,7 @@
  * edge profile, updated online) and heartbeats (lane health). Plans, detector state and profiles persist through
  * StateSync, shared with other scheduler instances.
  */
+import { RecentLinkEstimate } from '../../../shared/core/control/index.js';
 import { EngineError } from '../../../shared/core/errors.js';
 import type { LaneId, Plan, PlanReason, ProfileSet } from '../../../shared/core/types.js';
 import type { SchedulerConfig } from '../../../shared/protocol/config.js';
@@ -41,6 +42,8 @@ export class PlanningService implements PlanningApi {
   private lastHealthy: Record<LaneId, boolean>;
   private lastChangeSeenMs = { rate: -Infinity, bandwidth: -Infinity };
   private ticks = 0;
+  /** What the queue times edge transfers on: the planner's estimate, or the last samples when they are lower. */
+  private readonly recentEdgeLink = new RecentLinkEstimate();
 
   constructor(
     config: SchedulerConfig,
@@ -136,11 +139,14 @@ export class PlanningService implements PlanningApi {
     const report = parsed.data;
     const { edgePool, replanner, engine } = this.deps;
     edgePool.heartbeat(report.batchUrl, nowMs);
-    for (const sample of report.bandwidth) replanner.observeBandwidth('edge', sampleMbps(sample), nowMs);
+    for (const sample of report.bandwidth) {
+      replanner.observeBandwidth('edge', sampleMbps(sample), nowMs);
+      this.recentEdgeLink.add(sampleMbps(sample));
+    }
     if (report.batches.length > 0) {
       engine.context.profiles = this.deps.updateEdgeProfile(engine.context.profiles, report.batches);
     }
-    engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: replanner.estimates.bandwidthMbps.edge };
+    engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) };
     this.recordChangepoints(replanner.estimates);
     this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch
