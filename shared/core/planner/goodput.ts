@@ -19,7 +19,7 @@ import { edgeBatchGrid, edgeCostPerRequestUsd, nearestServerlessOption, serverle
 
 const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
-export const ATTAINMENT_TOLERANCE = 0.002;
+const ATTAINMENT_TOLERANCE = 0.002;
 /** Gathering timeouts tried, as fractions of the SLO: a short gather, and as long as the deadline allows. */
 const GATHER_FRACTIONS = [0.1, 1];
 

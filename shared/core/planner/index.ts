@@ -3,6 +3,6 @@ export { minFeasibleSloMs, plan, tryPlan } from './plan.js';
 export { planSeed, seedChoice, SEED, type SeedChoice } from './seed.js';
 export { planCapacityRps } from './capacity.js';
 export { planBestEffort } from './best-effort.js';
-export { evaluatePlan, searchGoodput, goodputPlan, ATTAINMENT_TOLERANCE } from './goodput.js';
+export { evaluatePlan, searchGoodput, goodputPlan } from './goodput.js';
 export { edgeAttainment, serverlessAttainment, fractionWithin } from './attainment.js';
 export { expectedSingleMs, tailServiceMs } from './service-time.js';
