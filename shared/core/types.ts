@@ -128,4 +128,10 @@ export interface LaneStatus {
    * queue bound and the deadline rules shed load.
    */
   readonly expectedBatchMs?: (batchSize: number) => number;
+  /**
+   * When the lane has no free slot: the expected time until its first batch in flight is answered and a slot
+   * frees (LaneClock.firstAnswerInMs). With it, and expectedBatchMs, the queue can tell that a newcomer would
+   * wait too long for this lane even with less than a full batch ahead of it, and place it on another lane.
+   */
+  readonly slotFreeInMs?: number;
 }

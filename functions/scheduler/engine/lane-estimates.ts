@@ -1,18 +1,23 @@
 /**
  * Builds the LaneStatus records the queue policy decides on: health and free slots from the live lanes, and the
  * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip, and
- * its mean (the queue's overload forecast).
+ * its mean (the queue's overload forecast), each later by the wait behind the lane's batches in flight (its
+ * LaneClock).
  */
 import { nearestServerlessOption } from '../../../shared/core/planner/lanes.js';
-import { expectedSingleMs, tailServiceMs } from '../../../shared/core/planner/service-time.js';
-import { expectedBatchMs } from '../../../shared/core/queue/expected-batch.js';
+import type { LaneClock } from '../../../shared/core/queue/lane-clock.js';
+import { delayedBy, laneTimes, singleTransferMs } from '../../../shared/core/queue/lane-times.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
 import type { Lane } from '../lanes/lane.js';
 
 export interface LinkEstimate {
   readonly bandwidthMbps: number;
   readonly rttMs: number;
+  /** What the lane's backlog is timed on (RecentLinkEstimate.slowest); bandwidthMbps when not given. */
+  readonly backlogMbps?: number;
 }
+
+export const backlogMbps = (link: LinkEstimate): number => link.backlogMbps ?? link.bandwidthMbps;
 
 /** The latency model of the serverless configuration the plan uses (nearest memory size if not profiled). */
 export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel {
@@ -23,6 +28,7 @@ export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel 
 
 export function laneStatuses(
   lanes: Readonly<Record<LaneId, Lane>>,
+  clocks: Readonly<Record<LaneId, LaneClock>>,
   plan: Plan,
   profiles: ProfileSet,
   links: Readonly<Record<LaneId, LinkEstimate>>,
@@ -30,12 +36,12 @@ export function laneStatuses(
   nowMs: number,
 ): Record<LaneId, LaneStatus> {
   const models: Record<LaneId, LatencyModel> = { edge: profiles.edge, serverless: serverlessModel(profiles, plan) };
-  const status = (lane: LaneId): LaneStatus => ({
-    healthy: lanes[lane].healthy(nowMs),
-    freeSlots: lanes[lane].freeSlots(nowMs),
-    serviceMs: tailServiceMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
-    expectedServiceMs: expectedSingleMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
-    expectedBatchMs: expectedBatchMs(models[lane], links[lane].bandwidthMbps, links[lane].rttMs, payloadBytes),
-  });
+  const status = (lane: LaneId): LaneStatus => {
+    const freeSlots = lanes[lane].freeSlots(nowMs);
+    const clock = clocks[lane];
+    const times = delayedBy(laneTimes(models[lane], links[lane], payloadBytes), clock.waitMs(nowMs, singleTransferMs(links[lane], payloadBytes)));
+    const base = { healthy: lanes[lane].healthy(nowMs), freeSlots, ...times };
+    return freeSlots > 0 ? base : { ...base, slotFreeInMs: clock.firstAnswerInMs(nowMs) };
+  };
   return { edge: status('edge'), serverless: status('serverless') };
 }

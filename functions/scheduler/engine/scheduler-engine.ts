@@ -9,12 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';
 import { VirtualQueue, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
+import { LaneClock } from '../../../shared/core/queue/lane-clock.js';
+import { expectedComputeMs } from '../../../shared/core/queue/lane-times.js';
 import type { LaneId, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
 import type { BatchOutcome } from '../lanes/batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
-import { laneStatuses, type LinkEstimate } from './lane-estimates.js';
+import { backlogMbps, laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
 import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
 
@@ -61,6 +63,8 @@ export class SchedulerEngine {
   private arrivalsSinceTick = 0;
   private pumping = false;
   private stopped = false;
+  /** What each lane is still busy with: the edge's one GPU serves batches in turn; FC instances side by side. */
+  private readonly clocks: Readonly<Record<LaneId, LaneClock>> = { edge: new LaneClock(true), serverless: new LaneClock(false) };
 
   constructor(
     private readonly lanes: Readonly<Record<LaneId, Lane>>,
@@ -134,7 +138,7 @@ export class SchedulerEngine {
 
   private statuses(nowMs: number) {
     const { plan, profiles, links } = this.context;
-    return laneStatuses(this.lanes, plan, profiles, links, this.options.payloadBytes, nowMs);
+    return laneStatuses(this.lanes, this.clocks, plan, profiles, links, this.options.payloadBytes, nowMs);
   }
 
   /** Runs the policy until it says wait, then sleeps until then. Re-entrant calls are folded into the running one. */
@@ -197,6 +201,7 @@ export class SchedulerEngine {
     const oldestWaitMs = dispatchMs - Math.min(...live.map((request) => request.arrivalMs));
     const serverlessConfig = this.context.plan.serverless;
     this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry });
+    const inFlight = this.clockDispatch(lane, items, dispatchMs);
     try {
       const expectedMs = this.statuses(dispatchMs)[lane].serviceMs(items.length);
       const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, expectedMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
@@ -205,8 +210,17 @@ export class SchedulerEngine {
     } catch (error) {
       this.batchFailed(lane, live, batchId, asEngineError(error), retry);
     } finally {
+      this.clocks[lane].answered(inFlight, this.options.now(), backlogMbps(this.context.links[lane]));
       this.pump();
     }
+  }
+
+  /** Puts the batch on its lane's clock: its bytes on the link, then the mean service of its model. */
+  private clockDispatch(lane: LaneId, items: readonly BatchItem[], nowMs: number) {
+    const { profiles, plan, links } = this.context;
+    const model = lane === 'edge' ? profiles.edge : serverlessModel(profiles, plan);
+    const bits = items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
+    return this.clocks[lane].dispatched(nowMs, bits, backlogMbps(links[lane]), expectedComputeMs(model, items.length, links[lane].rttMs));
   }
 
   private answer(lane: LaneId, requests: readonly QueuedRequest[], outcome: BatchOutcome, dispatchMs: number, retried: boolean): void {

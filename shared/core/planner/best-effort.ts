@@ -15,7 +15,7 @@ import type { PlannerInput } from './input.js';
 import { edgeAt, serverlessAt } from './lanes.js';
 import { tryPlan } from './plan.js';
 
-/** A kept plan may be predicted to answer this much less of the traffic in time (0.5 points)... */
+/** A kept plan may be predicted to answer this much less of the traffic in time (1 point)... */
 const KEEP_ATTAINMENT = 0.01;
 /** ...and to cost this much more per request (5 %). */
 const KEEP_COST = 0.05;

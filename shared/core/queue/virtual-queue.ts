@@ -49,6 +49,7 @@ export class VirtualQueue {
   private readonly picker = new LanePicker();
   private readonly view: LaneView = emptyLaneView();
   private readonly candidates: Record<LaneId, boolean> = { edge: false, serverless: false };
+  private readonly likely: Record<LaneId, boolean> = { edge: false, serverless: false };
   private readonly lowLimit: number;
   private readonly totals = zeroTotals();
   private readonly forecast = new BacklogForecast();
@@ -184,22 +185,41 @@ export class VirtualQueue {
   /**
    * Marks the lanes that may take `request`: eligible and able to make its deadline at best, and, for a newcomer
    * (`forecast`), not forecast to answer it late behind the backlog the lane already holds. False when none.
+   * A newcomer that only some of those lanes are likely to answer in time (see BacklogForecast.likelyAnswerAtMs)
+   * goes to one of them, whatever the shares say: the plan's split is for the traffic it expected, and a lane
+   * busier than expected right now (a GPU behind, an uplink in a dip) should not take a request another can serve.
    */
   private markCandidates(request: QueuedRequest, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number, forecast: boolean): boolean {
     const view = this.view;
-    let any = false;
+    let candidates = 0;
     for (const lane of LANE_IDS) {
       let candidate = view.eligible[lane] && reachable(request.deadlineMs, view.bestServiceMs[lane], nowMs);
       if (candidate && forecast) {
-        const queue = this.queues[lane];
-        const ahead = request.priority === 'high' ? queue.high.size : queue.size;
-        const answerAt = this.forecast.answerAtMs(lane, lanes[lane], plan.lanes[lane], ahead, queue.size, nowMs);
+        const answerAt = this.forecast.answerAtMs(lane, lanes[lane], plan.lanes[lane], this.ahead(lane, request), this.queues[lane].size, nowMs);
         candidate = answerAt === undefined || answerAt <= request.deadlineMs;
       }
       this.candidates[lane] = candidate;
-      any ||= candidate;
+      if (candidate) candidates += 1;
     }
-    return any;
+    if (forecast && candidates > 1) this.keepLikelyLanes(request, plan, lanes, nowMs);
+    return candidates > 0;
+  }
+
+  /** Among several candidate lanes, keeps those likely to answer `request` in time, if some are and some not. */
+  private keepLikelyLanes(request: QueuedRequest, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): void {
+    let likely = 0;
+    for (const lane of LANE_IDS) {
+      const likelyAt = this.candidates[lane] ? this.forecast.likelyAnswerAtMs(lane, lanes[lane], plan.lanes[lane], this.ahead(lane, request), this.queues[lane].size, nowMs) : Infinity;
+      this.likely[lane] = likelyAt === undefined || likelyAt <= request.deadlineMs;
+      if (this.likely[lane]) likely += 1;
+    }
+    if (likely > 0) for (const lane of LANE_IDS) this.candidates[lane] &&= this.likely[lane];
+  }
+
+  /** Requests a newcomer would have ahead of it on a lane: every one for a low one, the high ones for a high one. */
+  private ahead(lane: LaneId, request: QueuedRequest): number {
+    const queue = this.queues[lane];
+    return request.priority === 'high' ? queue.high.size : queue.size;
   }
 
   /** Queues the request on one of the marked candidate lanes, by the plan's shares. */

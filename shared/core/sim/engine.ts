@@ -5,12 +5,13 @@
  * relative residuals as noise, Function Compute instances, and cost from the CU price model.
  */
 import { nearestServerlessOption } from '../planner/lanes.js';
-import { expectedSingleMs, tailServiceMs } from '../planner/service-time.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
-import { expectedBatchMs } from '../queue/expected-batch.js';
+import { RecentLinkEstimate } from '../control/recent-link.js';
+import { LaneClock, type InFlightBatch } from '../queue/lane-clock.js';
+import { delayedBy, expectedComputeMs, laneTimes, singleTransferMs, type LaneTimes } from '../queue/lane-times.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
-import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet, QueuedRequest, ServerlessOption } from '../types.js';
+import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
 import { EventHeap } from './event-heap.js';
 import { EdgeBox, InstancePool, Link } from './lanes.js';
@@ -34,7 +35,7 @@ export interface SimInput {
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
-  | { readonly kind: 'done'; readonly atMs: number; readonly lane: LaneId; readonly requests: readonly QueuedRequest[]; readonly release: () => void };
+  | { readonly kind: 'done'; readonly atMs: number; readonly lane: LaneId; readonly requests: readonly QueuedRequest[]; readonly release: () => void; readonly inFlight: InFlightBatch };
 
 /** The serverless option the plan asks for, or the nearest profiled memory size (as the production lanes do). */
 export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOption {
@@ -78,26 +79,33 @@ export function simulatePolicy(
   let bandwidthEstimate: Record<LaneId, number> = { ...firstObservation.bandwidthMbps };
   let usedEdge = false;
 
-  // Lane statuses are rebuilt when the plan or the bandwidth estimate changes; free slots are read live.
-  let serviceFns = buildServiceFns();
-  // expectedBatchMs (the mean) turns on the queue's overload forecast, as the scheduler's lane statuses do.
-  function buildServiceFns(): Record<LaneId, Pick<LaneStatus, 'serviceMs' | 'expectedServiceMs' | 'expectedBatchMs'>> {
-    const lane = (model: LatencyModel, id: LaneId) => ({
-      serviceMs: tailServiceMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
-      expectedServiceMs: expectedSingleMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
-      expectedBatchMs: expectedBatchMs(model, bandwidthEstimate[id], options.rttMs[id], options.payloadBytes),
-    });
-    return { edge: lane(profiles.edge, 'edge'), serverless: lane(serverlessOption(profiles, plan).latency, 'serverless') };
+  // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
+  // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
+  const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
+  const models = (): Record<LaneId, LatencyModel> => ({ edge: profiles.edge, serverless: serverlessOption(profiles, plan).latency });
+  // The clocks time the lanes' backlogs on the slowest recent sample, as the scheduler's do.
+  const clocks: Record<LaneId, LaneClock> = { edge: new LaneClock(options.edgeStreams === 1), serverless: new LaneClock(false) };
+  const recentLinks: Record<LaneId, RecentLinkEstimate> = { edge: new RecentLinkEstimate(), serverless: new RecentLinkEstimate() };
+  const backlogMbps = (lane: LaneId) => recentLinks[lane].slowest(bandwidthEstimate[lane]);
+  let times = buildTimes();
+  function buildTimes(): Record<LaneId, LaneTimes> {
+    const current = models();
+    return { edge: laneTimes(current.edge, laneLink('edge'), options.payloadBytes), serverless: laneTimes(current.serverless, laneLink('serverless'), options.payloadBytes) };
   }
+  const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus => {
+    const clock = clocks[lane];
+    const waited = delayedBy(times[lane], clock.waitMs(nowMs, singleTransferMs(laneLink(lane), options.payloadBytes)));
+    return freeSlots > 0 ? { healthy: true, freeSlots, ...waited } : { healthy: true, freeSlots, ...waited, slotFreeInMs: clock.firstAnswerInMs(nowMs) };
+  };
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: { healthy: true, freeSlots: edge.freeSlots(), ...serviceFns.edge },
-    serverless: { healthy: true, freeSlots: pool.freeSlots(nowMs, plan.serverless), ...serviceFns.serverless },
+    edge: status('edge', edge.freeSlots(), nowMs),
+    serverless: status('serverless', pool.freeSlots(nowMs, plan.serverless), nowMs),
   });
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
     plan = next;
     recorder.replans.push({ atMs: nowMs, reason: next.reason });
-    serviceFns = buildServiceFns();
+    times = buildTimes();
   };
 
   const serviceNoise = (model: LatencyModel) => {
@@ -112,11 +120,12 @@ export function simulatePolicy(
     const bits = size * options.payloadBytes * 8;
     let doneMs: number;
     let release: () => void;
+    let model: LatencyModel;
     if (lane === 'edge') {
       usedEdge = true;
       edge.acquire();
       const arrived = links.edge.send(nowMs, bits);
-      const model = profiles.edge;
+      model = profiles.edge;
       doneMs = arrived + (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model) + options.rttMs.edge;
       release = () => edge.release();
     } else {
@@ -129,7 +138,7 @@ export function simulatePolicy(
         return;
       }
       const arrived = links.serverless.send(nowMs, bits);
-      const model = option.latency;
+      model = option.latency;
       const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
       const coldMs = acquired.cold ? option.coldStartMs : 0;
       doneMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
@@ -137,7 +146,8 @@ export function simulatePolicy(
       if (acquired.cold) recorder.serverlessUsd += coldStartCostUsd(options.prices, plan.serverless, coldMs);
       release = () => pool.release(acquired.instance, doneMs);
     }
-    heap.push({ kind: 'done', atMs: doneMs, lane, requests, release });
+    const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.rttMs[lane]));
+    heap.push({ kind: 'done', atMs: doneMs, lane, requests, release, inFlight });
   };
 
   let wakeAtMs = Infinity;
@@ -183,6 +193,7 @@ export function simulatePolicy(
       pump(now);
     } else if (event.kind === 'done') {
       event.release();
+      clocks[event.lane].answered(event.inFlight, now, backlogMbps(event.lane));
       let worst = 0;
       for (const request of event.requests) {
         const latency = now - request.arrivalMs;
@@ -196,7 +207,8 @@ export function simulatePolicy(
       countedUntil = countUntil(countedUntil, now);
       const observation = observe(now, countedUntil - start);
       bandwidthEstimate = { ...observation.bandwidthMbps };
-      serviceFns = buildServiceFns();
+      for (const lane of LANE_IDS) recentLinks[lane].add(bandwidthEstimate[lane]);
+      times = buildTimes();
       // The first interval's observation went to policy.start (the initial estimate); later ones go here.
       if (now > interval) installPlan(policy.observe(observation), now);
       recorder.second(Math.floor((now - 1) / 1000), observation.bandwidthMbps, plan);

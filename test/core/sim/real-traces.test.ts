@@ -12,7 +12,7 @@ import { SHARED_DATA } from '../../support/paths.js';
  * than the edge can promise its p99 to, so `ours` plans by goodput; the whole hour is `npm run bench -- simulate`.
  */
 describe('ours against the prototype on real traces', () => {
-  it('answers more requests within the SLO than the prototype, its defaults and AIMD, re-planning far less than periodic', () => {
+  it('answers more requests within the SLO than the prototype, its defaults, AIMD and periodic re-planning, re-planning far less', () => {
     const arrivals = readArrivals(join(SHARED_DATA, 'seed/workload/TW_may25_15-16'), { seed: 1, window: { startS: 0, endS: 600 } });
     const bandwidth = readBandwidth(join(SHARED_DATA, 'traces/bandwidth/mahimahi/ATT-LTE-driving.up'));
     const result = simulate({
@@ -27,6 +27,9 @@ describe('ours against the prototype on real traces', () => {
     const [ours, seed, fixed, aimd, periodic] = result.runs.map((run) => run.result);
     expect(ours!.sloAttainment).toBeGreaterThan(0.75);
     for (const other of [seed!, fixed!, aimd!]) expect(ours!.sloAttainment).toBeGreaterThan(other.sloAttainment + 0.01);
+    // The queue places each request on a lane likely to answer it in time, so a plan between changepoints keeps up
+    // with the uplink's swings that periodic re-planning chases every 5 s.
+    expect(ours!.sloAttainment).toBeGreaterThanOrEqual(periodic!.sloAttainment);
     expect(ours!.replans).toBeLessThan(0.1 * periodic!.replans);
     expect(ours!.costTotalUsd).toBeLessThan(periodic!.costTotalUsd);
   });

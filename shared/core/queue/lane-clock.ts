@@ -1,0 +1,88 @@
+/**
+ * What a lane is still busy with, as expected from the batches in flight: when its link is done carrying them,
+ * and when each is expected to be answered. The queue's time estimates (LaneStatus) are otherwise "if the lane
+ * were idle"; on a cellular uplink already carrying seconds of earlier batches, or behind a GPU still serving
+ * one, a batch dispatched now is answered that much later, and the queue should know before it sends a request
+ * there that cannot make it.
+ *
+ * Kept by whoever carries out the dispatches (the scheduler loop, the simulator), with the same expected times
+ * the queue is given: bits over the current bandwidth estimate, the mean service line. Estimates drift, so each
+ * answer re-anchors the clock on what is left in flight: an idle lane is free now, whatever was expected.
+ * Pure: the caller passes every instant.
+ */
+export interface InFlightBatch {
+  readonly bits: number;
+  /** Expected time from the end of its transfer to its answer (mean service and round trip). */
+  readonly computeMs: number;
+  answerAtMs: number;
+}
+
+export class LaneClock {
+  private linkFreeAtMs = -Infinity;
+  private readonly inFlight: InFlightBatch[] = [];
+
+  /**
+   * @param oneServer batches are served one after another (an edge box with one GPU), not side by side
+   *   (Function Compute instances); either way they share the lane's link.
+   */
+  constructor(readonly oneServer: boolean) {}
+
+  /** A batch of `bits` left now; returns its handle for `answered`. */
+  dispatched(nowMs: number, bits: number, bandwidthMbps: number, computeMs: number): InFlightBatch {
+    const batch: InFlightBatch = { bits, computeMs, answerAtMs: 0 };
+    const last = this.inFlight.at(-1);
+    this.inFlight.push(batch);
+    const serverFreeAtMs = this.oneServer && last !== undefined ? last.answerAtMs : nowMs;
+    this.schedule(this.inFlight.length - 1, Math.max(nowMs, this.linkFreeAtMs), serverFreeAtMs, bandwidthMbps);
+    return batch;
+  }
+
+  /**
+   * The batch was answered (or failed) now: its transfer ended about its service time ago (so did those sent
+   * before it); those sent after it are re-timed from there. An idle lane is free now.
+   */
+  answered(batch: InFlightBatch, nowMs: number, bandwidthMbps: number): void {
+    const index = this.inFlight.indexOf(batch);
+    if (index < 0) return;
+    this.inFlight.splice(index, 1);
+    const transferEndMs = nowMs - batch.computeMs;
+    this.linkFreeAtMs = transferEndMs;
+    if (index < this.inFlight.length) this.schedule(index, transferEndMs, nowMs, bandwidthMbps);
+  }
+
+  /**
+   * How much later than on an idle lane a batch dispatched now, whose own transfer takes `transferMs`, is
+   * expected to be answered: behind the link's queue, and on a one-server lane behind the batch being served.
+   */
+  waitMs(nowMs: number, transferMs: number): number {
+    const linkWait = Math.max(0, this.linkFreeAtMs - nowMs);
+    const last = this.inFlight.at(-1);
+    const serverWait = this.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
+    return Math.max(linkWait, serverWait, 0);
+  }
+
+  /** Expected time until the first batch in flight is answered (a slot frees); 0 when none is in flight. */
+  firstAnswerInMs(nowMs: number): number {
+    let first = Infinity;
+    for (const batch of this.inFlight) first = Math.min(first, batch.answerAtMs);
+    return Number.isFinite(first) ? Math.max(0, first - nowMs) : 0;
+  }
+
+  get batchesInFlight(): number {
+    return this.inFlight.length;
+  }
+
+  /** Times batches from `from` on: the first starts its transfer at `linkFreeAtMs`, its service no earlier than `serverFreeAtMs`. */
+  private schedule(from: number, linkFreeAtMs: number, serverFreeAtMs: number, bandwidthMbps: number): void {
+    const bitsPerMs = Math.max(bandwidthMbps, 1e-3) * 1000;
+    let linkFree = linkFreeAtMs;
+    let serverFree = serverFreeAtMs;
+    for (let i = from; i < this.inFlight.length; i++) {
+      const batch = this.inFlight[i]!;
+      linkFree += batch.bits / bitsPerMs;
+      batch.answerAtMs = (this.oneServer ? Math.max(linkFree, serverFree) : linkFree) + batch.computeMs;
+      serverFree = batch.answerAtMs;
+    }
+    this.linkFreeAtMs = linkFree;
+  }
+}

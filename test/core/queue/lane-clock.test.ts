@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { LaneClock } from '../../../shared/core/queue/lane-clock.js';
+
+// 1 Mbit/s carries 1,000 bits a ms: a batch of 500,000 bits takes 500 ms on the link.
+const MBPS = 1;
+const BITS = 500_000;
+
+describe('LaneClock', () => {
+  it('is idle with nothing in flight', () => {
+    const clock = new LaneClock(true);
+    expect(clock.waitMs(0, 100)).toBe(0);
+    expect(clock.firstAnswerInMs(0)).toBe(0);
+  });
+
+  it('queues transfers on the link: a batch sent behind two waits for both', () => {
+    const clock = new LaneClock(false);
+    clock.dispatched(0, BITS, MBPS, 300);
+    clock.dispatched(0, BITS, MBPS, 300);
+    expect(clock.waitMs(0, 500)).toBe(1000);
+    expect(clock.waitMs(400, 500)).toBe(600);
+    // Side by side (FC instances): the first is answered at 500 + 300, the second at 1000 + 300.
+    expect(clock.firstAnswerInMs(0)).toBe(800);
+  });
+
+  it('on one server, a batch waits for the one in service, less its own transfer', () => {
+    const clock = new LaneClock(true);
+    clock.dispatched(0, BITS, MBPS, 1000); // across at 500, answered at 1500
+    clock.dispatched(0, BITS, MBPS, 1000); // across at 1000, served 1500..2500
+    expect(clock.firstAnswerInMs(0)).toBe(1500);
+    // A third batch with a 500 ms transfer: its link is free at 1000, the server at 2500.
+    expect(clock.waitMs(0, 500)).toBe(2000);
+  });
+
+  it('re-anchors on an answer: a late answer pushes the rest later, an idle lane is free at once', () => {
+    const clock = new LaneClock(true);
+    const first = clock.dispatched(0, BITS, MBPS, 200); // expected answer 700
+    clock.dispatched(0, BITS, MBPS, 200); // expected 1000 + 200
+    // The first came back at 2,000: its transfer ended about 1,800 and the second's starts from there.
+    clock.answered(first, 2000, MBPS);
+    expect(clock.firstAnswerInMs(2000)).toBe(500); // 1800 + 500 + 200 = 2500
+    expect(clock.batchesInFlight).toBe(1);
+    const clock2 = new LaneClock(false);
+    const only = clock2.dispatched(0, BITS * 10, MBPS, 200);
+    clock2.answered(only, 100, MBPS);
+    expect(clock2.waitMs(100, 500)).toBe(0);
+    expect(clock2.firstAnswerInMs(100)).toBe(0);
+  });
+
+  it('ignores an answer for a batch it does not hold', () => {
+    const clock = new LaneClock(false);
+    const batch = clock.dispatched(0, BITS, MBPS, 0);
+    clock.answered(batch, 600, MBPS);
+    clock.answered(batch, 700, MBPS);
+    expect(clock.batchesInFlight).toBe(0);
+  });
+});

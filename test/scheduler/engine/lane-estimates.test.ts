@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { laneStatuses } from '../../../functions/scheduler/engine/lane-estimates.js';
+import { LaneClock } from '../../../shared/core/queue/lane-clock.js';
+import { makePlan, PROFILES, ScriptedLane } from './fixtures.js';
+
+// 10 Mbit/s carries 10,000 bits a ms; the payload of 12,500 bytes (100,000 bits) takes 10 ms.
+const PAYLOAD = 12_500;
+const links = { edge: { bandwidthMbps: 10, rttMs: 2 }, serverless: { bandwidthMbps: 10, rttMs: 40 } };
+const plan = makePlan({ batchSize: 4, timeoutMs: 0, share: 0.5 });
+
+describe('laneStatuses', () => {
+  it('times a batch from the profiles and link when the lane is idle', () => {
+    const lanes = { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') };
+    const clocks = { edge: new LaneClock(true), serverless: new LaneClock(false) };
+    const { edge } = laneStatuses(lanes, clocks, plan, PROFILES, links, PAYLOAD, 0);
+    // Edge mean 5 + 1 b, p99 6 + 1.2 b; transfer 10 ms a request; round trip 2 ms.
+    expect(edge.expectedServiceMs).toBeCloseTo(5 + 1 + 10 + 2, 9);
+    expect(edge.serviceMs(2)).toBeCloseTo(6 + 2.4 + 20 + 2, 9);
+    expect(edge.slotFreeInMs).toBeUndefined();
+  });
+
+  it('adds the wait behind the batches in flight, and says when a full lane frees a slot', () => {
+    const lanes = { edge: new ScriptedLane('edge', 1), serverless: new ScriptedLane('serverless') };
+    const clocks = { edge: new LaneClock(true), serverless: new LaneClock(false) };
+    // Serverless: 30 requests' worth of bits on the uplink (300 ms) ahead of anything sent now.
+    clocks.serverless.dispatched(0, 30 * PAYLOAD * 8, 10, 50);
+    // Edge: one batch in service until 10 + 100 = 110 ms, and its only slot taken.
+    clocks.edge.dispatched(0, PAYLOAD * 8, 10, 100);
+    lanes.edge.inFlight = 1;
+    const idle = laneStatuses(
+      { edge: new ScriptedLane('edge', 1), serverless: new ScriptedLane('serverless') },
+      { edge: new LaneClock(true), serverless: new LaneClock(false) },
+      plan, PROFILES, links, PAYLOAD, 0,
+    );
+    const busy = laneStatuses(lanes, clocks, plan, PROFILES, links, PAYLOAD, 0);
+    expect(busy.serverless.expectedServiceMs! - idle.serverless.expectedServiceMs!).toBeCloseTo(300, 9);
+    expect(busy.serverless.serviceMs(1) - idle.serverless.serviceMs(1)).toBeCloseTo(300, 9);
+    expect(busy.serverless.expectedBatchMs!(3) - idle.serverless.expectedBatchMs!(3)).toBeCloseTo(300, 9);
+    expect(busy.edge.slotFreeInMs).toBeCloseTo(110, 9);
+    // A batch sent now is across at 10 ms and waits for the GPU until 110 ms: 100 ms later than on an idle lane.
+    expect(busy.edge.expectedServiceMs! - idle.edge.expectedServiceMs!).toBeCloseTo(100, 9);
+  });
+});
