@@ -6,7 +6,7 @@
  */
 import { nearestServerlessOption } from '../../../shared/core/planner/lanes.js';
 import type { LaneClock } from '../../../shared/core/queue/lane-clock.js';
-import { delayedBy, laneTimes, singleTransferMs } from '../../../shared/core/queue/lane-times.js';
+import { clockedStatus, laneTimes } from '../../../shared/core/queue/lane-times.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
 import type { Lane } from '../lanes/lane.js';
 
@@ -36,12 +36,7 @@ export function laneStatuses(
   nowMs: number,
 ): Record<LaneId, LaneStatus> {
   const models: Record<LaneId, LatencyModel> = { edge: profiles.edge, serverless: serverlessModel(profiles, plan) };
-  const status = (lane: LaneId): LaneStatus => {
-    const freeSlots = lanes[lane].freeSlots(nowMs);
-    const clock = clocks[lane];
-    const times = delayedBy(laneTimes(models[lane], links[lane], payloadBytes), clock.waitMs(nowMs, singleTransferMs(links[lane], payloadBytes)));
-    const base = { healthy: lanes[lane].healthy(nowMs), freeSlots, ...times };
-    return freeSlots > 0 ? base : { ...base, slotFreeInMs: clock.firstAnswerInMs(nowMs) };
-  };
+  const status = (lane: LaneId): LaneStatus =>
+    clockedStatus(lanes[lane].healthy(nowMs), lanes[lane].freeSlots(nowMs), laneTimes(models[lane], links[lane], payloadBytes), clocks[lane], links[lane], payloadBytes, nowMs);
   return { edge: status('edge'), serverless: status('serverless') };
 }

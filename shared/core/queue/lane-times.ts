@@ -1,13 +1,14 @@
 /**
- * The time estimates a LaneStatus carries, from a lane's latency model, link and round trip, shifted by the wait
- * behind the lane's batches in flight (LaneClock.waitMs): the p99 line (serviceMs), the mean for one request
- * (expectedServiceMs, the deadline yardstick) and the mean for a batch (expectedBatchMs, the forecast's). The
- * scheduler loop and the simulator both build their statuses with it, so the queue sees the same numbers in both.
+ * The LaneStatus a lane shows the queue: the time estimates from its latency model, link and round trip (the p99
+ * line as serviceMs, the mean for one request as expectedServiceMs, the deadline yardstick, and the mean for a
+ * batch as expectedBatchMs, the forecast's), shifted by the wait behind its batches in flight (LaneClock). The
+ * scheduler loop and the simulator both build their statuses here, so the queue sees the same numbers in both.
  */
 import { transferMs } from '../planner/lane-model.js';
 import { expectedSingleMs, tailServiceMs } from '../planner/service-time.js';
 import type { LaneStatus, LatencyModel } from '../types.js';
 import { expectedBatchMs } from './expected-batch.js';
+import type { LaneClock } from './lane-clock.js';
 
 export type LaneTimes = Required<Pick<LaneStatus, 'serviceMs' | 'expectedServiceMs' | 'expectedBatchMs'>>;
 
@@ -39,7 +40,13 @@ export function expectedComputeMs(model: LatencyModel, size: number, rttMs: numb
   return model.mean.baseMs + model.mean.perItemMs * size + rttMs;
 }
 
-/** A single request's transfer time on the link: the clock's wait is judged for a batch of one. */
-export function singleTransferMs(link: LaneLink, payloadBytes: number): number {
-  return transferMs(1, payloadBytes, Math.max(link.bandwidthMbps, 1e-3));
+/**
+ * A lane with a free slot shows its times for a batch sent now, behind what it has in flight (the wait judged
+ * for a batch of one). A full lane can send nothing now: it shows the times of a send once a slot frees, and
+ * when that is expected (slotFreeInMs), which the queue weighs for newcomers only.
+ */
+export function clockedStatus(healthy: boolean, freeSlots: number, times: LaneTimes, clock: LaneClock, link: LaneLink, payloadBytes: number, nowMs: number): LaneStatus {
+  if (!(freeSlots > 0)) return { healthy, freeSlots, ...times, slotFreeInMs: clock.firstAnswerInMs(nowMs) };
+  const singleTransferMs = transferMs(1, payloadBytes, Math.max(link.bandwidthMbps, 1e-3));
+  return { healthy, freeSlots, ...delayedBy(times, clock.waitMs(nowMs, singleTransferMs)) };
 }

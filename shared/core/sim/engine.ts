@@ -9,7 +9,7 @@ import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing
 import { VirtualQueue } from '../queue/index.js';
 import { RecentLinkEstimate } from '../control/recent-link.js';
 import { LaneClock, type InFlightBatch } from '../queue/lane-clock.js';
-import { delayedBy, expectedComputeMs, laneTimes, singleTransferMs, type LaneTimes } from '../queue/lane-times.js';
+import { clockedStatus, expectedComputeMs, laneTimes, type LaneTimes } from '../queue/lane-times.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
@@ -82,21 +82,17 @@ export function simulatePolicy(
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
   const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
-  const models = (): Record<LaneId, LatencyModel> => ({ edge: profiles.edge, serverless: serverlessOption(profiles, plan).latency });
   // The clocks time the lanes' backlogs on the slowest recent sample, as the scheduler's do.
   const clocks: Record<LaneId, LaneClock> = { edge: new LaneClock(options.edgeStreams === 1), serverless: new LaneClock(false) };
   const recentLinks: Record<LaneId, RecentLinkEstimate> = { edge: new RecentLinkEstimate(), serverless: new RecentLinkEstimate() };
   const backlogMbps = (lane: LaneId) => recentLinks[lane].slowest(bandwidthEstimate[lane]);
   let times = buildTimes();
   function buildTimes(): Record<LaneId, LaneTimes> {
-    const current = models();
-    return { edge: laneTimes(current.edge, laneLink('edge'), options.payloadBytes), serverless: laneTimes(current.serverless, laneLink('serverless'), options.payloadBytes) };
+    const serverless = serverlessOption(profiles, plan).latency;
+    return { edge: laneTimes(profiles.edge, laneLink('edge'), options.payloadBytes), serverless: laneTimes(serverless, laneLink('serverless'), options.payloadBytes) };
   }
-  const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus => {
-    const clock = clocks[lane];
-    const waited = delayedBy(times[lane], clock.waitMs(nowMs, singleTransferMs(laneLink(lane), options.payloadBytes)));
-    return freeSlots > 0 ? { healthy: true, freeSlots, ...waited } : { healthy: true, freeSlots, ...waited, slotFreeInMs: clock.firstAnswerInMs(nowMs) };
-  };
+  const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus =>
+    clockedStatus(true, freeSlots, times[lane], clocks[lane], laneLink(lane), options.payloadBytes, nowMs);
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
     edge: status('edge', edge.freeSlots(), nowMs),
     serverless: status('serverless', pool.freeSlots(nowMs, plan.serverless), nowMs),

@@ -19,25 +19,36 @@ describe('laneStatuses', () => {
     expect(edge.slotFreeInMs).toBeUndefined();
   });
 
-  it('adds the wait behind the batches in flight, and says when a full lane frees a slot', () => {
-    const lanes = { edge: new ScriptedLane('edge', 1), serverless: new ScriptedLane('serverless') };
+  it('adds the wait behind the batches in flight to a lane with a free slot, and says when a full one frees a slot', () => {
+    const lanes = { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') };
     const clocks = { edge: new LaneClock(true), serverless: new LaneClock(false) };
     // Serverless: 30 requests' worth of bits on the uplink (300 ms) ahead of anything sent now.
     clocks.serverless.dispatched(0, 30 * PAYLOAD * 8, 10, 50);
-    // Edge: one batch in service until 10 + 100 = 110 ms, and its only slot taken.
+    // Edge: one batch in service until 10 + 100 = 110 ms, one of its two slots taken.
     clocks.edge.dispatched(0, PAYLOAD * 8, 10, 100);
     lanes.edge.inFlight = 1;
     const idle = laneStatuses(
-      { edge: new ScriptedLane('edge', 1), serverless: new ScriptedLane('serverless') },
+      { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') },
       { edge: new LaneClock(true), serverless: new LaneClock(false) },
-      plan, PROFILES, links, PAYLOAD, 0,
+      plan,
+      PROFILES,
+      links,
+      PAYLOAD,
+      0,
     );
     const busy = laneStatuses(lanes, clocks, plan, PROFILES, links, PAYLOAD, 0);
     expect(busy.serverless.expectedServiceMs! - idle.serverless.expectedServiceMs!).toBeCloseTo(300, 9);
     expect(busy.serverless.serviceMs(1) - idle.serverless.serviceMs(1)).toBeCloseTo(300, 9);
     expect(busy.serverless.expectedBatchMs!(3) - idle.serverless.expectedBatchMs!(3)).toBeCloseTo(300, 9);
-    expect(busy.edge.slotFreeInMs).toBeCloseTo(110, 9);
     // A batch sent now is across at 10 ms and waits for the GPU until 110 ms: 100 ms later than on an idle lane.
     expect(busy.edge.expectedServiceMs! - idle.edge.expectedServiceMs!).toBeCloseTo(100, 9);
+    expect(busy.edge.slotFreeInMs).toBeUndefined();
+
+    // Both slots taken: nothing can be sent now, so the times stay those of a send once a slot frees, at 110 ms.
+    clocks.edge.dispatched(0, PAYLOAD * 8, 10, 100);
+    lanes.edge.inFlight = 2;
+    const full = laneStatuses(lanes, clocks, plan, PROFILES, links, PAYLOAD, 0);
+    expect(full.edge.slotFreeInMs).toBeCloseTo(110, 9);
+    expect(full.edge.expectedServiceMs).toBeCloseTo(idle.edge.expectedServiceMs!, 9);
   });
 });
