@@ -134,4 +134,10 @@ export interface LaneStatus {
    * wait too long for this lane even with less than a full batch ahead of it, and place it on another lane.
    */
   readonly slotFreeInMs?: number;
+  /**
+   * How much later than the estimates above a batch sent now would be answered, behind the lane's batches in
+   * flight: its link still carrying earlier ones, its one GPU still serving one (LaneClock.waitMs). The
+   * estimates stay those of an idle lane, which is what the forecast's drain rate is anchored on. Default 0.
+   */
+  readonly waitMs?: number;
 }

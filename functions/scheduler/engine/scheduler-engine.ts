@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';
 import { VirtualQueue, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
-import { LaneClock } from '../../../shared/core/queue/lane-clock.js';
+import { LaneClock, type InFlightBatch } from '../../../shared/core/queue/lane-clock.js';
 import { expectedComputeMs } from '../../../shared/core/queue/lane-times.js';
 import type { LaneId, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
@@ -201,16 +201,19 @@ export class SchedulerEngine {
     const oldestWaitMs = dispatchMs - Math.min(...live.map((request) => request.arrivalMs));
     const serverlessConfig = this.context.plan.serverless;
     this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry });
-    const inFlight = this.clockDispatch(lane, items, dispatchMs);
+    let inFlight: InFlightBatch | undefined;
     try {
-      const expectedMs = this.statuses(dispatchMs)[lane].serviceMs(items.length);
+      // The call's budget: the batch's p99 time, behind what the lane already has in flight.
+      const status = this.statuses(dispatchMs)[lane];
+      const expectedMs = status.serviceMs(items.length) + (status.waitMs ?? 0);
+      inFlight = this.clockDispatch(lane, items, dispatchMs);
       const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, expectedMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
       this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now() });
       this.answer(lane, live, outcome, dispatchMs, retry);
     } catch (error) {
       this.batchFailed(lane, live, batchId, asEngineError(error), retry);
     } finally {
-      this.clocks[lane].answered(inFlight, this.options.now(), backlogMbps(this.context.links[lane]));
+      if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), backlogMbps(this.context.links[lane]));
       this.pump();
     }
   }

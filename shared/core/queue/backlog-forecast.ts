@@ -73,14 +73,14 @@ export class BacklogForecast {
   /**
    * When a newcomer is likely answered on the lane (halfway from the expected to the p99 time), for choosing
    * among lanes that can all make its deadline on the mean: behind the forecast backlog when a full batch is
-   * ahead, else behind the batch in flight when no slot is free (slotFreeInMs), in a batch with those ahead
-   * of it. Undefined without a mean model.
+   * ahead, else after the wait for a send (waitMs) or, when no slot is free, for one to free (slotFreeInMs),
+   * in a batch with those ahead of it. Undefined without a mean model.
    */
   likelyAnswerAtMs(lane: LaneId, status: LaneStatus, rules: LanePlan, ahead: number, waiting: number, nowMs: number): number | undefined {
     const size = Math.min(ahead + 1, rules.batchSize);
     const meanMs = expectedBatchTimeMs(lane, status, size);
     if (meanMs === undefined) return undefined;
-    const slotWaitMs = status.freeSlots > 0 ? 0 : (status.slotFreeInMs ?? 0);
+    const slotWaitMs = status.freeSlots > 0 ? (status.waitMs ?? 0) : (status.slotFreeInMs ?? 0);
     const expectedAt = this.answerAtMs(lane, status, rules, ahead, waiting, nowMs) ?? nowMs + slotWaitMs + meanMs;
     return expectedAt + Math.max(0, status.serviceMs(size) - meanMs) / 2;
   }

@@ -52,6 +52,9 @@ export function serviceTimeMs(lane: LaneId, status: LaneStatus, batchSize: numbe
   return ms;
 }
 
+/** How much later than its estimates a batch sent to the lane now is answered (LaneStatus.waitMs). */
+export const sendWaitMs = (status: LaneStatus): number => status.waitMs ?? 0;
+
 export function checkLaneStatus(lane: LaneId, status: LaneStatus | undefined): LaneStatus {
   if (
     typeof status !== 'object' ||
@@ -63,6 +66,10 @@ export function checkLaneStatus(lane: LaneId, status: LaneStatus | undefined): L
     (status.expectedBatchMs !== undefined && typeof status.expectedBatchMs !== 'function')
   ) {
     throw new EngineError('bad_request', expected(`lanes.${lane} to be { healthy, freeSlots, serviceMs }`, status));
+  }
+  for (const field of ['waitMs', 'slotFreeInMs'] as const) {
+    const value = status[field];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw new EngineError('bad_request', expected(`lanes.${lane}.${field} to be a number >= 0`, value));
   }
   return status;
 }
@@ -84,7 +91,7 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
     view.eligible[lane] = eligible;
     view.shares[lane] = share;
     if (eligible) {
-      const best = status.expectedServiceMs ?? serviceTimeMs(lane, status, 1);
+      const best = (status.expectedServiceMs ?? serviceTimeMs(lane, status, 1)) + sendWaitMs(status);
       view.bestServiceMs[lane] = best;
       if (best < view.minBestServiceMs) view.minBestServiceMs = best;
       view.anyEligible = true;

@@ -21,7 +21,7 @@ import type { AdmitOutcome, QueueDecision, QueueSnapshot, RefusalReason } from '
 import type { QueueEntry } from './entry.js';
 import { LanePicker } from './lane-picker.js';
 import { LaneQueue } from './lane-queue.js';
-import { emptyLaneView, serviceTimeMs, viewLanes, type LaneView } from './lane-view.js';
+import { emptyLaneView, sendWaitMs, serviceTimeMs, viewLanes, type LaneView } from './lane-view.js';
 import { resolveQueueOptions, type QueueOptions } from './options.js';
 import { checkNow, checkRequest } from './request-check.js';
 import { buildSnapshot, zeroTotals } from './snapshot.js';
@@ -142,7 +142,7 @@ export class VirtualQueue {
       if (waiting >= rules.batchSize) return this.dispatch(lane, rules.batchSize, rules.batchSize, nowMs);
       // Close at the timeout from the first arrival, or earlier if waiting longer would miss a deadline.
       const timeoutAt = queue.oldestArrivalMs() + rules.timeoutMs;
-      const lastSafeAt = queue.earliestDue()!.request.deadlineMs - serviceTimeMs(lane, status, waiting);
+      const lastSafeAt = queue.earliestDue()!.request.deadlineMs - serviceTimeMs(lane, status, waiting) - sendWaitMs(status);
       const closeAt = Math.min(timeoutAt, lastSafeAt);
       if (nowMs >= closeAt - TIME_EPSILON_MS) return this.dispatch(lane, waiting, rules.batchSize, nowMs);
       wakeAt = Math.min(wakeAt, closeAt);

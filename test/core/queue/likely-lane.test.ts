@@ -53,3 +53,33 @@ describe('VirtualQueue placement by likely completion', () => {
     expect(placements(undefined).filter((lane) => lane === 'edge')).toHaveLength(9);
   });
 });
+
+describe('VirtualQueue and the wait behind a lane\'s batches in flight', () => {
+  const single = makePlan({ edge: { batchSize: 4, timeoutMs: 0, share: 0.5 }, serverless: { batchSize: 1, timeoutMs: 0, share: 0.5 } });
+  const idleEdge: LaneStatus = { healthy: true, freeSlots: 1, serviceMs: () => 200, expectedServiceMs: 100, expectedBatchMs: () => 100 };
+
+  it('counts it in the deadline rule: a request the uplink cannot carry in time goes to the lane that can', () => {
+    const queue = new VirtualQueue();
+    // Serverless would answer in 400 ms when idle, but its uplink still carries 700 ms of earlier batches.
+    const lanes = makeLanes({ edge: { ...idleEdge, freeSlots: 0 }, serverless: { ...freeServerless, waitMs: 700 } });
+    const placed = [0, 1, 2, 3].map((i) => queue.admit(req(`r${i}`, 0, 1000), single, lanes, 0));
+    expect(placed.map((outcome) => (outcome.kind === 'admitted' ? outcome.lane : outcome.reason))).toEqual(['edge', 'edge', 'edge', 'edge']);
+  });
+
+  it('closes a batch earlier by it: the p99 time plus the wait must fit before the first deadline', () => {
+    const plan = makePlan({ edge: { batchSize: 4, timeoutMs: 700, share: 1 }, serverless: { share: 0 } });
+    const queue = new VirtualQueue();
+    const lanes = makeLanes({ edge: { ...idleEdge, waitMs: 300 } });
+    queue.admit(req('a', 0, 1000), plan, lanes, 0);
+    // The batch must leave by 1000 - 200 - 300 = 500 ms; on an idle lane it could wait for its 700 ms timeout.
+    expect(queue.next(plan, lanes, 0)).toEqual({ kind: 'wait', ms: 500 });
+    expect(queue.next(plan, makeLanes({ edge: idleEdge }), 0)).toEqual({ kind: 'wait', ms: 700 });
+    const later = makeLanes({ edge: { ...idleEdge, waitMs: 400 } });
+    expect(queue.next(plan, later, 0)).toEqual({ kind: 'wait', ms: 400 });
+  });
+
+  it('refuses a bad wait clearly', () => {
+    const queue = new VirtualQueue();
+    expect(() => queue.admit(req('a', 0), single, makeLanes({ serverless: { ...freeServerless, waitMs: Number.NaN } }), 0)).toThrow(/lanes.serverless.waitMs to be a number >= 0, got/);
+  });
+});
