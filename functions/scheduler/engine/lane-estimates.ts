@@ -13,11 +13,7 @@ import type { Lane } from '../lanes/lane.js';
 export interface LinkEstimate {
   readonly bandwidthMbps: number;
   readonly rttMs: number;
-  /** What the lane's backlog is timed on (RecentLinkEstimate.slowest); bandwidthMbps when not given. */
-  readonly backlogMbps?: number;
 }
-
-export const backlogMbps = (link: LinkEstimate): number => link.backlogMbps ?? link.bandwidthMbps;
 
 /** The latency model of the serverless configuration the plan uses (nearest memory size if not profiled). */
 export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel {

@@ -16,7 +16,7 @@ import type { BatchItem } from '../../../shared/protocol/batch.js';
 import type { BatchOutcome } from '../lanes/batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
-import { backlogMbps, laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
+import { laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
 import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
 
@@ -213,7 +213,7 @@ export class SchedulerEngine {
     } catch (error) {
       this.batchFailed(lane, live, batchId, asEngineError(error), retry);
     } finally {
-      if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), backlogMbps(this.context.links[lane]));
+      if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), this.context.links[lane].bandwidthMbps);
       this.pump();
     }
   }
@@ -223,7 +223,7 @@ export class SchedulerEngine {
     const { profiles, plan, links } = this.context;
     const model = lane === 'edge' ? profiles.edge : serverlessModel(profiles, plan);
     const bits = items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
-    return this.clocks[lane].dispatched(nowMs, bits, backlogMbps(links[lane]), expectedComputeMs(model, items.length, links[lane].rttMs));
+    return this.clocks[lane].dispatched(nowMs, bits, links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
   }
 
   private answer(lane: LaneId, requests: readonly QueuedRequest[], outcome: BatchOutcome, dispatchMs: number, retried: boolean): void {

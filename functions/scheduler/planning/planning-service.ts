@@ -146,8 +146,7 @@ export class PlanningService implements PlanningApi {
     if (report.batches.length > 0) {
       engine.context.profiles = this.deps.updateEdgeProfile(engine.context.profiles, report.batches);
     }
-    const segmentMbps = replanner.estimates.bandwidthMbps.edge;
-    engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: this.recentEdgeLink.estimate(segmentMbps), backlogMbps: this.recentEdgeLink.slowest(segmentMbps) };
+    engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) };
     this.recordChangepoints(replanner.estimates);
     this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch

@@ -1,5 +1,5 @@
 /**
- * The bandwidth the queue times transfers on (`estimate`): the segment estimate (the link's mean since its last changepoint,
+ * The bandwidth the queue times transfers on: the segment estimate (the link's mean since its last changepoint,
  * which the planner uses) unless the last few samples say the link is slower now. A cellular link that dips for a
  * minute (the Ghent drive falls to about 5 Mbit/s) shows in its samples within seconds, long before BOCPD confirms
  * a change; until then the queue would keep sending batches the link cannot carry in time. Deadlines are judged on
@@ -21,14 +21,5 @@ export class RecentLinkEstimate {
     if (this.samples.length === 0) return segmentMbps;
     const recent = this.samples.reduce((sum, x) => sum + x, 0) / this.samples.length;
     return Math.min(segmentMbps, recent);
-  }
-
-  /**
-   * min(currentMbps, slowest of the last `window` samples): what a backlog of batches is timed on (LaneClock).
-   * A backlog builds exactly when the link has slowed, so timing it on a recent mean keeps underestimating it
-   * (on the AT&T drive, by half).
-   */
-  slowest(currentMbps: number): number {
-    return this.samples.reduce((low, x) => Math.min(low, x), currentMbps);
   }
 }

@@ -82,10 +82,11 @@ export function simulatePolicy(
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
   const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
-  // The clocks time the lanes' backlogs on the slowest recent sample, as the scheduler's do.
+  // A backlog drains over seconds: the clocks time it on the last seconds' mean bandwidth, or the last second's
+  // when lower (the estimate the scheduler times its edge link on), not on one second's swing up.
   const clocks: Record<LaneId, LaneClock> = { edge: new LaneClock(options.edgeStreams === 1), serverless: new LaneClock(false) };
   const recentLinks: Record<LaneId, RecentLinkEstimate> = { edge: new RecentLinkEstimate(), serverless: new RecentLinkEstimate() };
-  const backlogMbps = (lane: LaneId) => recentLinks[lane].slowest(bandwidthEstimate[lane]);
+  const backlogMbps = (lane: LaneId) => recentLinks[lane].estimate(bandwidthEstimate[lane]);
   let times = buildTimes();
   function buildTimes(): Record<LaneId, LaneTimes> {
     const serverless = serverlessOption(profiles, plan).latency;
