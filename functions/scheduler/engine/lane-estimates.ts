@@ -1,8 +1,7 @@
 /**
  * Builds the LaneStatus records the queue policy decides on: health and free slots from the live lanes, and the
  * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip, and
- * its mean (the queue's overload forecast), each later by the wait behind the lane's batches in flight (its
- * LaneClock).
+ * its mean (the queue's overload forecast), and the wait behind the lane's batches in flight (its LaneClock).
  */
 import { nearestServerlessOption } from '../../../shared/core/planner/lanes.js';
 import type { LaneClock } from '../../../shared/core/queue/lane-clock.js';
