@@ -63,8 +63,14 @@ export class SchedulerEngine {
   private arrivalsSinceTick = 0;
   private pumping = false;
   private stopped = false;
-  /** What each lane is still busy with: the edge's one GPU serves batches in turn; FC instances side by side. */
-  private readonly clocks: Readonly<Record<LaneId, LaneClock>> = { edge: new LaneClock(true), serverless: new LaneClock(false) };
+  /**
+   * What each lane is still busy with. The edge: one GPU serving batches in turn, behind the Orin's one WAN link.
+   * FC: instances side by side, each call on its own connection inside the region (no shared link to queue on).
+   */
+  private readonly clocks: Readonly<Record<LaneId, LaneClock>> = {
+    edge: new LaneClock({ oneServer: true, sharedLink: true }),
+    serverless: new LaneClock({ oneServer: false, sharedLink: false }),
+  };
 
   constructor(
     private readonly lanes: Readonly<Record<LaneId, Lane>>,

@@ -11,6 +11,7 @@
  * Pure: the caller passes every instant.
  */
 export interface InFlightBatch {
+  readonly sentAtMs: number;
   readonly bits: number;
   /** Expected time from the end of its transfer to its answer (mean service and round trip). */
   readonly computeMs: number;
@@ -22,18 +23,20 @@ export class LaneClock {
   private readonly inFlight: InFlightBatch[] = [];
 
   /**
-   * @param oneServer batches are served one after another (an edge box with one GPU), not side by side
-   *   (Function Compute instances); either way they share the lane's link.
+   * @param shape.oneServer batches are served one after another (an edge box with one GPU), not side by side
+   *   (Function Compute instances).
+   * @param shape.sharedLink batches queue on one link (a cellular uplink, the Orin's WAN link), not each on its
+   *   own connection (calls from a scheduler in the cloud to Function Compute in the same region).
    */
-  constructor(readonly oneServer: boolean) {}
+  constructor(readonly shape: { readonly oneServer: boolean; readonly sharedLink: boolean }) {}
 
   /** A batch of `bits` left now; returns its handle for `answered`. */
   dispatched(nowMs: number, bits: number, bandwidthMbps: number, computeMs: number): InFlightBatch {
-    const batch: InFlightBatch = { bits, computeMs, answerAtMs: 0 };
+    const batch: InFlightBatch = { sentAtMs: nowMs, bits, computeMs, answerAtMs: 0 };
     const last = this.inFlight.at(-1);
     this.inFlight.push(batch);
-    const serverFreeAtMs = this.oneServer && last !== undefined ? last.answerAtMs : nowMs;
-    this.schedule(this.inFlight.length - 1, Math.max(nowMs, this.linkFreeAtMs), serverFreeAtMs, bandwidthMbps);
+    const serverFreeAtMs = this.shape.oneServer && last !== undefined ? last.answerAtMs : nowMs;
+    this.schedule(this.inFlight.length - 1, this.linkFreeAtMs, serverFreeAtMs, bandwidthMbps);
     return batch;
   }
 
@@ -55,9 +58,9 @@ export class LaneClock {
    * expected to be answered: behind the link's queue, and on a one-server lane behind the batch being served.
    */
   waitMs(nowMs: number, transferMs: number): number {
-    const linkWait = Math.max(0, this.linkFreeAtMs - nowMs);
+    const linkWait = this.shape.sharedLink ? this.linkFreeAtMs - nowMs : 0;
     const last = this.inFlight.at(-1);
-    const serverWait = this.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
+    const serverWait = this.shape.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
     return Math.max(linkWait, serverWait, 0);
   }
 
@@ -72,15 +75,20 @@ export class LaneClock {
     return this.inFlight.length;
   }
 
-  /** Times batches from `from` on: the first starts its transfer at `linkFreeAtMs`, its service no earlier than `serverFreeAtMs`. */
+  /**
+   * Times batches from `from` on: each sends once it was sent and (on a shared link) the link is free, from
+   * `linkFreeAtMs` on; on one server, each is served once the one before it is answered, from `serverFreeAtMs` on.
+   */
   private schedule(from: number, linkFreeAtMs: number, serverFreeAtMs: number, bandwidthMbps: number): void {
     const bitsPerMs = Math.max(bandwidthMbps, 1e-3) * 1000;
+    const { oneServer, sharedLink } = this.shape;
     let linkFree = linkFreeAtMs;
     let serverFree = serverFreeAtMs;
     for (let i = from; i < this.inFlight.length; i++) {
       const batch = this.inFlight[i]!;
-      linkFree += batch.bits / bitsPerMs;
-      batch.answerAtMs = (this.oneServer ? Math.max(linkFree, serverFree) : linkFree) + batch.computeMs;
+      const acrossAtMs = (sharedLink ? Math.max(linkFree, batch.sentAtMs) : batch.sentAtMs) + batch.bits / bitsPerMs;
+      if (sharedLink) linkFree = acrossAtMs;
+      batch.answerAtMs = (oneServer ? Math.max(acrossAtMs, serverFree) : acrossAtMs) + batch.computeMs;
       serverFree = batch.answerAtMs;
     }
     this.linkFreeAtMs = linkFree;

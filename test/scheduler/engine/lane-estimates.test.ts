@@ -7,11 +7,14 @@ import { makePlan, PROFILES, ScriptedLane } from './fixtures.js';
 const PAYLOAD = 12_500;
 const links = { edge: { bandwidthMbps: 10, rttMs: 2 }, serverless: { bandwidthMbps: 10, rttMs: 40 } };
 const plan = makePlan({ batchSize: 4, timeoutMs: 0, share: 0.5 });
+const ONE_GPU = { oneServer: true, sharedLink: true };
+/** FC behind a shared uplink, so that a backlog on it shows. */
+const SIDE_BY_SIDE = { oneServer: false, sharedLink: true };
 
 describe('laneStatuses', () => {
   it('times a batch from the profiles and link when the lane is idle', () => {
     const lanes = { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') };
-    const clocks = { edge: new LaneClock(true), serverless: new LaneClock(false) };
+    const clocks = { edge: new LaneClock(ONE_GPU), serverless: new LaneClock(SIDE_BY_SIDE) };
     const { edge } = laneStatuses(lanes, clocks, plan, PROFILES, links, PAYLOAD, 0);
     // Edge mean 5 + 1 b, p99 6 + 1.2 b; transfer 10 ms a request; round trip 2 ms.
     expect(edge.expectedServiceMs).toBeCloseTo(5 + 1 + 10 + 2, 9);
@@ -21,7 +24,7 @@ describe('laneStatuses', () => {
 
   it('adds the wait behind the batches in flight to a lane with a free slot, and says when a full one frees a slot', () => {
     const lanes = { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') };
-    const clocks = { edge: new LaneClock(true), serverless: new LaneClock(false) };
+    const clocks = { edge: new LaneClock(ONE_GPU), serverless: new LaneClock(SIDE_BY_SIDE) };
     // Serverless: 30 requests' worth of bits on the uplink (300 ms) ahead of anything sent now.
     clocks.serverless.dispatched(0, 30 * PAYLOAD * 8, 10, 50);
     // Edge: one batch in service until 10 + 100 = 110 ms, one of its two slots taken.
@@ -29,7 +32,7 @@ describe('laneStatuses', () => {
     lanes.edge.inFlight = 1;
     const idle = laneStatuses(
       { edge: new ScriptedLane('edge', 2), serverless: new ScriptedLane('serverless') },
-      { edge: new LaneClock(true), serverless: new LaneClock(false) },
+      { edge: new LaneClock(ONE_GPU), serverless: new LaneClock(SIDE_BY_SIDE) },
       plan,
       PROFILES,
       links,
