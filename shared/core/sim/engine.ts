@@ -82,13 +82,13 @@ export function simulatePolicy(
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
   const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
-  // A backlog drains over seconds: the clocks time it on the last seconds' mean bandwidth, or the last second's
-  // when lower (the estimate the scheduler times its edge link on), not on one second's swing up.
   // Each simulated lane has one FIFO link (Link); the edge box serves batches in turn when it has one stream.
   const clocks: Record<LaneId, LaneClock> = {
     edge: new LaneClock({ oneServer: options.edgeStreams === 1, sharedLink: true }),
     serverless: new LaneClock({ oneServer: false, sharedLink: true }),
   };
+  // A backlog drains over seconds: the clocks time it on the last seconds' mean bandwidth, or the last second's
+  // when lower (the estimate the scheduler times its edge link on), not on one second's swing up.
   const recentLinks: Record<LaneId, RecentLinkEstimate> = { edge: new RecentLinkEstimate(), serverless: new RecentLinkEstimate() };
   const backlogMbps = (lane: LaneId) => recentLinks[lane].estimate(bandwidthEstimate[lane]);
   let times = buildTimes();
