@@ -68,6 +68,24 @@ describe('planBestEffort', () => {
     expect(edgeDown.lanes.serverless.share).toBe(1);
   });
 
+  it('lets the split lag by up to 3 points while both lanes stay open, but opens a closed lane for less', () => {
+    // Both open: the queue's placement by likely completion makes up for a split the model rates lower.
+    const fast = input(48, 4.8, 1000);
+    const best = planBestEffort(fast);
+    const gap = (plan: Plan) => evaluatePlan(fast, best).attainment - evaluatePlan(fast, plan).attainment;
+    const lagging = withLanes(best, { share: 0.75 }, { share: 0.25 });
+    expect(gap(lagging)).toBeGreaterThan(0.02);
+    expect(planBestEffort(fast, lagging).lanes).toEqual(lagging.lanes);
+    const further = withLanes(best, { share: 0.8 }, { share: 0.2 });
+    expect(gap(further)).toBeGreaterThan(0.03);
+    expect(planBestEffort(fast, further).lanes).toEqual(best.lanes);
+    // A closed lane gets no placement at all, so a smaller predicted gain opens it.
+    const slow = input(48, 1.2, 1000);
+    const closed = withLanes(planBestEffort(slow), { share: 1 }, { share: 0 });
+    expect(evaluatePlan(slow, planBestEffort(slow)).attainment - evaluatePlan(slow, closed).attainment).toBeLessThan(0.03);
+    expect(planBestEffort(slow, closed).lanes.serverless.share).toBeGreaterThan(0);
+  });
+
   it('still plans something when no lane can meet the SLO at any rate', () => {
     // The edge's fitted p99 at batch 1 is above 0.5 s, and FC's too.
     const impossible = input(10, 100, 500);
