@@ -12,15 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PRICES } from '../shared/core/pricing/index.js';
 import { DEFAULT_PROFILES } from '../shared/core/profiles/default-profiles.js';
-import { defaultPlanners, ONLINE_POLICIES, POLICY_NAMES, simulate, type PolicyResult, type SimulationResult } from '../shared/core/sim/index.js';
+import { checkAttainmentModel, defaultPlanners, ONLINE_POLICIES, POLICY_NAMES, simulate, type PolicyResult, type SimulationResult } from '../shared/core/sim/index.js';
 import { readArrivals, readBandwidth } from '../cli/traces-files.js';
 import { htmlReport } from '../cli/report/html-report.js';
 import { markdownResults } from '../cli/report/table.js';
 import { parseWindow } from '../shared/core/traces/text-lines.js';
 import { markdownTable, writeBenchResult } from './report.js';
-import { DEFAULT_BOUNDS, planBestEffort } from '../shared/core/planner/index.js';
-import { createRandom } from '../shared/core/random.js';
-import { bandwidthTrace } from '../shared/core/traces/bandwidth-trace.js';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const ARRIVALS = 'seed/workload/TW_may25_15-16';
@@ -105,29 +102,9 @@ for (const sloMs of SLOS_MS) {
  * How well the planner's attainment model (which ranks best-effort plans) matches the simulator running the real
  * queue: steady Poisson streams (no bursts) on a constant 0.9 Mbit/s uplink, 10 minutes each, `ours` only.
  */
-function modelCheck(): Array<{ rateRps: number; predicted: number; simulated: number }> {
-  const durationMs = 600_000;
-  const mbps = 0.9;
-  return [20, 48, 60].map((rateRps) => {
-    const random = createRandom(7);
-    const times: number[] = [];
-    for (let t = -Math.log(1 - random.next()) * (1000 / rateRps); t < durationMs; t += -Math.log(1 - random.next()) * (1000 / rateRps)) times.push(t);
-    const result = simulate({
-      arrivalsMs: Float64Array.from(times),
-      durationMs,
-      bandwidth: bandwidthTrace([0], [mbps], 1000),
-      profiles: DEFAULT_PROFILES,
-      sloMs: 1000,
-      policies: ['ours'],
-      planners: defaultPlanners(DEFAULT_PRICES),
-      options: { seed: 1 },
-    });
-    const { rttMs, payloadBytes } = result.options;
-    const plan = planBestEffort({ rateRps, bandwidthMbps: { edge: result.options.fixedLaneMbps, serverless: mbps }, rttMs, payloadBytes, sloMs: 1000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, bounds: DEFAULT_BOUNDS, nowMs: 0, reason: 'manual' });
-    return { rateRps, predicted: plan.predicted.attainment ?? NaN, simulated: result.runs[0]!.result.sloAttainment };
-  });
-}
-const checks = modelCheck();
+const checks = [20, 48, 60].map((rateRps) =>
+  checkAttainmentModel({ rateRps, serverlessMbps: 0.9, sloMs: 1000, durationMs: 600_000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, seed: 1 }),
+);
 
 /**
  * ours against periodic at SLO 1 s under other noise seeds: the service-time draws differ per seed, and with the

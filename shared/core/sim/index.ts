@@ -6,3 +6,4 @@ export type { BatchFeedback, Observation, PlanFunction, PlanRequest, Planners, P
 export { simulate, traceTruth, type SimulationRequest, type SimulationResult } from './simulate.js';
 export type { PolicyResult, PolicyRun } from './summary.js';
 export type { ReplanEvent, SecondSeries } from './recorder.js';
+export { checkAttainmentModel, type ModelCheck, type ModelCheckScenario } from './model-check.js';
