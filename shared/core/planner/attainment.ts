@@ -149,7 +149,9 @@ function afterPreviousBatch(busyMs: number, allResiduals: readonly number[], rat
  * batch whenever it is free, so it settles where a batch holds what arrives while the previous one is served:
  * n = x busy(n), if that fits in b; at a light load batches close on the timeout instead, n = 1 + x T. Past its
  * capacity (b / busy(b) < x) the excess is refused by the deadline rule and those served have queued nearly until
- * their deadline: the model credits them with a wait that starts where the deadline rule would drop them.
+ * their deadline: the model credits them with a wait that starts where the deadline rule would drop them. When
+ * busy, at capacity or below, a request's wait is spread over the batch before its own (afterPreviousBatch); the
+ * served past capacity arrive at the capacity's rate.
  */
 export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
   if (!(rateRps > 0)) return IDLE;
