@@ -51,8 +51,7 @@ export function item(id: string, data: Uint8Array, contentType = 'image/jpeg'): 
  * Results with each error message cut to its first clause. libvips keeps one error buffer per process, so a decode
  * running beside another may lose the detail after "corrupt header:"; the code and the clause are stable.
  */
-export function withStableErrors<T extends { ok: boolean }>(results: readonly T[]): unknown[] {
-  return JSON.parse(JSON.stringify(results)).map((result: { ok: boolean; error?: { code: string; message: string } }) =>
-    result.error ? { ...result, error: { ...result.error, message: result.error.message.split(':').slice(0, 2).join(':') } } : result,
-  );
+export function withStableErrors(results: readonly unknown[]): unknown[] {
+  const plain = JSON.parse(JSON.stringify(results)) as Array<{ error?: { code: string; message: string } }>;
+  return plain.map((result) => (result.error ? { ...result, error: { ...result.error, message: result.error.message.split(':').slice(0, 2).join(':') } } : result));
 }

@@ -7,7 +7,7 @@
  *
  * Given the plan in force, it keeps that plan unless the new one is predicted to do clearly better: re-planning
  * costs a store write and, for a memory switch, cold starts, and a plan within KEEP_ATTAINMENT of the best
- * attainment and KEEP_COST of its cost serves as well.
+ * attainment (KEEP_ATTAINMENT_SPLIT_ONLY when only the split moves) and KEEP_COST of its cost serves as well.
  */
 import { sameBatching } from '../control/same-plan.js';
 import type { Plan } from '../types.js';
