@@ -189,8 +189,8 @@ export const command: Command = {
     if (values.measurements) {
       mkdirSync(values.measurements, { recursive: true });
       const s = (ms: number) => (ms / 1000).toFixed(6);
-      // The prototype's formats: edge "batch memoryMB total_s transfer_s infer_s" (memory a placeholder, 32768 as in fitting_orin.txt), serverless "batch memoryMB latency_s".
-      if (edge.length > 0) writeFileSync(join(values.measurements, 'edge.txt'), edge.map((x) => `${x.batch} 32768 ${s(x.roundTripMs)} ${s(Math.max(0, x.roundTripMs - x.serviceMs))} ${s(x.serviceMs)}`).join('\n') + '\n');
+      // The prototype's formats: edge "batch memoryMB total_s infer_s other_s" (memory a placeholder, 32768 as in fitting_orin.txt), serverless "batch memoryMB latency_s".
+      if (edge.length > 0) writeFileSync(join(values.measurements, 'edge.txt'), edge.map((x) => `${x.batch} 32768 ${s(x.roundTripMs)} ${s(x.serviceMs)} ${s(Math.max(0, x.roundTripMs - x.serviceMs))}`).join('\n') + '\n');
       if (serverless.length > 0) writeFileSync(join(values.measurements, 'serverless.txt'), serverless.map((x) => `${x.batch} ${memoryMb} ${s(x.serviceMs)}`).join('\n') + '\n');
     }
     if (values.out) writeFileSync(values.out, serialiseProfiles(set));

@@ -12,7 +12,7 @@ const usage = `Usage: edgebatch fit --edge FILE --serverless FILE [options]
 Fits latency profiles (mean and p99 lines in batch size, residuals) from measurement files and prints them
 with their error; --out writes the profiles file that plan and simulate take with --profiles.
 
-  --edge FILE          edge measurements: "batch memoryMB total_s transfer_s infer_s" per line
+  --edge FILE          edge measurements: "batch memoryMB total_s infer_s other_s" per line
                        (the prototype's fitting_orin.txt); infer_s is fitted, the planner adds transfer
   --serverless FILE    serverless measurements: "batch memoryMB latency_s" (fitting_api_new.txt);
                        one option per memory size, plus 4096 MB extrapolated from a batch x memory fit

@@ -16,7 +16,7 @@ describe('measurement parsers', () => {
   it('reads the prototype files (CRLF) and takes infer_s for the edge', () => {
     const edge = parseEdgeMeasurements(readFileSync(join(measurements, 'fitting_orin.txt'), 'utf8'), 'fitting_orin.txt');
     expect(edge).toHaveLength(88);
-    expect(edge[0]).toEqual({ batch: 1, memoryMb: 32768, latencyMs: 0.7004601955413818 * 1000 });
+    expect(edge[0]).toEqual({ batch: 1, memoryMb: 32768, latencyMs: 0.04954218864440918 * 1000 });
     const serverless = parseServerlessMeasurements(readFileSync(join(measurements, 'fitting_api_new.txt'), 'utf8'), 'fitting_api_new.txt');
     expect(serverless).toHaveLength(310);
     expect(new Set(serverless.map((s) => s.memoryMb))).toEqual(new Set([1024, 2048, 3072]));
@@ -63,6 +63,14 @@ describe('latency fit', () => {
     expect(serialiseProfiles(refit)).toBe(shipped);
     expect(DEFAULT_PROFILES.serverless.map((o) => o.config.memoryMb)).toEqual([1024, 2048, 3072, 4096]);
     expect(DEFAULT_PROFILES.edge.p99.baseMs).toBeGreaterThan(DEFAULT_PROFILES.edge.mean.baseMs);
+  });
+
+  it("the default edge line grows like the Orin's GPU time: within 10% of the prototype's 8.2 ms per image", () => {
+    // fitting_orin.txt's 4th column is the GPU time (the prototype's own fit: 42 + 8.2 b ms); its 5th, the
+    // harness's per-call overhead, is flat in b. Fitting the wrong one gives about 2 ms per image.
+    expect(DEFAULT_PROFILES.edge.mean.perItemMs).toBeGreaterThan(8.2 * 0.9);
+    expect(DEFAULT_PROFILES.edge.mean.perItemMs).toBeLessThan(8.2 * 1.1);
+    expect(DEFAULT_PROFILES.edge.mean.baseMs).toBeLessThan(150);
   });
 
   it('profiles files round-trip and reject bad fields by name', () => {
