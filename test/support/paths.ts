@@ -2,5 +2,7 @@ import { join } from 'node:path';
 
 /** The project root (this file is test/support/paths.ts). */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
-/** The read-only data folder beside the project (`../shared/data`), as in CI. */
-export const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
+/** The repository's own measurements and traces (data/README.md says where each came from). */
+export const DATA = join(REPO_ROOT, 'data');
+/** @deprecated Use DATA; kept only until the last tests that name it move to data/. */
+export const SHARED_DATA = DATA;
