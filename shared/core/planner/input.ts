@@ -63,7 +63,7 @@ export interface PlannerInput {
   readonly reason: PlanReason;
 }
 
-/** The default payload: the prototype's request image (../shared/data/seed/images/1.jpg). */
+/** The default payload: the prototype's request image (data/seed/images/1.jpg). */
 export const DEFAULT_PAYLOAD_BYTES = 24_178;
 
 /** Checks an input once, with "Expected X, got Y" messages. */

@@ -1,7 +1,7 @@
 /**
- * Every price the engine uses, each with its unit, source and date (DESIGN section 4 "Cost"; the platform
- * notes in ../shared/docs/aliyun-platform.md section 3). Config may replace any of them; nothing else in the
- * engine hard-codes a price.
+ * Every price the engine uses, each with its unit, source and date: the planner's cost model compares lanes by
+ * these. FC prices come from Alibaba Cloud's public Function Compute 3.0 billing pages (since 2024-08-27 every
+ * resource is billed as CU usage). Config may replace any of them; nothing else in the engine hard-codes a price.
  */
 export interface Price {
   readonly value: number;

@@ -2,7 +2,7 @@ import { EngineError, expected } from '../errors.js';
 
 /**
  * FC 3.0 lets vCPU and memory be chosen together within memory(GB) : vCPU between 1:1 and 1:4, vCPU a multiple
- * of 0.05 (CreateFunctionInput; ../shared/docs/aliyun-platform.md section 2). The default here is the middle of
+ * of 0.05 (Function Compute 3.0 API reference, CreateFunctionInput). The default here is the middle of
  * that band, 2 GB per vCPU (1024 MB -> 0.5 vCPU, 2048 -> 1, 4096 -> 2): the prototype's measurements name only
  * memory, and ResNet-50 on CPU is compute bound, so a fixed ratio makes the fitted latency-per-memory curve a
  * latency-per-compute curve. `GB_PER_VCPU` is the one place to change that assumption.

@@ -1,7 +1,7 @@
 /**
  * Arrival-trace readers: from a file's TEXT (the CLI reads the file) to sorted arrival times in ms from 0.
  *
- * Formats (../shared/data/README.md):
+ * Formats (data/README.md says where each trace comes from):
  * - `gaps`: one inter-arrival gap in seconds per line (the Twitter hours, the prototype's TW_* files).
  * - `json-gaps`: a JSON array of gaps in seconds (the prototype's workload-*.json).
  * - `per-second`: `second,0,1,count` lines (twitter-may25/per-second-23h.csv); the count of each second is

@@ -1,7 +1,7 @@
 /**
  * Bandwidth-trace readers: from a file's TEXT to a step function ms → Mbit/s (see bandwidth-trace.ts).
  *
- * Formats (../shared/data/README.md) and units:
+ * Formats (data/README.md says where each trace comes from) and units:
  * - `ghent`: Ghent 4G logs `unix_ms elapsed_ms lat lon bytes interval_ms`; each line is one step of
  *   bytes*8/interval_ms/1000 Mbit/s ending at elapsed_ms.
  * - `mahimahi`: one line per 1500-byte delivery opportunity (ms); per whole second, opportunities * 0.012 Mbit/s.
