@@ -11,7 +11,7 @@ export interface SimOptions {
   /** Seed of every random draw (service-time noise); same inputs and seed → same numbers. Default 1. */
   readonly seed: number;
   /**
-   * Bytes one request carries. Default DEFAULT_PAYLOAD_BYTES (24,178): the prototype's request image (../shared/data/seed/images/1.jpg,
+   * Bytes one request carries. Default DEFAULT_PAYLOAD_BYTES (24,178): the prototype's request image (data/seed/images/1.jpg,
    * 24 KB). The prototype's transfer model assumed about 200 KB a request; pass 204800 to reproduce that.
    */
   readonly payloadBytes: number;
