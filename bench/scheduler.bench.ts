@@ -11,7 +11,7 @@
  *      (transferMs + inferenceMs), and client latency minus queueMs: what the scheduler adds beyond the wait.
  *  (b) maximum rate: 64 connections in a closed loop for 6 s with a 1x1 PNG (67 bytes).
  */
-import { BUNDLED_IMAGES_DIR } from '../cli/bundled-assets.js';
+import { BUNDLED_IMAGE } from '../cli/bundled-assets.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ import { freePort } from '../cli/stack/free-port.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const JPEG = join(BUNDLED_IMAGES_DIR, 'prototype-request.jpg');
+const JPEG = BUNDLED_IMAGE;
 
 interface Sample {
   readonly latencyMs: number;

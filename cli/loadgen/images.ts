@@ -11,7 +11,7 @@ export interface RequestImage {
 
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
-/** The prototype's request payload: the 24 KB JPEG it sent (../shared/data/seed/images/1.jpg), shipped with the CLI. */
+/** The prototype's request payload: the 24 KB JPEG it sent (data/seed/images/1.jpg). */
 export const DEFAULT_IMAGES_DIR = BUNDLED_IMAGES_DIR;
 
 /** Every JPEG, PNG or WebP file in a folder (or one file), sorted by name. */

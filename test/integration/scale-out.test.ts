@@ -6,7 +6,7 @@
  * overwrite each other blindly (one wins, the other adopts its plan).
  * Lanes are instant loopback stand-ins: the subject is state sharing, not inference.
  */
-import { BUNDLED_IMAGES_DIR } from '../../cli/bundled-assets.js';
+import { BUNDLED_IMAGE } from '../../cli/bundled-assets.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,7 +140,7 @@ describe('three scheduler processes sharing one Tablestore table', () => {
     const busy = schedulers[0]!;
     const detectorsBefore = await store.get('detectors');
     // About 40 requests a second, all to one instance, until the idle ones see the rate.
-    const image = readFileSync(join(BUNDLED_IMAGES_DIR, 'prototype-request.jpg'));
+    const image = readFileSync(BUNDLED_IMAGE);
     let sending = true;
     const answered: Array<number | string> = [];
     const load = (async () => {
