@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProfiles } from '../../shared/core/profiles/profiles-format.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { REPO_ROOT, DATA } from '../support/paths.js';
 
 const bin = join(REPO_ROOT, 'bin', 'edgebatch.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-const measurements = join(SHARED_DATA, 'seed', 'measurements');
+const measurements = join(DATA, 'seed', 'measurements');
 
 describe('edgebatch fit', () => {
   it('fits the prototype files, prints the table and writes a profiles file plan accepts', () => {

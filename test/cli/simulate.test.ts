@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { readTextFile } from '../../cli/text-file.js';
+import { DATA, REPO_ROOT } from '../support/paths.js';
 
 const bin = join(REPO_ROOT, 'bin', 'edgebatch.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'simulate', ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-const twitter = join(SHARED_DATA, 'seed/workload/TW_may25_15-16');
-const pensieve = join(SHARED_DATA, 'traces/bandwidth/pensieve/train/trace_10322_http---edition.cnn.com');
+const twitter = join(DATA, 'seed/workload/TW_may25_15-16.gz');
+const pensieve = join(DATA, 'traces/bandwidth/pensieve/train/trace_10322_http---edition.cnn.com');
 const FIELDS = ['policy', 'requests', 'sloAttainment', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'latencyMaxMs', 'costTotalUsd', 'costPerMillionUsd', 'replans', 'edgeShare', 'serverlessInvocations', 'coldStarts', 'rejected'];
 
 describe('edgebatch simulate', () => {
@@ -25,7 +26,7 @@ describe('edgebatch simulate', () => {
     }
     // The 60 s window of the Twitter hour, counted independently.
     let t = 0;
-    const expectedRequests = readFileSync(twitter, 'utf8').trim().split('\n').filter((gap) => (t += Number(gap)) < 60).length;
+    const expectedRequests = readTextFile(twitter).trim().split('\n').filter((gap) => (t += Number(gap)) < 60).length;
     expect(rows[0]!.requests).toBe(expectedRequests);
     expect(JSON.parse(run(...args).stdout)).toEqual(rows);
   });

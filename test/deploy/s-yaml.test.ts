@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFunctionRules, checkResource, createFc3PropsValidator, MAX_ENV_BYTES } from '../../functions/deploy-checks.js';
 import type { FunctionProps } from '../../functions/deploy-checks.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { REPO_ROOT, DATA } from '../support/paths.js';
 
 const run = promisify(execFile);
 const S_BIN = join(REPO_ROOT, 'node_modules', '.bin', 's');
@@ -38,7 +38,7 @@ async function renderSYaml(extraEnv: Record<string, string | undefined>): Promis
   return JSON.parse(stdout.slice(stdout.indexOf('{'))) as Rendered;
 }
 
-const schema = JSON.parse(readFileSync(join(SHARED_DATA, 'aliyun', 'fc3-schema.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(DATA, 'aliyun', 'fc3-schema.json'), 'utf8')) as object;
 const validateSchema = createFc3PropsValidator(schema);
 
 beforeAll(() => {

@@ -7,7 +7,7 @@ import { getModelRunner, type BatchModel } from '../../shared/model/runner.js';
 import { handler } from '../../functions/inference/index.js';
 import { runInvocation } from '../../functions/inference/handler.js';
 import { item, rotated180, seedJpeg, textHelloJpeg, withStableErrors } from '../model/support.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { DATA } from '../support/paths.js';
 
 describe('inference function handler (FC built-in nodejs20 shape)', () => {
   const items = [item('up', textHelloJpeg()), item('photo', seedJpeg()), item('broken', Buffer.from('GIF89a junk'), 'image/gif')];
@@ -38,7 +38,7 @@ describe('inference function handler (FC built-in nodejs20 shape)', () => {
   });
 
   it('refuses an HTTP-trigger event (the function is meant to have no HTTP trigger) with an error body', async () => {
-    const event = readFileSync(join(SHARED_DATA, 'aliyun', 'http-trigger-event-builtin-runtime.example.json'));
+    const event = readFileSync(join(DATA, 'aliyun', 'http-trigger-event-builtin-runtime.example.json'));
     const out = JSON.parse((await handler(event, {})).toString('utf8')) as { error: { code: string; message: string } };
     expect(out.error).toEqual({ code: 'bad_request', message: 'Malformed batch: it does not start with "EBB1"' });
   });

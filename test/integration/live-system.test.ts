@@ -13,7 +13,7 @@ import { startLocalStack, type LocalStack } from '../../cli/stack/local-stack.js
 import { bandwidthTrace } from '../../shared/core/traces/index.js';
 import { getModelRunner } from '../../shared/model/runner.js';
 import type { ItemResult } from '../../shared/protocol/batch.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { REPO_ROOT, DATA } from '../support/paths.js';
 import { getPlan, infer, putConfig, type InferReply } from './support/live.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'images');
@@ -32,7 +32,7 @@ async function realImages(): Promise<TestImage[]> {
   const images: TestImage[] = [
     { name: 'text-hello.jpg', data: hello, contentType: 'image/jpeg' },
     { name: 'text-fox.png', data: readFileSync(join(FIXTURES, 'text-fox.png')), contentType: 'image/png' },
-    { name: 'seed-1.jpg', data: readFileSync(join(SHARED_DATA, 'seed', 'images', '1.jpg')), contentType: 'image/jpeg' },
+    { name: 'seed-1.jpg', data: readFileSync(join(DATA, 'seed', 'images', '1.jpg')), contentType: 'image/jpeg' },
     { name: 'seed-crop.jpg', data: readFileSync(join(FIXTURES, 'seed-crop.jpg')), contentType: 'image/jpeg' },
     // Upside-down text: the classifier's other label, so agreement is not just "always 0".
     { name: 'text-hello-180.png', data: new Uint8Array(await sharp(hello).rotate(180).png().toBuffer()), contentType: 'image/png' },

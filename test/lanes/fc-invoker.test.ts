@@ -13,13 +13,13 @@ import { startFcApiStandin } from '../../functions/inference/fc-api-standin.js';
 import type { FcApiStandin } from '../../functions/inference/fc-api-standin.js';
 import { FcInvoker } from '../../functions/scheduler/lanes/fc-invoker.js';
 import type { FcInvokerConfig } from '../../functions/scheduler/lanes/fc-invoker.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { REPO_ROOT, DATA } from '../support/paths.js';
 
 const ACCOUNT = '1234567890123456';
 const images: BatchItem[] = [
   { id: 'hello', contentType: 'image/jpeg', data: readFileSync(join(REPO_ROOT, 'test/fixtures/images/text-hello.jpg')) },
   { id: 'fox', contentType: 'image/png', data: readFileSync(join(REPO_ROOT, 'test/fixtures/images/text-fox.png')) },
-  { id: 'seed', contentType: 'image/jpeg', data: readFileSync(join(SHARED_DATA, 'seed/images/1.jpg')) },
+  { id: 'seed', contentType: 'image/jpeg', data: readFileSync(join(DATA, 'seed/images/1.jpg')) },
 ];
 
 /** Retries wait on this instead of the clock: deterministic and instant; it records what was asked. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { BatchItem } from '../../shared/protocol/batch.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { REPO_ROOT, DATA } from '../support/paths.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'images');
 
@@ -12,7 +12,7 @@ const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'images');
 export const textHelloJpeg = (): Buffer => readFileSync(join(FIXTURES, 'text-hello.jpg'));
 export const textFoxPng = (): Buffer => readFileSync(join(FIXTURES, 'text-fox.png'));
 /** The prototype's request payload: a 381 x 499 photo, 24 KB. */
-export const seedJpeg = (): Buffer => readFileSync(join(SHARED_DATA, 'seed', 'images', '1.jpg'));
+export const seedJpeg = (): Buffer => readFileSync(join(DATA, 'seed', 'images', '1.jpg'));
 export const seedCropJpeg = (): Buffer => readFileSync(join(FIXTURES, 'seed-crop.jpg'));
 
 export const rotated180 = (image: Buffer): Promise<Buffer> => sharp(image).rotate(180).png().toBuffer();

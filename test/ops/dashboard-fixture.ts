@@ -4,24 +4,22 @@
  * edge bandwidth from a Ghent 4G car log, edge latencies from the prototype's Jetson Orin measurements.
  * Every call to /v1/state advances its clock by one second (one new sample), so the page has to redraw.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import { StateHistoryBuffer } from '../../functions/scheduler/ops/state-history.js';
 import type { Plan } from '../../shared/core/types.js';
 import type { SchedulerState } from '../../shared/protocol/http-schemas.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { readDataText } from '../support/data.js';
 
 const START_MS = Date.UTC(2016, 4, 25, 15, 0, 0);
 
 function column(path: string, split: RegExp, index: number, limit: number): number[] {
-  return readFileSync(join(SHARED_DATA, path), 'utf8').split('\n', limit).map((line) => Number(line.trim().split(split)[index]));
+  return readDataText(path).split('\n', limit).map((line) => Number(line.trim().split(split)[index]));
 }
 
 export function createStateFixture(): { app: Hono; calls: () => number } {
   // Seconds 3600.. of the per-second counts: about 48 req/s with real bursts.
-  const rate = column('traces/arrivals/twitter-may25/per-second-23h.csv', /,/, 3, 4000).slice(3600);
-  const ghent = readFileSync(join(SHARED_DATA, 'seed/bandwidth/report_car_0002.log'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rate = column('traces/arrivals/twitter-may25/per-second-23h.csv.gz', /,/, 3, 4000).slice(3600);
+  const ghent = readDataText('seed/bandwidth/report_car_0002.log').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   const bandwidth = ghent.map((f) => (f[4]! * 8) / f[5]! / 1000);
   const orinMs = column('seed/measurements/fitting_orin.txt', /\s+/, 2, 200).filter(Number.isFinite).map((s) => s * 1000);
 

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchedulerMetrics } from '../../functions/scheduler/ops/metrics.js';
 import type { Plan } from '../../shared/core/types.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { DATA } from '../support/paths.js';
 import { find, parseExposition } from './prom-text.js';
 
 /** Real edge batches: `batch memoryMB total_s transfer_s infer_s` from the prototype's Jetson Orin runs. */
 function orinBatches(): { size: number; totalMs: number }[] {
-  return readFileSync(join(SHARED_DATA, 'seed', 'measurements', 'fitting_orin.txt'), 'utf8')
+  return readFileSync(join(DATA, 'seed', 'measurements', 'fitting_orin.txt'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))
@@ -17,7 +17,7 @@ function orinBatches(): { size: number; totalMs: number }[] {
 
 /** Real FC batches: `batch memoryMB latency_s`. */
 function fcBatches(): { size: number; memoryMb: number; latencyMs: number }[] {
-  return readFileSync(join(SHARED_DATA, 'seed', 'measurements', 'fitting_api_new.txt'), 'utf8')
+  return readFileSync(join(DATA, 'seed', 'measurements', 'fitting_api_new.txt'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, createOpenApiRoutes } from '../../functions/scheduler/ops/openapi.js';
 import { SchedulerConfigSchema } from '../../shared/protocol/config.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { DATA } from '../support/paths.js';
 import { listen } from './serve.js';
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -106,7 +106,7 @@ describe('OpenAPI document', () => {
     // Resolve the internal $refs by giving ajv the whole document as one schema.
     ajv.addSchema({ $id: 'doc', ...(doc as Json), $schema: undefined }, 'doc');
     const validate = (id: string, body: unknown): boolean => ajv.validate({ $ref: `doc#/components/schemas/${id}` }, body);
-    const image = readFileSync(join(SHARED_DATA, 'seed', 'images', '1.jpg')).toString('base64');
+    const image = readFileSync(join(DATA, 'seed', 'images', '1.jpg')).toString('base64');
     expect(validate('InferJsonRequest', { image, contentType: 'image/jpeg', deadlineMs: 800, priority: 'high' })).toBe(true);
     expect(validate('InferJsonRequest', { image, extra: 1 })).toBe(false);
     expect(validate('InferJsonRequest', { image, priority: 'urgent' })).toBe(false);

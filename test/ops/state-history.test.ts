@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateHistoryBuffer, type HistorySample } from '../../functions/scheduler/ops/state-history.js';
 import { StateHistorySchema } from '../../shared/protocol/http-schemas.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { readDataText } from '../support/data.js';
 
 /** Real per-second arrival counts (Twitter, May 25): `second,0,1,count`. */
 function perSecondCounts(limit: number): number[] {
-  return readFileSync(join(SHARED_DATA, 'traces', 'arrivals', 'twitter-may25', 'per-second-23h.csv'), 'utf8')
+  return readDataText('traces/arrivals/twitter-may25/per-second-23h.csv.gz')
     .split('\n', limit)
     .map((line) => Number(line.split(',')[3]));
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { checkImage, readImageHeader } from '../../shared/protocol/image-header.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { DATA } from '../support/paths.js';
 
-const seedJpeg = readFileSync(join(SHARED_DATA, 'seed/images/1.jpg'));
+const seedJpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
 
 describe('readImageHeader', () => {
   it('reads the seed JPEG size as sharp does', async () => {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInferRequest } from '../../functions/scheduler/infer-input.js';
-import { SHARED_DATA } from '../support/paths.js';
+import { DATA } from '../support/paths.js';
 
-const jpeg = readFileSync(join(SHARED_DATA, 'seed/images/1.jpg'));
+const jpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
 const limits = { maxPixels: 40e6, defaultPriority: 'high' as const };
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 

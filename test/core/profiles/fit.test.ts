@@ -8,9 +8,9 @@ import { fitProfileSet } from '../../../shared/core/profiles/fit-profiles.js';
 import { parseEdgeMeasurements, parseServerlessMeasurements } from '../../../shared/core/profiles/measurements.js';
 import { parseProfiles, serialiseProfiles } from '../../../shared/core/profiles/profiles-format.js';
 import { defaultCpuForMemory } from '../../../shared/core/profiles/serverless-cpu.js';
-import { REPO_ROOT, SHARED_DATA } from '../../support/paths.js';
+import { REPO_ROOT, DATA } from '../../support/paths.js';
 
-const measurements = join(SHARED_DATA, 'seed', 'measurements');
+const measurements = join(DATA, 'seed', 'measurements');
 
 describe('measurement parsers', () => {
   it('reads the prototype files (CRLF) and takes infer_s for the edge', () => {
@@ -55,7 +55,7 @@ describe('latency fit', () => {
     expect(() => defaultCpuForMemory(1000)).toThrow(/multiple of 64/);
   });
 
-  it('the shipped default profiles are what refitting ../shared/data gives', () => {
+  it('the shipped default profiles are what refitting data/seed/measurements gives', () => {
     const edge = parseEdgeMeasurements(readFileSync(join(measurements, 'fitting_orin.txt'), 'utf8'), 'fitting_orin.txt');
     const serverless = parseServerlessMeasurements(readFileSync(join(measurements, 'fitting_api_new.txt'), 'utf8'), 'fitting_api_new.txt');
     const refit = fitProfileSet(edge, serverless, 'fit of fitting_orin.txt (edge, infer_s) and fitting_api_new.txt (serverless)');

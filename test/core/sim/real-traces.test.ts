@@ -4,7 +4,7 @@ import { readArrivals, readBandwidth } from '../../../cli/traces-files.js';
 import { DEFAULT_PRICES } from '../../../shared/core/pricing/index.js';
 import { DEFAULT_PROFILES } from '../../../shared/core/profiles/default-profiles.js';
 import { defaultPlanners, simulate } from '../../../shared/core/sim/index.js';
-import { SHARED_DATA } from '../../support/paths.js';
+import { DATA } from '../../support/paths.js';
 
 /**
  * The comparison issue 4 is about, on a slice of it: ten minutes of the Twitter hour (about 48 req/s) against the
@@ -13,8 +13,8 @@ import { SHARED_DATA } from '../../support/paths.js';
  */
 describe('ours against the prototype on real traces', () => {
   it('answers more requests within the SLO than the prototype, its defaults, AIMD and periodic re-planning, re-planning far less', () => {
-    const arrivals = readArrivals(join(SHARED_DATA, 'seed/workload/TW_may25_15-16'), { seed: 1, window: { startS: 0, endS: 600 } });
-    const bandwidth = readBandwidth(join(SHARED_DATA, 'traces/bandwidth/mahimahi/ATT-LTE-driving.up'));
+    const arrivals = readArrivals(join(DATA, 'seed/workload/TW_may25_15-16.gz'), { seed: 1, window: { startS: 0, endS: 600 } });
+    const bandwidth = readBandwidth(join(DATA, 'traces/bandwidth/mahimahi/ATT-LTE-driving.up.gz'));
     const result = simulate({
       arrivalsMs: arrivals.timesMs,
       durationMs: arrivals.durationMs,

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../shared/core/errors.js';
 import { detectArrivalFormat, parseArrivals, scaleArrivals } from '../../../shared/core/traces/arrivals.js';
-import { SHARED_DATA } from '../../support/paths.js';
+import { readDataText } from '../../support/data.js';
 import { seededUniform } from './uniform.js';
 
-const read = (path: string) => readFileSync(join(SHARED_DATA, path), 'utf8');
-const twitterHour = read('seed/workload/TW_may25_15-16');
+const read = readDataText;
+const twitterHour = read('seed/workload/TW_may25_15-16.gz');
 
 describe('parseArrivals on the real traces', () => {
   it('reads the Twitter hour (inter-arrival gaps): 172,541 arrivals over about an hour', () => {
@@ -34,7 +32,7 @@ describe('parseArrivals on the real traces', () => {
   });
 
   it('spreads per-second counts inside their seconds, seeded', () => {
-    const text = read('traces/arrivals/twitter-may25/per-second-23h.csv');
+    const text = read('traces/arrivals/twitter-may25/per-second-23h.csv.gz');
     const counts = text.trim().split('\n').slice(0, 60).map((l) => Number(l.split(',')[3]));
     const trace = parseArrivals(text, { window: { startS: 0, endS: 60 }, uniform: seededUniform(1) });
     expect(trace.format).toBe('per-second');
@@ -60,7 +58,7 @@ describe('parseArrivals on the real traces', () => {
   });
 
   it('reads Azure LLM timestamps relative to the first', () => {
-    const text = read('traces/arrivals/azure-llm-2023/AzureLLMInferenceTrace_conv.csv');
+    const text = read('traces/arrivals/azure-llm-2023/AzureLLMInferenceTrace_conv.csv.gz');
     const trace = parseArrivals(text);
     expect(trace.format).toBe('azure-llm');
     expect(trace.timesMs.length).toBe(text.trim().split('\n').length - 1);

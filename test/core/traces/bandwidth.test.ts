@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bandwidthAt, bandwidthTrace, meanBandwidth, perSecondBandwidth, transferEndMs } from '../../../shared/core/traces/bandwidth-trace.js';
 import { parseBandwidth } from '../../../shared/core/traces/bandwidth.js';
-import { SHARED_DATA } from '../../support/paths.js';
+import { readDataText } from '../../support/data.js';
 
-const read = (path: string) => readFileSync(join(SHARED_DATA, path), 'utf8');
+const read = readDataText;
 
 describe('parseBandwidth on the real traces', () => {
   it('reads a Ghent log: bytes*8/interval_ms/1000 per step', () => {
@@ -18,7 +16,7 @@ describe('parseBandwidth on the real traces', () => {
   });
 
   it('reads a Mahimahi uplink: opportunities per second * 0.012 Mbit/s', () => {
-    const text = read('traces/bandwidth/mahimahi/ATT-LTE-driving.up');
+    const text = read('traces/bandwidth/mahimahi/ATT-LTE-driving.up.gz');
     const { trace, format } = parseBandwidth(text);
     expect(format).toBe('mahimahi');
     const times = text.trim().split('\n').map(Number);

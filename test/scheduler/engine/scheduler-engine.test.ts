@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchedulerEngine, type EngineContext } from '../../../functions/scheduler/engine/scheduler-engine.js';
 import type { InferAnswer } from '../../../functions/scheduler/engine/answer.js';
-import { SHARED_DATA } from '../../support/paths.js';
+import { DATA } from '../../support/paths.js';
 import { PROFILES, ScriptedLane, lanesFailing, makePlan } from './fixtures.js';
 
-const jpeg = readFileSync(join(SHARED_DATA, 'seed/images/1.jpg'));
+const jpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
 
 function setup(edgeShare: number, batchSize = 4, timeoutMs = 30) {
   const edge = new ScriptedLane('edge');
