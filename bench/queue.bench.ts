@@ -2,24 +2,24 @@
  * Decisions per second of the virtual-queue policy with about 1,000 requests queued (issue 2).
  * Reproduce: `npm run bench -- queue` (writes bench/results/queue.json and queue.md).
  *
- * Arrivals replay the real inter-arrival gaps of one hour of Twitter traffic (../shared/data/seed/workload/
- * TW_may25_15-16); lane service times are the prototype's fitted latencies (edge 8.165 b + 42.34 ms, FC at
+ * Arrivals replay the real inter-arrival gaps of one hour of Twitter traffic (data/seed/workload/
+ * TW_may25_15-16.gz); lane service times are the prototype's fitted latencies (edge 8.165 b + 42.34 ms, FC at
  * 1024 MB 141 b + 215.98 ms). Each scenario fills the queue to 1,000, then alternates admit and next on a
  * virtual clock so the queue stays at about 1,000, and times that loop.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { VirtualQueue, type QueueDecision } from '../shared/core/queue/index.js';
 import type { LaneId, LaneStatus, Plan, Priority, QueuedRequest } from '../shared/core/types.js';
+import { readTextFile } from '../cli/text-file.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
-const TRACE = join(import.meta.dirname, '..', '..', 'shared', 'data', 'seed', 'workload', 'TW_may25_15-16');
+const TRACE = join(import.meta.dirname, '..', 'data', 'seed', 'workload', 'TW_may25_15-16.gz');
 const QUEUED = 1_000;
 const MEASURED_ROUNDS = 300_000;
 const WARMUP_ROUNDS = 50_000;
 
-const gapsMs = readFileSync(TRACE, 'utf8')
+const gapsMs = readTextFile(TRACE)
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => Number(line) * 1000);

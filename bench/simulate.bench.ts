@@ -19,10 +19,10 @@ import { markdownResults } from '../cli/report/table.js';
 import { parseWindow } from '../shared/core/traces/text-lines.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
-const ARRIVALS = 'seed/workload/TW_may25_15-16';
+const DATA = join(import.meta.dirname, '..', 'data');
+const ARRIVALS = 'seed/workload/TW_may25_15-16.gz';
 const BANDWIDTHS = [
-  'traces/bandwidth/mahimahi/ATT-LTE-driving.up',
+  'traces/bandwidth/mahimahi/ATT-LTE-driving.up.gz',
   'traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-30_1114CEST.log',
   'traces/bandwidth/pensieve/train/trace_866_http---www.amazon.com',
 ];
