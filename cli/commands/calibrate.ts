@@ -10,11 +10,11 @@ import { quantileSorted } from '../../shared/core/stats/quantile-sorted.js';
 import { signRequest } from '../../shared/protocol/auth.js';
 import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse, type BatchItem } from '../../shared/protocol/batch.js';
 import { numberOption, parseCommandArgs } from '../args.js';
+import { BUNDLED_IMAGES_DIR } from '../bundled-assets.js';
 import { EXIT, InputError, UsageError, type Command } from '../command.js';
 import { profilesTable } from './fit.js';
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
-const DEFAULT_IMAGES = [join(REPO_ROOT, '..', 'shared', 'data', 'seed', 'images'), join(REPO_ROOT, 'test', 'fixtures', 'images')];
+const DEFAULT_IMAGES = [BUNDLED_IMAGES_DIR];
 const IMAGE_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 const usage = `Usage: edgebatch calibrate --edge URL [--serverless URL] [options]
@@ -25,8 +25,8 @@ simulate and the scheduler take. The prototype's "test the GPU" step as one comm
 
   --edge URL          an edge agent (its base URL or its /v1/batch URL)
   --serverless URL    the inference function served over HTTP (npm run inference)
-  --images DIR        images to send, cycled to fill each batch (default: ../shared/data/seed/images,
-                      else test/fixtures/images)
+  --images DIR        images to send, cycled to fill each batch (default: data/seed/images, the
+                      prototype's request image)
   --batches LIST      batch sizes (default 1,2,4,8,16,32)
   --repeats N         timed batches per size (default 5), after --warmup N untimed ones (default 1)
   --secret S          HMAC secret for the edge agent (default: EDGE_SECRET; unsigned when neither is set)

@@ -23,8 +23,8 @@ with their error; --out writes the profiles file that plan and simulate take wit
   --json               print the profiles file instead of the table
 
 Example:
-  edgebatch fit --edge ../shared/data/seed/measurements/fitting_orin.txt \\
-    --serverless ../shared/data/seed/measurements/fitting_api_new.txt --out profiles.json`;
+  edgebatch fit --edge data/seed/measurements/fitting_orin.txt \\
+    --serverless data/seed/measurements/fitting_api_new.txt --out profiles.json`;
 
 function describe(name: string, model: LatencyModel): string {
   const f = (v: number) => v.toFixed(2);
