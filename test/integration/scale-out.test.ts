@@ -106,7 +106,7 @@ describe('three scheduler processes sharing one Tablestore table', () => {
 
   it('adopt a plan that one instance makes', async () => {
     const before = await getPlan(schedulers[0]!.url);
-    const changed = await putConfig(schedulers[0]!.url, SECRET, { slo: { sloMs: 3000 } });
+    const changed = await putConfig(schedulers[0]!.url, SECRET, { slo: { latencyMs: 3000 } });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     const agreed = await eventually(() => agreedPlan(schedulers, (view) => view.plan.sloMs === 3000), CONVERGE_MS, 'the others to adopt the new plan');
     expect(agreed.version).toBeGreaterThan(before.version);
@@ -118,8 +118,8 @@ describe('three scheduler processes sharing one Tablestore table', () => {
     const before = await store.get('plan');
     const [second, third] = [schedulers[1]!, schedulers[2]!];
     const results = await Promise.all([
-      putConfig(second.url, SECRET, { slo: { sloMs: 1500 } }),
-      putConfig(third.url, SECRET, { slo: { sloMs: 2500 } }),
+      putConfig(second.url, SECRET, { slo: { latencyMs: 1500 } }),
+      putConfig(third.url, SECRET, { slo: { latencyMs: 2500 } }),
     ]);
     for (const result of results) expect(result.status, JSON.stringify(result.body)).toBe(200);
     // Both re-planned locally; through the store all three end on one of the two plans, at one version.

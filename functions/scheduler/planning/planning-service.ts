@@ -195,7 +195,7 @@ export class PlanningService implements PlanningApi {
 
   async applyConfig(body: unknown, nowMs: number): Promise<unknown> {
     this.config = applyConfigPatch(this.config, body);
-    this.deps.engine.context.sloMs = this.config.slo.sloMs;
+    this.deps.engine.context.sloMs = this.config.slo.latencyMs;
     this.deps.replanner.configure?.(this.config);
     this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
