@@ -4,12 +4,13 @@
  * Reproduce: npm run bench -- planner
  */
 import { markdownTable, writeBenchResult } from './report.js';
-import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, type PlannerInput } from '../shared/core/planner/input.js';
+import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, DEFAULT_SLO_TARGET, type PlannerInput } from '../shared/core/planner/input.js';
 import { planBestEffort } from '../shared/core/planner/best-effort.js';
 import { tryPlan } from '../shared/core/planner/plan.js';
 import { planSeed } from '../shared/core/planner/seed.js';
 import { DEFAULT_PRICES } from '../shared/core/pricing/prices.js';
 import { DEFAULT_PROFILES } from '../shared/core/profiles/default-profiles.js';
+import { DEFAULT_TRACED_LANE, laneBandwidths, topologyLinks } from '../shared/core/topology.js';
 
 const cases: Array<{ rateRps: number; mbps: number; sloMs: number }> = [];
 for (const rateRps of [5, 48, 150]) for (const mbps of [2, 20]) for (const sloMs of [1000, 2000]) cases.push({ rateRps, mbps, sloMs });
@@ -17,10 +18,11 @@ for (const rateRps of [5, 48, 150]) for (const mbps of [2, 20]) for (const sloMs
 function input(c: (typeof cases)[number]): PlannerInput {
   return {
     rateRps: c.rateRps,
-    bandwidthMbps: { edge: 100, serverless: c.mbps },
-    rttMs: { edge: 2, serverless: 30 },
+    bandwidthMbps: laneBandwidths(DEFAULT_TRACED_LANE, c.mbps),
+    rttMs: topologyLinks(DEFAULT_TRACED_LANE).rttMs,
     payloadBytes: DEFAULT_PAYLOAD_BYTES,
     sloMs: c.sloMs,
+    sloTarget: DEFAULT_SLO_TARGET,
     profiles: DEFAULT_PROFILES,
     prices: DEFAULT_PRICES,
     bounds: DEFAULT_BOUNDS,

@@ -36,12 +36,14 @@ function plan(batch: Record<LaneId, number>, shares: Record<LaneId, number>): Pl
     rateRps: 1000 / meanGapMs,
     bandwidthMbps: { edge: 100, serverless: 100 },
     sloMs: 1000,
+    sloTarget: 0.999,
     lanes: {
       edge: { batchSize: batch.edge, timeoutMs: 400, share: shares.edge },
       serverless: { batchSize: batch.serverless, timeoutMs: 400, share: shares.serverless },
     },
     serverless: { memoryMb: 1024, cpu: 1 },
-    predicted: { p99LatencyMs: { edge: 500, serverless: 900 }, costPerMillionUsd: 0, edgeUtilisation: 0.5 },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: 500, serverless: 900 }, costPerMillionUsd: 0, edgeUtilisation: 0.5, attainment: 1 },
   };
 }
 

@@ -103,7 +103,7 @@ for (const sloMs of SLOS_MS) {
  * queue: steady Poisson streams (no bursts) on a constant 0.9 Mbit/s uplink, 10 minutes each, `ours` only.
  */
 const checks = [20, 48, 60].map((rateRps) =>
-  checkAttainmentModel({ rateRps, serverlessMbps: 0.9, sloMs: 1000, durationMs: 600_000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, seed: 1 }),
+  checkAttainmentModel({ rateRps, linkMbps: 0.9, tracedLane: 'serverless', sloMs: 1000, durationMs: 600_000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, seed: 1 }),
 );
 
 /**

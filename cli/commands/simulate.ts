@@ -5,6 +5,7 @@ import { ARRIVAL_FORMATS, type ArrivalFormat } from '../../shared/core/traces/ar
 import { BANDWIDTH_FORMATS, type BandwidthFormat } from '../../shared/core/traces/bandwidth.js';
 import { parseWindow } from '../../shared/core/traces/text-lines.js';
 import { DEFAULT_PRICES } from '../../shared/core/pricing/index.js';
+import { DEFAULT_TRACED_LANE } from '../../shared/core/topology.js';
 import { defaultPlanners, POLICY_NAMES, simulate, type SimulationResult } from '../../shared/core/sim/index.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { EXIT, InputError, UsageError, type Command } from '../command.js';
@@ -19,8 +20,8 @@ Trace-driven simulation of the planning policies under a virtual clock: the prod
 and changepoint detectors, FC instances with cold starts, cost from the CU price model.
 
   --arrivals FILE          arrival trace (gaps per line, JSON gaps, per-second counts, Azure CSVs)
-  --bandwidth FILE         bandwidth trace of the serverless uplink (Ghent, Mahimahi, Pensieve, Mbit/s lines,
-                           MB/s JSON); it repeats when shorter than the arrivals
+  --bandwidth FILE         bandwidth trace of the traced lane's link, by default the edge's (Ghent, Mahimahi,
+                           Pensieve, Mbit/s lines, MB/s JSON); it repeats when shorter than the arrivals
   --arrivals-format F      ${ARRIVAL_FORMATS.join('|')} (default: detected)
   --bandwidth-format F     ${BANDWIDTH_FORMATS.join('|')} (default: detected)
   --azure-function X       Azure Functions trace: "sum" of rows (default), a row index, or a HashFunction prefix
@@ -31,7 +32,10 @@ and changepoint detectors, FC instances with cold starts, cost from the CU price
   --rate-scale K           multiply the arrival rate by K (default 1)
   --window START:END       simulate only this part of the arrival trace (seconds, e.g. 0:600)
   --payload-kb K           request size in KB (default 23.6, the prototype's JPEG)
-  --traced-lane L          which lane the bandwidth trace describes: serverless (default) or edge
+  --traced-lane L          which lane the bandwidth trace describes: edge (default, the product: scheduler and
+                           inference function in one FC region, the Jetson behind its own link) or serverless
+                           (the prototype's topology: scheduler beside the Jetson, FC behind the uplink; for
+                           comparing with it)
   --json                   print the results as JSON (an array, one object per policy)
   --report FILE.html       write a self-contained HTML report with plots
 `;
@@ -89,7 +93,7 @@ export const command: Command = {
     if (!Number.isInteger(seed)) throw new UsageError(`--seed: Expected an integer, got "${values.seed}".`);
     const rateScale = numberOption('rate-scale', values['rate-scale'], 1, 1e-6, 1e4);
     const payloadBytes = Math.round(numberOption('payload-kb', values['payload-kb'], 24_178 / 1024, 0.001, 1e6) * 1024);
-    const tracedLane = oneOf('traced-lane', values['traced-lane'], ['serverless', 'edge'] as const) ?? 'serverless';
+    const tracedLane = oneOf('traced-lane', values['traced-lane'], ['edge', 'serverless'] as const) ?? DEFAULT_TRACED_LANE;
     const policies = !values.policy || values.policy === 'all' ? [...POLICY_NAMES] : values.policy.split(',').map((p) => p.trim());
     for (const policy of policies) oneOf('policy', policy, POLICY_NAMES);
     let window;

@@ -77,7 +77,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   });
 
   const context: EngineContext = {
-    sloMs: config.slo.sloMs,
+    sloMs: config.slo.latencyMs,
     profiles: (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES,
     links: {
       edge: { bandwidthMbps: config.lanes.edge.initialBandwidthMbps, rttMs: config.lanes.edge.rttMs },

@@ -46,8 +46,11 @@ export interface PlanPrediction {
   readonly costPerMillionUsd: number;
   /** Edge busy fraction (service time / time to gather the next batch). */
   readonly edgeUtilisation: number;
-  /** Predicted fraction of requests answered within the SLO (best-effort plans, when the tail cannot be promised). */
-  readonly attainment?: number;
+  /**
+   * Predicted fraction of requests answered within the SLO's latency, counting everything each sees (queue wait,
+   * transfer, service, round trip): at least the plan's sloTarget, unless no plan reaches it (best effort).
+   */
+  readonly attainment: number;
 }
 
 /** Why a plan was made. */
@@ -62,8 +65,15 @@ export interface Plan {
   readonly rateRps: number;
   readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
   readonly sloMs: number;
+  /** The SLO's target it was made for: the fraction of requests to answer within sloMs. */
+  readonly sloTarget: number;
   readonly lanes: Readonly<Record<LaneId, LanePlan>>;
   readonly serverless: ServerlessConfig;
+  /**
+   * FC instances of the serverless configuration to keep warm (FC 3.0 minimum instances): they never cold-start
+   * and bill their memory while idle. 0: FC scales from zero on demand.
+   */
+  readonly warmInstances: number;
   readonly predicted: PlanPrediction;
 }
 

@@ -36,10 +36,10 @@ export const LimitsConfigSchema = z
 
 export const SloConfigSchema = z
   .strictObject({
-    /** Latency target per request, from arrival to answer. The prototype's default is 1 s. */
-    sloMs: positiveMs.default(1000),
-    /** Which latency quantile must meet the SLO (0.99 = p99). */
-    quantile: z.number().gt(0.5).lt(1).default(0.99),
+    /** The SLO's latency per request, from its arrival at the scheduler to its answer. The prototype's is 1 s. */
+    latencyMs: positiveMs.default(1000),
+    /** The SLO's target: the fraction of requests to answer within latencyMs (0.999: 99.9%). */
+    target: z.number().gt(0.5).lt(1).default(0.999),
     /** Priority of a request that does not say. */
     defaultPriority: z.enum(['high', 'low']).default('low'),
   })
@@ -49,9 +49,9 @@ export const EdgeLaneConfigSchema = z
   .strictObject({
     /** Batch URLs of the edge agents (`.../v1/batch`); agents that report telemetry are added at run time. */
     urls: z.array(httpUrl).max(64).default([]),
-    /** Round trip to the edge (ms) before telemetry measures it. */
-    rttMs: z.number().nonnegative().max(60_000).default(20),
-    /** Bandwidth to assume (Mbit/s) until the first telemetry sample. */
+    /** Round trip to the edge (ms) before telemetry measures it: a cellular hop (about 50 ms on LTE). */
+    rttMs: z.number().nonnegative().max(60_000).default(50),
+    /** Bandwidth to assume (Mbit/s) until the first telemetry sample of the edge's own link. */
     initialBandwidthMbps: z.number().positive().max(100_000).default(20),
     /**
      * Amortised cost of the edge box (USD per hour), so the planner can weigh it against FC. Unset: the price
@@ -77,9 +77,10 @@ export const ServerlessLaneConfigSchema = z
     url: httpUrl.optional(),
     /** Or the FC inference function, called through InvokeFunction. */
     fc: FcTargetConfigSchema.optional(),
-    /** Round trip to the serverless lane (ms). */
+    /** Round trip to the serverless lane (ms): an InvokeFunction in the scheduler's own FC region. */
     rttMs: z.number().nonnegative().max(60_000).default(30),
-    initialBandwidthMbps: z.number().positive().max(100_000).default(50),
+    /** In-region data-center networking: a batch of JPEGs moves in a few ms. */
+    initialBandwidthMbps: z.number().positive().max(100_000).default(1000),
     /** Batches in flight at once (FC scales out; this bounds our own fan-out). */
     maxConcurrency: z.number().int().min(1).max(1000).default(32),
   })
@@ -215,11 +216,11 @@ export const SchedulerConfigSchema = z
       }
     }
     const { maxTimeoutMs } = config.planner.bounds;
-    if (maxTimeoutMs !== undefined && maxTimeoutMs > config.slo.sloMs) {
+    if (maxTimeoutMs !== undefined && maxTimeoutMs > config.slo.latencyMs) {
       ctx.addIssue({
         code: 'custom',
         path: ['planner', 'bounds', 'maxTimeoutMs'],
-        message: `Expected at most slo.sloMs (${config.slo.sloMs}), got ${maxTimeoutMs}`,
+        message: `Expected at most slo.latencyMs (${config.slo.latencyMs}), got ${maxTimeoutMs}`,
       });
     }
     if (config.store.kind === 'tablestore' && !config.security.cloud) {
@@ -239,8 +240,8 @@ export const RuntimeConfigPatchSchema = z
   .strictObject({
     slo: z
       .strictObject({
-        sloMs: positiveMs.optional(),
-        quantile: z.number().gt(0.5).lt(1).optional(),
+        latencyMs: positiveMs.optional(),
+        target: z.number().gt(0.5).lt(1).optional(),
         defaultPriority: z.enum(['high', 'low']).optional(),
       })
       .optional(),

@@ -69,13 +69,15 @@ export const PlanSchema = z
     rateRps: z.number().nonnegative(),
     bandwidthMbps: perLane(z.number().nonnegative()),
     sloMs: z.number().positive(),
+    sloTarget: z.number().gt(0).lt(1).describe('The fraction of requests to answer within sloMs'),
     lanes: perLane(LanePlanSchema),
     serverless: z.strictObject({ memoryMb: z.number().int().positive(), cpu: z.number().positive() }),
+    warmInstances: z.number().int().nonnegative().describe('FC instances kept warm (minimum instances) of the serverless configuration'),
     predicted: z.strictObject({
       p99LatencyMs: perLane(z.number().nonnegative()),
       costPerMillionUsd: z.number().nonnegative(),
       edgeUtilisation: z.number().nonnegative(),
-      attainment: z.number().min(0).max(1).optional().describe('Predicted fraction within the SLO; present on best-effort plans (the p99 could not be promised)'),
+      attainment: z.number().min(0).max(1).describe('Predicted fraction of requests within the SLO latency; below sloTarget only when no plan reaches it'),
     }),
   })
   .describe('The plan in force: per-lane batch size, wait timeout and traffic share, and why it was made');
@@ -151,7 +153,7 @@ export const HealthSchema = z
 /** `PUT /v1/config` answers with the new effective SLO and bounds (secrets never leave the server). */
 export const ConfigPatchResultSchema = z
   .strictObject({
-    slo: z.strictObject({ sloMs: z.number(), quantile: z.number(), defaultPriority: PrioritySchema }),
+    slo: z.strictObject({ latencyMs: z.number(), target: z.number(), defaultPriority: PrioritySchema }),
     planner: z.strictObject({
       replanIntervalMs: z.number(),
       changeThreshold: z.number(),

@@ -34,9 +34,11 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
     rateRps,
     bandwidthMbps: { edge: bw, serverless: 100 },
     sloMs: 1000,
+    sloTarget: 0.999,
     lanes: { edge: { batchSize: 20, timeoutMs: 400, share: 0.8 }, serverless: { batchSize: 2, timeoutMs: 150, share: 0.2 } },
     serverless: { memoryMb: 2048, cpu: 1 },
-    predicted: { p99LatencyMs: { edge: 620, serverless: 910 }, costPerMillionUsd: 3.7, edgeUtilisation: 0.82 },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: 620, serverless: 910 }, costPerMillionUsd: 3.7, edgeUtilisation: 0.82, attainment: 1 },
   });
 
   const step = (): void => {

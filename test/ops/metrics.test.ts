@@ -31,9 +31,11 @@ const PLAN: Plan = {
   rateRps: 48,
   bandwidthMbps: { edge: 31.5, serverless: 80 },
   sloMs: 1000,
+  sloTarget: 0.999,
   lanes: { edge: { batchSize: 20, timeoutMs: 400, share: 0.75 }, serverless: { batchSize: 2, timeoutMs: 150, share: 0.25 } },
   serverless: { memoryMb: 2048, cpu: 1 },
-  predicted: { p99LatencyMs: { edge: 610, serverless: 930 }, costPerMillionUsd: 4.2, edgeUtilisation: 0.8 },
+  warmInstances: 0,
+  predicted: { p99LatencyMs: { edge: 610, serverless: 930 }, costPerMillionUsd: 4.2, edgeUtilisation: 0.8, attainment: 1 },
 };
 
 describe('SchedulerMetrics', () => {

@@ -112,7 +112,7 @@ describe('OpenAPI document', () => {
     expect(validate('InferJsonRequest', { image, priority: 'urgent' })).toBe(false);
     expect(validate('Error', { error: { code: 'queue_full', message: 'Queue full' } })).toBe(true);
     expect(validate('Error', { error: { code: 'teapot', message: 'x' } })).toBe(false);
-    expect(validate('RuntimeConfigPatch', { slo: { sloMs: 800 } })).toBe(true);
+    expect(validate('RuntimeConfigPatch', { slo: { latencyMs: 800 } })).toBe(true);
     expect(validate('RuntimeConfigPatch', { server: { port: 1 } })).toBe(false);
     const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' } });
     expect(validate('ConfigPatchResult', { slo: config.slo, planner: { replanIntervalMs: config.planner.replanIntervalMs, changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);

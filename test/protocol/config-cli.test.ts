@@ -41,25 +41,25 @@ const write = (name: string, text: string): string => {
 
 describe('edgebatch config check', () => {
   it('prints the effective config with secrets redacted (exit 0), run as the user runs it', async () => {
-    const file = write('good.json', JSON.stringify({ slo: { sloMs: 800 }, lanes: { edge: { urls: ['http://10.0.0.7:9200/v1/batch'] } } }));
+    const file = write('good.json', JSON.stringify({ slo: { latencyMs: 800 }, lanes: { edge: { urls: ['http://10.0.0.7:9200/v1/batch'] } } }));
     const secret = 'a-very-secret-edge-key';
     const { code, stdout, stderr } = await edgebatch(['check', '--file', file, '--env'], { EDGE_SECRET: secret, CONFIG_SECRET: 'another-long-secret-value', PORT: '9100' });
     expect(code).toBe(0);
-    const printed = JSON.parse(stdout) as { server: { port: number }; slo: { sloMs: number }; security: Record<string, string> };
+    const printed = JSON.parse(stdout) as { server: { port: number }; slo: { latencyMs: number }; security: Record<string, string> };
     expect(printed.server.port).toBe(9100);
-    expect(printed.slo.sloMs).toBe(800);
+    expect(printed.slo.latencyMs).toBe(800);
     expect(printed.security).toEqual({ edgeSecret: '[redacted]', configSecret: '[redacted]' });
     expect(stdout + stderr).not.toContain(secret);
     expect(stderr).toContain('Configuration valid');
   }, 60_000);
 
   it('lists every problem (exit 1)', async () => {
-    const file = write('bad.json', JSON.stringify({ server: { host: '127.0.0.1', prot: 1 }, slo: { sloMs: -5 } }));
+    const file = write('bad.json', JSON.stringify({ server: { host: '127.0.0.1', prot: 1 }, slo: { latencyMs: -5 } }));
     const { code, stdout, stderr } = await inProcess(['check', '--file', file]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain(`server.prot (${file}): Expected no such key (unknown keys are rejected), got "prot"`);
-    expect(stderr).toContain(`slo.sloMs (${file}): Expected a number > 0, got -5`);
+    expect(stderr).toContain(`slo.latencyMs (${file}): Expected a number > 0, got -5`);
   });
 
   it('ignores the environment without --env', async () => {

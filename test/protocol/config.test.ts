@@ -24,7 +24,7 @@ describe('SchedulerConfig defaults', () => {
     const c = result.config;
     expect(c.server).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(c.limits).toEqual({ maxBodyBytes: 8 * 1024 * 1024, maxPixels: 40_000_000, maxQueued: 10_000 });
-    expect(c.slo).toEqual({ sloMs: 1000, quantile: 0.99, defaultPriority: 'low' });
+    expect(c.slo).toEqual({ latencyMs: 1000, target: 0.999, defaultPriority: 'low' });
     expect(c.lanes.edge.urls).toEqual([]);
     expect(c.lanes.serverless.url).toBeUndefined();
     expect(c.planner.bounds.memoryMbOptions).toEqual([1024, 2048, 3072, 4096]);
@@ -52,7 +52,7 @@ describe('validation messages', () => {
     const errors = errorsOf(loadSchedulerConfig({ env: { ...LOCAL, PORT: 'ninety', SLO_MS: '0', STORE: 'redis', EDGE_URLS: 'http://a:9200/v1/batch,ftp://b' } }));
     expect(errors).toEqual([
       'server.port (env PORT): Expected a number, got "ninety"',
-      'slo.sloMs (env SLO_MS): Expected a number > 0, got 0',
+      'slo.latencyMs (env SLO_MS): Expected a number > 0, got 0',
       'lanes.edge.urls[1] (env EDGE_URLS): Expected a valid url, got "ftp://b"',
       'store.kind (env STORE): Expected one of "file", "memory", "tablestore", got "redis"',
     ]);
@@ -82,7 +82,7 @@ describe('validation messages', () => {
 
   it('checks cross-field rules: timeout within the SLO, Tablestore needs its endpoint and credentials', () => {
     expect(errorsOf(loadSchedulerConfig({ env: { ...LOCAL, SLO_MS: '500', MAX_TIMEOUT_MS: '800' } }))).toEqual([
-      'planner.bounds.maxTimeoutMs (env MAX_TIMEOUT_MS): Expected at most slo.sloMs (500), got 800',
+      'planner.bounds.maxTimeoutMs (env MAX_TIMEOUT_MS): Expected at most slo.latencyMs (500), got 800',
     ]);
     expect(errorsOf(loadSchedulerConfig({ env: { ...LOCAL, STORE: 'tablestore' } }))).toEqual([
       'store.tablestore.endpoint (env TABLESTORE_ENDPOINT): Expected a value when kind is "tablestore", got nothing',
@@ -131,7 +131,7 @@ describe('environment mapping', () => {
     const { values, sources } = configFromEnv({ PORT: ' 8080 ', MEMORY_MB_OPTIONS: '1024, 2048', EDGE_URLS: 'http://a/v1/batch , http://b/v1/batch', SLO_MS: '1e3x' });
     expect(values).toEqual({
       server: { port: 8080 },
-      slo: { sloMs: '1e3x' },
+      slo: { latencyMs: '1e3x' },
       lanes: { edge: { urls: ['http://a/v1/batch', 'http://b/v1/batch'] } },
       planner: { bounds: { memoryMbOptions: [1024, 2048] } },
     });
@@ -189,8 +189,8 @@ describe('runtime config patch (PUT /v1/config)', () => {
   const current = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' } });
 
   it('applies SLO and bounds changes and keeps everything else', () => {
-    const next = applyConfigPatch(current, { slo: { sloMs: 600 }, planner: { bounds: { maxEdgeBatch: 50, maxTimeoutMs: 300 } } });
-    expect(next.slo).toEqual({ sloMs: 600, quantile: 0.99, defaultPriority: 'low' });
+    const next = applyConfigPatch(current, { slo: { latencyMs: 600 }, planner: { bounds: { maxEdgeBatch: 50, maxTimeoutMs: 300 } } });
+    expect(next.slo).toEqual({ latencyMs: 600, target: 0.999, defaultPriority: 'low' });
     expect(next.planner.bounds).toEqual({ maxEdgeBatch: 50, maxServerlessBatch: 20, maxTimeoutMs: 300, memoryMbOptions: [1024, 2048, 3072, 4096] });
     expect(next.server).toEqual(current.server);
   });
@@ -198,11 +198,11 @@ describe('runtime config patch (PUT /v1/config)', () => {
   it('refuses keys outside the patchable subset, empty patches, and results that break cross-field rules', () => {
     expect(() => applyConfigPatch(current, { server: { port: 1 } })).toThrowError('server: Expected no such key (unknown keys are rejected), got "server"');
     expect(() => applyConfigPatch(current, {})).toThrowError('(root): Expected at least one of slo, planner, got an empty patch');
-    expect(() => applyConfigPatch(current, { slo: { sloMs: 'fast' } })).toThrowError('slo.sloMs: Expected a number, got "fast"');
+    expect(() => applyConfigPatch(current, { slo: { latencyMs: 'fast' } })).toThrowError('slo.latencyMs: Expected a number, got "fast"');
     const tight = applyConfigPatch(current, { planner: { bounds: { maxTimeoutMs: 900 } } });
-    expect(() => applyConfigPatch(tight, { slo: { sloMs: 400 } })).toThrowError('planner.bounds.maxTimeoutMs: Expected at most slo.sloMs (400), got 900');
+    expect(() => applyConfigPatch(tight, { slo: { latencyMs: 400 } })).toThrowError('planner.bounds.maxTimeoutMs: Expected at most slo.latencyMs (400), got 900');
     try {
-      applyConfigPatch(current, { slo: { quantile: 2 } });
+      applyConfigPatch(current, { slo: { target: 2 } });
     } catch (error) {
       expect(error).toBeInstanceOf(EngineError);
       expect((error as EngineError).status).toBe(400);
@@ -210,7 +210,7 @@ describe('runtime config patch (PUT /v1/config)', () => {
   });
 
   it('is a strict schema of its own', () => {
-    const result = RuntimeConfigPatchSchema.safeParse({ slo: { sloMs: 1 }, x: 1 }, { reportInput: true });
+    const result = RuntimeConfigPatchSchema.safeParse({ slo: { latencyMs: 1 }, x: 1 }, { reportInput: true });
     expect(result.success).toBe(false);
     if (!result.success) expect(formatIssues(result.error.issues)).toEqual(['x: Expected no such key (unknown keys are rejected), got "x"']);
   });

@@ -54,7 +54,7 @@ export async function startGatedLaneScheduler(options: { sloMs: number; maxQueue
     server: { host: '127.0.0.1', port: 0 },
     store: { kind: 'memory' },
     logging: { level: 'silent' },
-    slo: { sloMs: options.sloMs },
+    slo: { latencyMs: options.sloMs },
     limits: { maxQueued: options.maxQueued },
     lanes: { serverless: { url: lane.url, maxConcurrency: 1 } },
     planner: { bounds: { maxServerlessBatch: options.maxBatch, maxEdgeBatch: options.maxBatch, maxTimeoutMs: options.maxTimeoutMs } },

@@ -25,6 +25,7 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
     rttMs: { edge: config.lanes.edge.rttMs, serverless: config.lanes.serverless.rttMs },
     payloadBytes: config.planner.payloadBytes,
     sloMs: context.sloMs,
+    sloTarget: config.slo.target,
     profiles: context.profiles,
     prices: pricesFor(config),
     bounds: {
@@ -33,7 +34,6 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
       memoryMbCandidates: bounds.memoryMbOptions,
       edgeHealthy: request.lanesHealthy.edge,
       serverlessHealthy: request.lanesHealthy.serverless,
-      tailQuantile: config.slo.quantile,
       // The serverless lane never runs more batches at once than it is allowed (FC instances, or local slots).
       maxInstances: config.lanes.serverless.maxConcurrency,
     },
@@ -98,12 +98,33 @@ export class ControllerReplanner implements Replanner {
     return { plan, reason };
   }
 
+  /**
+   * Takes a plan in force (ours via replan, or another instance's): planned for, nothing pending, and its time
+   * counts as the last re-plan, so the spacing between re-plans holds across instances too.
+   */
   adoptPlan(plan: Plan): void {
-    this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), plan, pending: null }, this.options());
+    this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), plan, pending: null, lastReplanMs: plan.createdAtMs }, this.options());
   }
 
+  /**
+   * Another instance's detector state. The rate channel and the plan bookkeeping stay ours: every instance feeds
+   * its rate detector the same totals over all instances, so theirs would only set ours back or forward by the
+   * intervals between the two saves. The bandwidth channels come from telemetry that reaches one instance or
+   * another, so theirs may know samples ours never saw.
+   */
   restore(record: unknown): void {
-    this.controller = ReplanController.fromRecord(record as ControllerRecord, this.options());
+    const theirs = record as ControllerRecord;
+    this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), bandwidth: theirs.bandwidth }, this.options());
+  }
+
+  /** Why the controller will re-plan at its next decision, if it has a reason pending (a changepoint, lane health). */
+  get pendingReason(): PlanReason | undefined {
+    return this.controller.toRecord().pending ?? undefined;
+  }
+
+  /** Keeps a reason to re-plan pending, e.g. after another instance's plan won that did not answer it. */
+  markPending(reason: PlanReason): void {
+    this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), pending: reason }, this.options());
   }
 
   configure(config: SchedulerConfig): void {

@@ -1,13 +1,13 @@
 import type { LaneId, Plan } from '../types.js';
 
-/** Same batch sizes and serverless configuration, and timeouts within 10% (or 5 ms): the plans batch alike. */
+/** Same batch sizes, serverless configuration and warm pool, and timeouts within 10% (or 5 ms): the plans batch alike. */
 export function sameBatching(a: Plan, b: Plan): boolean {
   const lane = (id: LaneId) => {
     const x = a.lanes[id];
     const y = b.lanes[id];
     return x.batchSize === y.batchSize && Math.abs(x.timeoutMs - y.timeoutMs) <= Math.max(5, 0.1 * Math.max(x.timeoutMs, y.timeoutMs));
   };
-  return lane('edge') && lane('serverless') && a.serverless.memoryMb === b.serverless.memoryMb && a.serverless.cpu === b.serverless.cpu;
+  return lane('edge') && lane('serverless') && a.serverless.memoryMb === b.serverless.memoryMb && a.serverless.cpu === b.serverless.cpu && a.warmInstances === b.warmInstances;
 }
 
 /**

@@ -17,16 +17,28 @@
  */
 import type { LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
-import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs } from './lane-model.js';
+import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
 import { edgeBusyMs, serverlessAt } from './lanes.js';
 
-/** One way a lane serves its requests: each waits W ~ Uniform(0, spanMs), then fixedMs + serviceMs (1 + r). */
+/**
+ * One way a lane serves its requests: each waits W, then fixedMs + serviceMs (1 + r). W ~ Uniform(0, spanMs), or,
+ * with `firstWait`, W as long as the batch's first request waits: Erlang(b - 1, rate) cut off by the timeout. That
+ * bounds every request of the batch by its longest wait, which a target of 99.9% needs: the uniform spread puts
+ * too little weight on the first request's long waits.
+ */
 export interface ShapePart {
   /** Fraction of the served requests that go this way. */
   readonly weight: number;
   readonly fixedMs: number;
   readonly serviceMs: number;
   readonly spanMs: number;
+  readonly firstWait?: FirstWait;
+}
+
+export interface FirstWait {
+  readonly batch: number;
+  readonly rateRps: number;
+  readonly timeoutMs: number;
 }
 
 /**
@@ -60,7 +72,10 @@ const IDLE: LaneAttainment = { fraction: 1, expectedBatch: 1, utilisation: 0, co
 export function shareWithin(shape: LatencyShape, withinMs: number): number {
   const residuals = residualQuantiles(shape.residuals);
   let sum = 0;
-  for (const part of shape.parts) sum += part.weight * fractionWithinThinned(withinMs, part.fixedMs, part.serviceMs, part.spanMs, residuals);
+  for (const part of shape.parts) {
+    const within = part.firstWait ? fractionWithinFirstWait(withinMs, part.fixedMs, part.serviceMs, part.firstWait, residuals) : fractionWithinThinned(withinMs, part.fixedMs, part.serviceMs, part.spanMs, residuals);
+    sum += part.weight * within;
+  }
   return shape.served * sum;
 }
 
@@ -69,7 +84,7 @@ export function latencyQuantileMs(shape: LatencyShape, q: number): number {
   if (shape.served === 0) return 0;
   const worstResidual = Math.max(0, ...residualQuantiles(shape.residuals));
   let lo = 0;
-  let hi = Math.max(...shape.parts.map((part) => part.fixedMs + part.spanMs + part.serviceMs * (1 + worstResidual))) + 1;
+  let hi = Math.max(...shape.parts.map((part) => part.fixedMs + Math.max(part.spanMs, part.firstWait?.timeoutMs ?? 0) + part.serviceMs * (1 + worstResidual))) + 1;
   while (hi - lo > 0.1) {
     const mid = (lo + hi) / 2;
     if (shareWithin(shape, mid) >= q * shape.served) hi = mid;
@@ -78,8 +93,12 @@ export function latencyQuantileMs(shape: LatencyShape, q: number): number {
   return hi;
 }
 
-/** Residuals kept per profile: evenly spaced quantiles of the measured ones, so a plan search stays in milliseconds. */
-const RESIDUAL_POINTS = 32;
+/**
+ * Residuals kept per profile: evenly spaced quantiles of the measured ones, so a plan search stays in milliseconds.
+ * 64 keeps every residual of a profile fitted from up to about 100 samples, the slowest one included: a target of
+ * 99.9% asks whether even that one fits.
+ */
+const RESIDUAL_POINTS = 64;
 const thinnedResiduals = new WeakMap<readonly number[], readonly number[]>();
 
 /** The residuals as at most RESIDUAL_POINTS evenly spaced quantiles (mid-points of equal-mass slices). */
@@ -112,10 +131,40 @@ function fractionWithinThinned(sloMs: number, fixedMs: number, serviceMs: number
 }
 
 /**
+ * The sizes batches close at, 1 + min(Poisson(rate T), b - 1), each with the share of requests that ride in a batch
+ * of that size (a batch of k carries k of them): the tail of a serverless lane is its largest batches' slowest calls.
+ */
+function batchSizeMix(batch: number, rateRps: number, timeoutMs: number): Array<{ size: number; requestShare: number }> {
+  if (batch <= 1 || timeoutMs <= 0 || !(rateRps > 0)) return [{ size: 1, requestShare: 1 }];
+  const mean = (rateRps * timeoutMs) / 1000;
+  const sizes: Array<{ size: number; requestShare: number }> = [];
+  let pmf = Math.exp(-mean);
+  let below = 0;
+  for (let extra = 0; extra < batch - 1; extra += 1) {
+    sizes.push({ size: extra + 1, requestShare: (extra + 1) * pmf });
+    below += pmf;
+    pmf *= mean / (extra + 1);
+  }
+  sizes.push({ size: batch, requestShare: batch * Math.max(0, 1 - below) });
+  const total = sizes.reduce((sum, s) => sum + s.requestShare, 0);
+  return sizes.filter((s) => s.requestShare > 0).map((s) => ({ size: s.size, requestShare: s.requestShare / total }));
+}
+
+/** Fraction of latencies W + fixed + S (1 + r) within the SLO, W the batch's first request's wait. */
+function fractionWithinFirstWait(sloMs: number, fixedMs: number, serviceMs: number, wait: FirstWait, residuals: readonly number[]): number {
+  const slackAtMean = sloMs - fixedMs - serviceMs;
+  const within = (slack: number) => (slack < 0 ? 0 : waitCdf(slack, wait.batch, wait.rateRps, wait.timeoutMs));
+  if (residuals.length === 0) return within(slackAtMean);
+  let sum = 0;
+  for (let i = 0; i < residuals.length; i += 1) sum += within(slackAtMean - serviceMs * residuals[i]!);
+  return sum / residuals.length;
+}
+
+/**
  * The longest a batch of n may wait before the queue closes it anyway: the queue dispatches once waiting longer
  * would put its first request's deadline within the lane's tail service time (VirtualQueue, `lastSafeAt`).
  */
-function effectiveTimeoutMs(sloMs: number, timeoutMs: number, tailMs: number): number {
+export function effectiveTimeoutMs(sloMs: number, timeoutMs: number, tailMs: number): number {
   return Math.max(0, Math.min(timeoutMs, sloMs - tailMs));
 }
 
@@ -185,27 +234,44 @@ export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: nu
   return { fraction: shareWithin(shape, input.sloMs), expectedBatch, utilisation: (rateRps * busy) / (1000 * expectedBatch), costPerRequestUsd: 0, shape };
 }
 
+/** What the queue assumes a serverless batch of n takes at the tail: p99 service, its transfer and the round trip. */
+export function serverlessTailMs(input: PlannerInput, option: ServerlessOption, n: number): number {
+  return latencyAt(option.latency.p99, n) + transferMs(n, input.payloadBytes, input.bandwidthMbps.serverless) + input.rttMs.serverless;
+}
+
 /**
  * The serverless lane at rate y with option o, batch size b and timeout T: batches of n = 1 + min(Poisson(y T'),
  * b - 1) gather over T' (the timeout the queue really applies), then share one link: a batch queues behind the
- * others' transfers (an M/D/1 wait at the link's load), crosses it, may hit a cold start, and runs. The link must
+ * others' transfers (an M/D/1 wait at the link's load), crosses it, may hit a cold start (fewer with more warm
+ * instances, see serverlessAt), and runs. The link must
  * carry the rate within its utilisation bound and the pool stay within the instance limit, else nothing counts.
  */
-export function serverlessAttainment(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
+export function serverlessAttainment(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances = 0): LaneAttainment {
   if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation)) return NOTHING;
   const latency: LatencyModel = option.latency;
   const perRequestMs = transferMs(1, input.payloadBytes, input.bandwidthMbps.serverless);
-  const tail = (n: number) => latencyAt(latency.p99, n) + n * perRequestMs + input.rttMs.serverless;
-  const gatherTimeout = effectiveTimeoutMs(input.sloMs, timeoutMs, tail(batch));
+  const gatherTimeout = effectiveTimeoutMs(input.sloMs, timeoutMs, serverlessTailMs(input, option, batch));
   const n = expectedBatchSize(batch, rateRps, gatherTimeout);
-  const costed = serverlessAt(input, option, batch, gatherTimeout, rateRps);
+  const costed = serverlessAt(input, option, batch, gatherTimeout, rateRps, warmInstances);
   if (costed.load === Infinity) return NOTHING;
   const load = (rateRps * perRequestMs) / 1000;
   const linkWaitMs = (load * n * perRequestMs) / (2 * (1 - load));
-  const warm = { fixedMs: linkWaitMs + n * perRequestMs + input.rttMs.serverless, serviceMs: latencyAt(latency.mean, n), spanMs: Math.min(gatherTimeout, (1000 * (n - 1)) / rateRps) };
   const cold = costed.coldFraction;
-  const parts: ShapePart[] = cold > 0 ? [{ ...warm, weight: 1 - cold }, { ...warm, weight: cold, fixedMs: warm.fixedMs + option.coldStartMs }] : [{ ...warm, weight: 1 }];
+  const parts: ShapePart[] = [];
+  for (const size of batchSizeMix(batch, rateRps, gatherTimeout)) {
+    // A batch that closed short waited out the whole timeout; a full one, as long as the rest took to arrive.
+    const full = size.size === batch;
+    const warm: ShapePart = {
+      weight: size.requestShare * (1 - cold),
+      fixedMs: linkWaitMs + size.size * perRequestMs + input.rttMs.serverless + (full ? 0 : gatherTimeout),
+      serviceMs: latencyAt(latency.mean, size.size),
+      spanMs: 0,
+      ...(full ? { firstWait: { batch, rateRps, timeoutMs: gatherTimeout } } : {}),
+    };
+    parts.push(warm);
+    if (cold > 0) parts.push({ ...warm, weight: size.requestShare * cold, fixedMs: warm.fixedMs + option.coldStartMs });
+  }
   const shape: LatencyShape = { served: 1, parts, residuals: latency.relativeResiduals };
   return { fraction: shareWithin(shape, input.sloMs), expectedBatch: n, utilisation: load, costPerRequestUsd: costed.costPerRequestUsd, shape };
 }

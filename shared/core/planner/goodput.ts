@@ -1,21 +1,21 @@
 /**
- * Best-effort planning by goodput: when no plan can promise the SLO's tail at the observed rate, the plan that
- * answers the most requests within the SLO (predicted attainment, see attainment.ts), and among the plans within
- * ATTAINMENT_TOLERANCE of that, the cheapest.
+ * The planner's search: per lane, every batch size of its grid with a few timeouts (and per serverless
+ * configuration, its warm instances), over splits of the rate between the lanes. Each candidate is judged by the
+ * fraction of requests its attainment model (attainment.ts) predicts within the SLO's latency. The cheapest
+ * candidate predicted to reach the SLO's target wins; when none does, the one answering the most requests in
+ * time (best effort by goodput), cheapest among those within ATTAINMENT_TOLERANCE of it.
  *
- * The search: the serverless lane takes a rate from 0 up to what its link carries within its bound, in
- * SPLIT_STEPS steps; the edge takes the rest. Per lane every batch size of its grid with a few timeouts, and per
- * serverless option its configuration. Among equally good picks: the cheaper, then, on the edge (paid by the hour,
- * a batch costing little more than one request) the larger batch limit, headroom for a burst, since the edge
- * batches whatever waits; on serverless (each request adds about as much again) the smaller, so that a burst does
- * not pile into one long call.
+ * Among equally good picks on a lane: the cheaper, then, on the edge (paid by the hour, a batch costing little
+ * more than one request) the larger batch limit, headroom for a burst, since the edge batches whatever waits; on
+ * serverless (each request adds about as much again) the smaller, so that a burst does not pile into one call.
  */
 import type { LanePlan, Plan, ServerlessOption } from '../types.js';
-import { edgeAttainment, latencyQuantileMs, serverlessAttainment, type LaneAttainment } from './attainment.js';
+import { edgeAttainment, effectiveTimeoutMs, latencyQuantileMs, serverlessAttainment, serverlessTailMs, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
-import { linkCapacityRps } from './lane-model.js';
-import { oursPlan, UNUSED_LANE } from './plan.js';
-import { edgeBatchGrid, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { expectedBatchSize, latencyAt, linkCapacityRps } from './lane-model.js';
+import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, onDemandPool, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { oursPlan, UNUSED_LANE } from './plan-record.js';
+import { poissonQuantile } from '../stats/poisson-quantile.js';
 
 const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
@@ -28,6 +28,7 @@ interface LanePick {
   readonly timeoutMs: number;
   readonly result: LaneAttainment;
   readonly option?: ServerlessOption;
+  readonly warmInstances?: number;
 }
 
 export interface GoodputPlan {
@@ -38,14 +39,29 @@ export interface GoodputPlan {
   readonly costPerRequestUsd: number;
 }
 
-/** `candidate` beats `best`: clearly more in time, or about as many for less money (then, by batch limit). */
-function better(candidate: LanePick, best: LanePick | undefined, preferLargerBatch: boolean): boolean {
+/**
+ * `a` beats `b` under the SLO's target: reaching it beats not; among those reaching it, the cheaper; among those
+ * that do not, clearly more in time, or about as many for less. Undefined: neither, the caller's tie-break decides.
+ */
+function beats(a: { fraction: number; cost: number }, b: { fraction: number; cost: number }, target: number): boolean | undefined {
+  const aReaches = a.fraction >= target;
+  if (aReaches !== b.fraction >= target) return aReaches;
+  if (!aReaches) {
+    if (a.fraction > b.fraction + ATTAINMENT_TOLERANCE) return true;
+    if (a.fraction < b.fraction - ATTAINMENT_TOLERANCE) return false;
+  }
+  if (a.cost !== b.cost) return a.cost < b.cost;
+  return undefined;
+}
+
+function better(candidate: LanePick, best: LanePick | undefined, preferLargerBatch: boolean, target: number): boolean {
   if (!best) return true;
-  const a = candidate.result;
-  const b = best.result;
-  if (a.fraction > b.fraction + ATTAINMENT_TOLERANCE) return true;
-  if (a.fraction < b.fraction - ATTAINMENT_TOLERANCE) return false;
-  if (a.costPerRequestUsd !== b.costPerRequestUsd) return a.costPerRequestUsd < b.costPerRequestUsd;
+  const verdict = beats(
+    { fraction: candidate.result.fraction, cost: candidate.result.costPerRequestUsd },
+    { fraction: best.result.fraction, cost: best.result.costPerRequestUsd },
+    target,
+  );
+  if (verdict !== undefined) return verdict;
   return preferLargerBatch ? candidate.batch > best.batch : candidate.batch < best.batch;
 }
 
@@ -66,7 +82,7 @@ function bestEdgeAt(input: PlannerInput, rateRps: number): LanePick | undefined 
   let best: LanePick | undefined;
   for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
     const pick = { batch, timeoutMs, result: edgeAttainment(input, batch, timeoutMs, rateRps) };
-    if (better(pick, best, true)) best = pick;
+    if (better(pick, best, true, input.sloTarget)) best = pick;
   }
   return best;
 }
@@ -80,37 +96,68 @@ function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | unde
   let best: LanePick | undefined;
   const pairs = lanePairs(serverlessGrid(input.bounds.maxBatch.serverless), input.sloMs);
   for (const option of serverlessOptions(input)) {
-    for (const [batch, timeoutMs] of pairs) {
-      const pick = { batch, timeoutMs, option, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps) };
-      if (better(pick, best, false)) best = pick;
+    for (const [batch, asked] of pairs) {
+      // The queue closes a batch once its tail would pass the first request's deadline: plan the timeout it keeps.
+      const timeoutMs = effectiveTimeoutMs(input.sloMs, asked, serverlessTailMs(input, option, batch));
+      for (const warmInstances of warmChoices(input, option, batch, timeoutMs, rateRps)) {
+        const pick = { batch, timeoutMs, option, warmInstances, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps, warmInstances) };
+        if (better(pick, best, false, input.sloTarget)) best = pick;
+      }
     }
   }
   return best;
 }
 
-/** The serverless rates tried: none, then even steps up to what the link carries within its bound. */
-function serverlessRates(input: PlannerInput): number[] {
-  const rate = input.rateRps;
-  const { edgeHealthy, serverlessHealthy } = input.bounds;
-  if (!serverlessHealthy) return [0];
-  if (!edgeHealthy) return [rate];
-  const ceiling = Math.min(rate, linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation));
-  const rates = [0];
-  for (let k = 1; k <= SPLIT_STEPS; k += 1) rates.push((ceiling * k) / SPLIT_STEPS);
-  return rates;
+/**
+ * Warm pools tried: none (FC scales from zero); the pool the busiest moment of a keep-alive window asks for at the
+ * forecast's high rate, which leaves no call cold in the model; and pools covering the usual concurrency at a few
+ * quantiles in between, which leave only the rarest bursts to a cold start for less idle memory.
+ */
+function warmChoices(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): number[] {
+  const expected = expectedBatchSize(batch, rateRps, timeoutMs);
+  const callRate = rateRps / expected;
+  const meanMs = latencyAt(option.latency.mean, expected);
+  const pool = onDemandPool(input, callRate, meanMs, rateRps);
+  if (!(pool > 0) || pool > input.bounds.maxInstances) return [0];
+  const concurrency = (callRate * meanMs) / 1000;
+  const between = WARM_QUANTILES.map((q) => poissonQuantile(q, concurrency)).filter((w) => w > 0 && w < pool);
+  return [...new Set([0, ...between, pool])];
 }
 
-/** The goodput-best plan's lanes, or undefined when no lane is healthy or the rate is 0. */
+/** Quantiles of the in-flight calls that the warm pools between none and the full pool cover. */
+const WARM_QUANTILES = [0.9, 0.99, 0.999];
+
+/**
+ * The edge rates tried: even steps between what the serverless lane cannot take (its link's bound) and what the
+ * edge can (its link's bound and its full batches' throughput). Steps span the constrained lane's range, so a
+ * narrow link (the edge's cellular uplink, or FC's in the prototype's topology) still gets a fine split.
+ */
+function edgeRates(input: PlannerInput): number[] {
+  const rate = input.rateRps;
+  const { edgeHealthy, serverlessHealthy } = input.bounds;
+  if (!edgeHealthy) return [0];
+  if (!serverlessHealthy) return [rate];
+  const maxBatch = input.bounds.maxBatch.edge;
+  const edgeCeiling = Math.min(rate, linkCapacityRps(input.payloadBytes, input.bandwidthMbps.edge, input.bounds.linkMaxUtilisation), (1000 * maxBatch) / edgeBusyMs(input, maxBatch));
+  const edgeFloor = Math.max(0, rate - linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation));
+  const low = Math.min(edgeFloor, edgeCeiling);
+  const rates = edgeFloor > 0 ? [] : [0];
+  for (let k = 0; k <= SPLIT_STEPS; k += 1) rates.push(low + ((edgeCeiling - low) * k) / SPLIT_STEPS);
+  if (edgeFloor > edgeCeiling) rates.push(edgeFloor);
+  return [...new Set(rates)];
+}
+
+/** The search's best plan, or undefined when no lane is healthy or the rate is 0. */
 export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
   const rate = input.rateRps;
   if (!(rate > 0) || (!input.bounds.edgeHealthy && !input.bounds.serverlessHealthy)) return undefined;
   const edgeCost = edgeCostPerRequestUsd(input);
   let best: GoodputPlan | undefined;
-  for (const serverlessRate of serverlessRates(input)) {
-    const edgeRate = rate - serverlessRate;
+  for (const edgeRate of edgeRates(input)) {
+    const serverlessRate = rate - edgeRate;
     const edge = edgeRate > 0 ? bestEdgeAt(input, edgeRate) : undefined;
-    const serverless = serverlessRate > 0 ? bestServerlessAt(input, serverlessRate) : undefined;
-    if ((edgeRate > 0 && !edge) || (serverlessRate > 0 && !serverless)) continue;
+    const serverless = serverlessRate > 1e-9 ? bestServerlessAt(input, serverlessRate) : undefined;
+    if ((edgeRate > 0 && !edge) || (serverlessRate > 1e-9 && !serverless)) continue;
     const inTime = edgeRate * (edge?.result.fraction ?? 0) + serverlessRate * (serverless?.result.fraction ?? 0);
     const candidate: GoodputPlan = {
       rateEdge: edgeRate,
@@ -119,9 +166,8 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
       attainment: inTime / rate,
       costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0),
     };
-    const clearlyMore = best && candidate.attainment > best.attainment + ATTAINMENT_TOLERANCE;
-    const asManyForLess = best && candidate.attainment >= best.attainment - ATTAINMENT_TOLERANCE && candidate.costPerRequestUsd < best.costPerRequestUsd;
-    if (!best || clearlyMore || asManyForLess) best = candidate;
+    const verdict = best && beats({ fraction: candidate.attainment, cost: candidate.costPerRequestUsd }, { fraction: best.attainment, cost: best.costPerRequestUsd }, input.sloTarget);
+    if (!best || verdict) best = candidate;
   }
   return best;
 }
@@ -133,7 +179,8 @@ export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
   const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED_LANE);
   const tail = (pick: LanePick | undefined) => (pick ? latencyQuantileMs(pick.result.shape, input.bounds.tailQuantile) : 0);
   const option = found.serverless?.option ?? input.profiles.serverless[0];
-  return oursPlan(input, { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) }, option?.config ?? { memoryMb: 1024, cpu: 0.5 }, {
+  const lanes = { edge: lane(found.edge, edgeShare), serverless: lane(found.serverless, serverlessShare) };
+  return oursPlan(input, lanes, option?.config ?? { memoryMb: 1024, cpu: 0.5 }, found.serverless?.warmInstances ?? 0, {
     p99LatencyMs: { edge: tail(found.edge), serverless: tail(found.serverless) },
     costPerMillionUsd: found.costPerRequestUsd * 1e6,
     edgeUtilisation: found.edge?.result.utilisation ?? 0,
@@ -150,7 +197,8 @@ export function evaluatePlan(input: PlannerInput, plan: Plan): { attainment: num
   const serverlessRate = rate * serverless.share;
   const option = nearestServerlessOption(input.profiles, plan.serverless.memoryMb);
   const edgeResult = edgeRate > 0 ? edgeAttainment(input, edge.batchSize, edge.timeoutMs, edgeRate) : undefined;
-  const serverlessResult = serverlessRate > 0 && option ? serverlessAttainment(input, option, serverless.batchSize, serverless.timeoutMs, serverlessRate) : undefined;
+  const serverlessResult =
+    serverlessRate > 0 && option ? serverlessAttainment(input, option, serverless.batchSize, serverless.timeoutMs, serverlessRate, plan.warmInstances) : undefined;
   const inTime = edgeRate * (edgeResult?.fraction ?? 0) + serverlessRate * (serverlessResult?.fraction ?? 0);
   return {
     attainment: inTime / rate,

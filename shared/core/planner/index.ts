@@ -1,5 +1,5 @@
-export { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, InfeasibleSloError, validatePlannerInput, type PlannerBounds, type PlannerInput } from './input.js';
-export { minFeasibleSloMs, plan, tryPlan } from './plan.js';
+export { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, DEFAULT_SLO_TARGET, InfeasibleSloError, validatePlannerInput, type PlannerBounds, type PlannerInput } from './input.js';
+export { minFeasibleSloMs, plan, planForTarget, tryPlan } from './plan.js';
 export { planSeed, seedChoice, SEED, type SeedChoice } from './seed.js';
 export { planCapacityRps } from './capacity.js';
 export { planBestEffort } from './best-effort.js';

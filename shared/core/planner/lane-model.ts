@@ -32,8 +32,8 @@ export function waitQuantileMs(q: number, batch: number, rateRps: number, timeou
   return Math.min(timeoutMs, erlangQuantile(q, batch - 1, rateRps) * 1000);
 }
 
-/** P(first request's wait <= x ms). */
-function waitCdf(xMs: number, batch: number, rateRps: number, timeoutMs: number): number {
+/** P(first request's wait <= x ms): Erlang(b - 1, rate) cut off by the timeout. */
+export function waitCdf(xMs: number, batch: number, rateRps: number, timeoutMs: number): number {
   if (batch <= 1 || xMs >= timeoutMs) return 1;
   if (!(rateRps > 0) || xMs <= 0) return 0;
   return erlangCdf(xMs / 1000, batch - 1, rateRps);

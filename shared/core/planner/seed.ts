@@ -1,6 +1,7 @@
 import type { LanePlan, Plan } from '../types.js';
 import { defaultCpuForMemory } from '../profiles/serverless-cpu.js';
 import { validatePlannerInput, type PlannerInput } from './input.js';
+import { evaluatePlan } from './goodput.js';
 import { edgeAt, serverlessAt } from './lanes.js';
 
 /**
@@ -96,19 +97,24 @@ export function planSeed(input: PlannerInput): Plan {
     edge: { batchSize: choice.edgeBatch, timeoutMs, share: edgeShare },
     serverless: { batchSize: Math.max(1, choice.serverlessBatch), timeoutMs, share: serverlessShare },
   };
-  return {
+  const plan: Plan = {
     policy: 'seed',
     createdAtMs: input.nowMs,
     reason: input.reason,
     rateRps: rate,
     bandwidthMbps: { ...input.bandwidthMbps },
     sloMs: input.sloMs,
+    sloTarget: input.sloTarget,
     lanes,
     serverless: option?.config.memoryMb === choice.memoryMb ? option.config : { memoryMb: choice.memoryMb, cpu: defaultCpuForMemory(choice.memoryMb) },
+    // The prototype knew nothing of warm instances.
+    warmInstances: 0,
     predicted: {
       p99LatencyMs: { edge: edge.p99Ms, serverless: serverless?.p99Ms ?? 0 },
       costPerMillionUsd: (edgeCost + serverlessShare * (serverless?.costPerRequestUsd ?? 0)) * 1e6,
       edgeUtilisation: edge.load,
+      attainment: Number.NaN,
     },
   };
+  return { ...plan, predicted: { ...plan.predicted, attainment: evaluatePlan(input, plan).attainment } };
 }

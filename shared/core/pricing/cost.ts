@@ -33,3 +33,11 @@ export function edgeCostUsd(prices: PriceTable, durationMs: number): number {
   if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new EngineError('bad_request', expected('a duration >= 0 ms', durationMs));
   return prices.edgeUsdPerHour.value * (durationMs / 3_600_000);
 }
+
+/**
+ * USD per second of one warm (provisioned or minimum) instance while it is idle: FC 3.0 bills an idle instance's
+ * memory (0.15 CU per GB-second) and not its vCPU. Busy, it bills as any active instance (serverlessCallCostUsd).
+ */
+export function warmIdleUsdPerSecond(prices: PriceTable, config: ServerlessConfig): number {
+  return prices.usdPerCu.value * (config.memoryMb / 1024) * prices.cuPerGbSecond.value;
+}

@@ -1,2 +1,2 @@
 export { DEFAULT_PRICES, type Price, type PriceTable } from './prices.js';
-export { activeCuPerSecond, coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from './cost.js';
+export { activeCuPerSecond, coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd, warmIdleUsdPerSecond } from './cost.js';

@@ -5,6 +5,7 @@
 import { EngineError, expected } from '../errors.js';
 import { DEFAULT_PAYLOAD_BYTES } from '../planner/input.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing/index.js';
+import { DEFAULT_TRACED_LANE, topologyLinks } from '../topology.js';
 import type { LaneId } from '../types.js';
 
 export interface SimOptions {
@@ -16,13 +17,14 @@ export interface SimOptions {
    */
   readonly payloadBytes: number;
   /**
-   * Which lane's link the bandwidth trace describes. Default 'serverless': in the prototype's topology the
-   * scheduler sits next to the edge box (LAN) and the cellular uplink carries the batches to Function Compute.
+   * Which lane's link the bandwidth trace describes. Default 'edge', the product's topology: the scheduler and
+   * the inference function share an FC region and the Jetson sits behind its own link. 'serverless' is the
+   * prototype's topology (scheduler beside the Jetson, FC behind a cellular uplink), for comparing with it.
    */
   readonly tracedLane: LaneId;
-  /** Bandwidth of the lane the trace does not describe. Default 100 Mbit/s (a Fast-Ethernet-class LAN). */
+  /** Bandwidth of the lane the trace does not describe. Default from the topology (topology.ts). */
   readonly fixedLaneMbps: number;
-  /** Round trip per lane (request and answer framing, no payload). Defaults: edge 2 ms (LAN), serverless 40 ms. */
+  /** Round trip per lane (request and answer framing, no payload). Default from the topology (topology.ts). */
   readonly rttMs: Readonly<Record<LaneId, number>>;
   /** Batches the edge serves at once. Default 1 (one GPU, one model instance). */
   readonly edgeStreams: number;
@@ -44,9 +46,9 @@ export interface SimOptions {
 export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   seed: 1,
   payloadBytes: DEFAULT_PAYLOAD_BYTES,
-  tracedLane: 'serverless',
-  fixedLaneMbps: 100,
-  rttMs: Object.freeze({ edge: 2, serverless: 40 }),
+  tracedLane: DEFAULT_TRACED_LANE,
+  fixedLaneMbps: topologyLinks(DEFAULT_TRACED_LANE).fixedLaneMbps,
+  rttMs: topologyLinks(DEFAULT_TRACED_LANE).rttMs,
   edgeStreams: 1,
   instanceConcurrency: 1,
   keepAliveMs: 300_000,
@@ -58,7 +60,10 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
 });
 
 export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions {
-  const resolved: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options, rttMs: { ...DEFAULT_SIM_OPTIONS.rttMs, ...options.rttMs } };
+  const tracedLane = options.tracedLane ?? DEFAULT_SIM_OPTIONS.tracedLane;
+  if (tracedLane !== 'edge' && tracedLane !== 'serverless') throw new EngineError('bad_request', expected("tracedLane 'edge' or 'serverless'", tracedLane));
+  const links = topologyLinks(tracedLane);
+  const resolved: SimOptions = { ...DEFAULT_SIM_OPTIONS, fixedLaneMbps: links.fixedLaneMbps, ...options, tracedLane, rttMs: { ...links.rttMs, ...options.rttMs } };
   const positive = (name: keyof SimOptions, value: number, integer = false) => {
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
       throw new EngineError('bad_request', expected(`${name} to be a ${integer ? 'whole ' : ''}number > 0`, value));
@@ -74,7 +79,6 @@ export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions
   positive('maxQueued', resolved.maxQueued, true);
   positive('latencySamples', resolved.latencySamples, true);
   if (!Number.isInteger(resolved.seed)) throw new EngineError('bad_request', expected('seed to be an integer', resolved.seed));
-  if (resolved.tracedLane !== 'edge' && resolved.tracedLane !== 'serverless') throw new EngineError('bad_request', expected("tracedLane 'edge' or 'serverless'", resolved.tracedLane));
   for (const lane of ['edge', 'serverless'] as const) {
     if (!(resolved.rttMs[lane] >= 0)) throw new EngineError('bad_request', expected(`rttMs.${lane} >= 0`, resolved.rttMs[lane]));
   }

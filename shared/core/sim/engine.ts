@@ -77,7 +77,6 @@ export function simulatePolicy(
   const firstObservation = observe(interval, countUntil(0, interval));
   let plan = policy.start(firstObservation);
   let bandwidthEstimate: Record<LaneId, number> = { ...firstObservation.bandwidthMbps };
-  let usedEdge = false;
 
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
@@ -102,11 +101,16 @@ export function simulatePolicy(
     edge: status('edge', edge.freeSlots(), nowMs),
     serverless: status('serverless', pool.freeSlots(nowMs, plan.serverless), nowMs),
   });
+  // FC starts a plan's warm instances in the background: they take calls a cold start's time later. The first
+  // plan's are in place when the run starts, as a deployment provisions its minimum instances before traffic.
+  const warmPool = (nowMs: number, startMs = serverlessOption(profiles, plan).coldStartMs) => pool.setWarm(nowMs, plan.serverless, plan.warmInstances, startMs);
+  warmPool(0, 0);
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
     plan = next;
     recorder.replans.push({ atMs: nowMs, reason: next.reason });
     times = buildTimes();
+    warmPool(nowMs);
   };
 
   const serviceNoise = (model: LatencyModel) => {
@@ -123,7 +127,6 @@ export function simulatePolicy(
     let release: () => void;
     let model: LatencyModel;
     if (lane === 'edge') {
-      usedEdge = true;
       edge.acquire();
       const arrived = links.edge.send(nowMs, bits);
       model = profiles.edge;
@@ -220,7 +223,10 @@ export function simulatePolicy(
   const leftover = queue.drain();
   recorder.reject(leftover.length);
   onProgress?.(1);
-  const edgeUsd = usedEdge ? edgeCostUsd(options.prices, input.durationMs) : 0;
+  pool.finish(input.durationMs);
+  recorder.serverlessUsd += (pool.warmIdleGbMs / 1000) * options.prices.cuPerGbSecond.value * options.prices.usdPerCu.value;
+  // The Orin is part of the deployment: its amortised cost is paid whether or not a policy sends it work.
+  const edgeUsd = edgeCostUsd(options.prices, input.durationMs);
   return summarise(policy, recorder, {
     requests: arrivalsMs.length,
     sloMs,

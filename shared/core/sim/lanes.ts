@@ -1,7 +1,7 @@
 /**
  * The simulated lanes: a FIFO link per lane timed against a bandwidth trace, the edge box (a fixed number of
  * streams, one batch each), and the Function Compute instance pool (instance concurrency, keep-alive, cold starts,
- * the account's instance limit, a memory switch retiring the old configuration's instances).
+ * warm instances, the account's instance limit, a memory switch retiring the old configuration's instances).
  */
 import { bandwidthTrace, transferEndMs, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import type { ServerlessConfig } from '../types.js';
@@ -45,9 +45,14 @@ export class EdgeBox {
 
 interface Instance {
   readonly configKey: string;
+  readonly memoryMb: number;
   busy: number;
   /** When it last became idle (busy dropped to 0). */
   idleSinceMs: number;
+  /** A warm (minimum) instance: never reclaimed while its configuration runs, billed for memory while idle. */
+  warm: boolean;
+  /** A warm instance FC is still starting in the background takes no call before this. */
+  readyAtMs: number;
 }
 
 export interface Acquired {
@@ -68,6 +73,8 @@ export class InstancePool {
   private instances: Instance[] = [];
   coldStarts = 0;
   peakInstances = 0;
+  /** Idle memory of warm instances, GB x ms: what FC bills them while they wait. */
+  warmIdleGbMs = 0;
 
   constructor(
     readonly concurrency: number,
@@ -86,10 +93,12 @@ export class InstancePool {
    */
   private expire(nowMs: number, key: string): void {
     if (key === this.expiryKey && nowMs < this.nextExpiryMs) return;
-    this.instances = this.instances.filter((i) => i.busy > 0 || (i.configKey === key && nowMs - i.idleSinceMs < this.keepAliveMs));
+    const kept = (i: Instance) => i.busy > 0 || (i.configKey === key && (i.warm || nowMs - i.idleSinceMs < this.keepAliveMs));
+    for (const i of this.instances) if (i.warm && !kept(i)) this.billIdle(i, nowMs);
+    this.instances = this.instances.filter(kept);
     this.expiryKey = key;
     this.nextExpiryMs = Infinity;
-    for (const i of this.instances) if (i.busy === 0) this.nextExpiryMs = Math.min(this.nextExpiryMs, i.idleSinceMs + this.keepAliveMs);
+    for (const i of this.instances) if (i.busy === 0 && !i.warm) this.nextExpiryMs = Math.min(this.nextExpiryMs, i.idleSinceMs + this.keepAliveMs);
   }
 
   /** freeSlots' last answer, valid until the pool changes (the queue asks far more often than it changes). */
@@ -102,9 +111,60 @@ export class InstancePool {
     if (cached && cached.key === key && nowMs < cached.validUntilMs) return cached.free;
     this.expire(nowMs, key);
     let free = (this.limit - this.instances.length) * this.concurrency;
-    for (const instance of this.instances) if (instance.configKey === key) free += this.concurrency - instance.busy;
-    this.cached = { key, free, validUntilMs: this.nextExpiryMs };
+    let validUntilMs = this.nextExpiryMs;
+    for (const instance of this.instances) {
+      if (instance.configKey !== key) continue;
+      if (instance.readyAtMs <= nowMs) free += this.concurrency - instance.busy;
+      else validUntilMs = Math.min(validUntilMs, instance.readyAtMs);
+    }
+    this.cached = { key, free, validUntilMs };
     return free;
+  }
+
+  /**
+   * Keeps `count` instances of `config` warm (FC minimum instances): idle instances of it become warm first, then
+   * FC starts new ones in the background, ready `startMs` later; warm instances past the count go back to
+   * on-demand. Warm instances of another configuration are retired with it (expire).
+   */
+  setWarm(nowMs: number, config: ServerlessConfig, count: number, startMs: number): void {
+    this.cached = undefined;
+    const key = configKey(config);
+    this.expire(nowMs, key);
+    let warm = 0;
+    for (const instance of this.instances) {
+      if (instance.configKey !== key) continue;
+      const keep = warm < count;
+      if (instance.warm && !keep) this.chill(instance, nowMs);
+      else if (!instance.warm && keep) this.warmUp(instance, nowMs);
+      if (keep) warm += 1;
+    }
+    for (; warm < count && this.instances.length < this.limit; warm += 1) {
+      this.instances.push({ configKey: key, memoryMb: config.memoryMb, busy: 0, idleSinceMs: nowMs, warm: true, readyAtMs: nowMs + startMs });
+    }
+    this.peakInstances = Math.max(this.peakInstances, this.instances.length);
+    this.nextExpiryMs = nowMs;
+  }
+
+  /** Bills warm instances' idle memory up to `nowMs` (call once at the end of a run). */
+  finish(nowMs: number): void {
+    for (const instance of this.instances) if (instance.warm && instance.busy === 0) this.billIdle(instance, nowMs);
+  }
+
+  private warmUp(instance: Instance, nowMs: number): void {
+    instance.warm = true;
+    if (instance.busy === 0) instance.idleSinceMs = nowMs;
+  }
+
+  private chill(instance: Instance, nowMs: number): void {
+    if (instance.busy === 0) this.billIdle(instance, nowMs);
+    instance.warm = false;
+  }
+
+  /** Adds a warm instance's idle memory since it last went idle, and restarts the count at `nowMs`. */
+  private billIdle(instance: Instance, nowMs: number): void {
+    const from = Math.max(instance.idleSinceMs, instance.readyAtMs);
+    if (nowMs > from) this.warmIdleGbMs += (instance.memoryMb / 1024) * (nowMs - from);
+    instance.idleSinceMs = nowMs;
   }
 
   /** Takes a slot on a warm instance, or starts a new one (cold); undefined when the account limit throttles. */
@@ -115,14 +175,15 @@ export class InstancePool {
     // The busiest instance with room: FC packs calls onto running instances before starting new ones.
     let best: Instance | undefined;
     for (const instance of this.instances) {
-      if (instance.configKey === key && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) best = instance;
+      if (instance.configKey === key && instance.readyAtMs <= nowMs && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) best = instance;
     }
     if (best) {
+      if (best.warm && best.busy === 0) this.billIdle(best, nowMs);
       best.busy += 1;
       return { instance: best, cold: false };
     }
     if (this.instances.length >= this.limit) return undefined;
-    const instance: Instance = { configKey: key, busy: 1, idleSinceMs: nowMs };
+    const instance: Instance = { configKey: key, memoryMb: config.memoryMb, busy: 1, idleSinceMs: nowMs, warm: false, readyAtMs: nowMs };
     this.instances.push(instance);
     this.coldStarts += 1;
     this.peakInstances = Math.max(this.peakInstances, this.instances.length);
@@ -134,8 +195,9 @@ export class InstancePool {
     instance.busy -= 1;
     if (instance.busy === 0) {
       instance.idleSinceMs = nowMs;
-      // Another config's instance going idle must be retired at the next query.
-      this.nextExpiryMs = Math.min(this.nextExpiryMs, instance.configKey === this.expiryKey ? nowMs + this.keepAliveMs : nowMs);
+      // Another config's instance going idle must be retired at the next query; a warm one of this config stays.
+      if (instance.configKey !== this.expiryKey) this.nextExpiryMs = nowMs;
+      else if (!instance.warm) this.nextExpiryMs = Math.min(this.nextExpiryMs, nowMs + this.keepAliveMs);
     }
   }
 }

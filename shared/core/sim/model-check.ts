@@ -1,5 +1,5 @@
 /**
- * The planner's attainment model against the simulator: a steady Poisson stream on a constant uplink, run by `ours`
+ * The planner's attainment model against the simulator: a steady Poisson stream on a constant link, run by `ours`
  * through the real queue with the measured service spread, beside what the best-effort plan for that rate predicts.
  * Steady arrivals leave nothing to changepoint detection, so any gap is the model's own.
  */
@@ -7,13 +7,16 @@ import { DEFAULT_BOUNDS, planBestEffort } from '../planner/index.js';
 import type { PriceTable } from '../pricing/index.js';
 import { createRandom } from '../random.js';
 import { bandwidthTrace } from '../traces/bandwidth-trace.js';
-import type { ProfileSet } from '../types.js';
+import { DEFAULT_TRACED_LANE, laneBandwidths } from '../topology.js';
+import type { LaneId, ProfileSet } from '../types.js';
 import { defaultPlanners } from './planners.js';
 import { simulate } from './simulate.js';
 
 export interface ModelCheckScenario {
   readonly rateRps: number;
-  readonly serverlessMbps: number;
+  /** Bandwidth of the traced lane's link (the edge's in the product topology). */
+  readonly linkMbps: number;
+  readonly tracedLane?: LaneId;
   readonly sloMs: number;
   readonly durationMs: number;
   readonly profiles: ProfileSet;
@@ -29,7 +32,7 @@ export interface ModelCheck {
 }
 
 export function checkAttainmentModel(scenario: ModelCheckScenario): ModelCheck {
-  const { rateRps, serverlessMbps, sloMs, durationMs, profiles, prices, seed } = scenario;
+  const { rateRps, linkMbps, sloMs, durationMs, profiles, prices, seed, tracedLane = DEFAULT_TRACED_LANE } = scenario;
   const random = createRandom(seed);
   const gapMs = () => -Math.log(1 - random.next()) * (1000 / rateRps);
   const times: number[] = [];
@@ -37,15 +40,15 @@ export function checkAttainmentModel(scenario: ModelCheckScenario): ModelCheck {
   const result = simulate({
     arrivalsMs: Float64Array.from(times),
     durationMs,
-    bandwidth: bandwidthTrace([0], [serverlessMbps], 1000),
+    bandwidth: bandwidthTrace([0], [linkMbps], 1000),
     profiles,
     sloMs,
     policies: ['ours'],
     planners: defaultPlanners(prices),
-    options: { seed },
+    options: { seed, tracedLane },
   });
   const { rttMs, payloadBytes, fixedLaneMbps } = result.options;
-  const bandwidthMbps = { edge: fixedLaneMbps, serverless: serverlessMbps };
-  const plan = planBestEffort({ rateRps, bandwidthMbps, rttMs, payloadBytes, sloMs, profiles, prices, bounds: DEFAULT_BOUNDS, nowMs: 0, reason: 'manual' });
+  const bandwidthMbps = laneBandwidths(tracedLane, linkMbps, fixedLaneMbps);
+  const plan = planBestEffort({ rateRps, bandwidthMbps, rttMs, payloadBytes, sloMs, sloTarget: result.sloTarget, profiles, prices, bounds: DEFAULT_BOUNDS, nowMs: 0, reason: 'manual' });
   return { rateRps, predicted: plan.predicted.attainment ?? Number.NaN, simulated: result.runs[0]!.result.sloAttainment };
 }

@@ -10,6 +10,8 @@ export function plannerInput(request: PlanRequest, prices: PriceTable, bounds: P
     rttMs: request.rttMs,
     payloadBytes: request.payloadBytes,
     sloMs: request.sloMs,
+    sloTarget: request.sloTarget,
+    ...(request.rateHighRps !== undefined ? { rateHighRps: request.rateHighRps } : {}),
     profiles: request.profiles,
     prices,
     bounds: request.lanes ? { ...bounds, edgeHealthy: request.lanes.edge, serverlessHealthy: request.lanes.serverless } : bounds,

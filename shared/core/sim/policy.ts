@@ -35,6 +35,8 @@ export interface TraceTruth {
 
 export interface PolicyContext {
   readonly sloMs: number;
+  /** The SLO's target fraction within sloMs. */
+  readonly sloTarget: number;
   readonly profiles: ProfileSet;
   readonly options: SimOptions;
   readonly planners: Planners;

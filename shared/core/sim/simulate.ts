@@ -2,6 +2,8 @@
  * Runs a scenario under one or more policies: the same arrivals, links, profiles and seed for each, so the
  * rows compare like with like.
  */
+import { EngineError, expected } from '../errors.js';
+import { DEFAULT_SLO_TARGET } from '../planner/input.js';
 import { createRandom } from '../random.js';
 import { perSecondBandwidth } from '../traces/bandwidth-trace.js';
 import { resolveSimOptions, type SimOptions } from './config.js';
@@ -11,6 +13,8 @@ import type { Planners, PolicyContext, TraceTruth } from './policy.js';
 import type { PolicyRun } from './summary.js';
 
 export interface SimulationRequest extends SimInput {
+  /** The SLO's target: the fraction of requests to answer within sloMs. Default DEFAULT_SLO_TARGET (99.9%). */
+  readonly sloTarget?: number;
   readonly policies: readonly string[];
   readonly planners: Planners;
   readonly options?: Partial<SimOptions>;
@@ -22,6 +26,7 @@ export interface SimulationRequest extends SimInput {
 export interface SimulationResult {
   readonly options: SimOptions;
   readonly sloMs: number;
+  readonly sloTarget: number;
   readonly durationMs: number;
   readonly runs: readonly PolicyRun[];
 }
@@ -45,13 +50,15 @@ export function traceTruth(input: SimInput, options: SimOptions): TraceTruth {
 export function simulate(request: SimulationRequest): SimulationResult {
   const options = resolveSimOptions(request.options);
   const truth = traceTruth(request, options);
-  const context: PolicyContext = { sloMs: request.sloMs, profiles: request.profiles, options, planners: request.planners, truth };
+  const sloTarget = request.sloTarget ?? DEFAULT_SLO_TARGET;
+  if (!(sloTarget > 0 && sloTarget < 1)) throw new EngineError('bad_request', expected('an SLO target in (0, 1)', sloTarget));
+  const context: PolicyContext = { sloMs: request.sloMs, sloTarget, profiles: request.profiles, options, planners: request.planners, truth };
   const runs = request.policies.map((name, i) => {
     const policy = createPolicy(name, context, request.tuning);
     // One generator per policy from the same seed: every policy sees the same noise sequence.
     const random = createRandom(options.seed);
     return simulatePolicy(request, policy, options, () => random.next(), (fraction) => request.onProgress?.((i + fraction) / request.policies.length, name));
   });
-  return { options, sloMs: request.sloMs, durationMs: request.durationMs, runs };
+  return { options, sloMs: request.sloMs, sloTarget, durationMs: request.durationMs, runs };
 }
 

@@ -17,9 +17,11 @@ function recordingPlanner() {
       rateRps: request.rateRps,
       bandwidthMbps: request.bandwidthMbps,
       sloMs: 1000,
+      sloTarget: 0.999,
       lanes: { edge: { batchSize: batch, timeoutMs: 100, share: 0.5 }, serverless: { batchSize: edgeBatch, timeoutMs: 100, share: 0.5 } },
       serverless: { memoryMb: 1024, cpu: 0.5 },
-      predicted: { p99LatencyMs: { edge: 0, serverless: 0 }, costPerMillionUsd: 0, edgeUtilisation: 0 },
+      warmInstances: 0,
+      predicted: { p99LatencyMs: { edge: 0, serverless: 0 }, costPerMillionUsd: 0, edgeUtilisation: 0, attainment: 1 },
     };
   };
   return { planner, calls };

@@ -1,4 +1,4 @@
-import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, type PlannerInput } from '../../../shared/core/planner/input.js';
+import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES, DEFAULT_SLO_TARGET, type PlannerInput } from '../../../shared/core/planner/input.js';
 import { DEFAULT_PRICES } from '../../../shared/core/pricing/prices.js';
 import { DEFAULT_PROFILES } from '../../../shared/core/profiles/default-profiles.js';
 
@@ -10,6 +10,7 @@ export function plannerInput(rateRps: number, serverlessMbps: number, sloMs: num
     rttMs: { edge: 2, serverless: 30 },
     payloadBytes: DEFAULT_PAYLOAD_BYTES,
     sloMs,
+    sloTarget: DEFAULT_SLO_TARGET,
     profiles: DEFAULT_PROFILES,
     prices: DEFAULT_PRICES,
     bounds: { ...DEFAULT_BOUNDS, edgeHealthy },

@@ -38,6 +38,7 @@ describe('seed (the prototype planner)', () => {
       rttMs: { edge: 2, serverless: 30 },
       payloadBytes: DEFAULT_PAYLOAD_BYTES,
       sloMs: 1000,
+      sloTarget: 0.999,
       profiles: DEFAULT_PROFILES,
       prices: DEFAULT_PRICES,
       bounds: DEFAULT_BOUNDS,

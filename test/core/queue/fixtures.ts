@@ -17,12 +17,14 @@ export function makePlan(lanes: Partial<Record<LaneId, Partial<LanePlan>>> = {})
     rateRps: 50,
     bandwidthMbps: { edge: 100, serverless: 50 },
     sloMs: 1000,
+    sloTarget: 0.999,
     lanes: {
       edge: lane('edge', { batchSize: 20, timeoutMs: 400, share: 0.5 }),
       serverless: lane('serverless', { batchSize: 2, timeoutMs: 400, share: 0.5 }),
     },
     serverless: { memoryMb: 1024, cpu: 1 },
-    predicted: { p99LatencyMs: { edge: 300, serverless: 800 }, costPerMillionUsd: 1, edgeUtilisation: 0.5 },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: 300, serverless: 800 }, costPerMillionUsd: 1, edgeUtilisation: 0.5, attainment: 1 },
   };
 }
 

@@ -23,9 +23,11 @@ export function fixedPlan(edge: { batchSize: number; timeoutMs: number; share: n
     rateRps: 10,
     bandwidthMbps: { edge: 100, serverless: 10 },
     sloMs,
+    sloTarget: 0.999,
     lanes: { edge, serverless },
     serverless: { memoryMb: 1024, cpu: 0.5 },
-    predicted: { p99LatencyMs: { edge: 0, serverless: 0 }, costPerMillionUsd: 0, edgeUtilisation: 0 },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: 0, serverless: 0 }, costPerMillionUsd: 0, edgeUtilisation: 0, attainment: 1 },
   };
 }
 

@@ -12,7 +12,7 @@ describe("the planner's attainment model", () => {
   it('predicts what the simulator measures on steady streams, within 2.5 points', () => {
     for (const rateRps of [48, 60]) {
       for (const seed of [1, 2]) {
-        const check = checkAttainmentModel({ rateRps, serverlessMbps: 0.9, sloMs: 1000, durationMs: 600_000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, seed });
+        const check = checkAttainmentModel({ rateRps, linkMbps: 0.9, tracedLane: 'serverless', sloMs: 1000, durationMs: 600_000, profiles: DEFAULT_PROFILES, prices: DEFAULT_PRICES, seed });
         expect(Math.abs(check.predicted - check.simulated), `${rateRps} req/s, seed ${seed}: ${JSON.stringify(check)}`).toBeLessThan(0.025);
       }
     }

@@ -25,9 +25,11 @@ export function makePlan(edge: { batchSize: number; timeoutMs: number; share: nu
     rateRps: 10,
     bandwidthMbps: { edge: 1000, serverless: 1000 },
     sloMs: 2000,
+    sloTarget: 0.999,
     lanes: { edge, serverless: { batchSize: serverlessBatch, timeoutMs: 20, share: 1 - edge.share } },
     serverless: { memoryMb: 2048, cpu: 1 },
-    predicted: { p99LatencyMs: { edge: 100, serverless: 100 }, costPerMillionUsd: 1, edgeUtilisation: 0.5 },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: 100, serverless: 100 }, costPerMillionUsd: 1, edgeUtilisation: 0.5, attainment: 1 },
   };
 }
 

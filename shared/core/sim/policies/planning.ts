@@ -13,6 +13,7 @@ export function planRequest(context: PolicyContext, rateRps: number, bandwidthMb
     rttMs: context.options.rttMs,
     payloadBytes: context.options.payloadBytes,
     sloMs: context.sloMs,
+    sloTarget: context.sloTarget,
     profiles: context.profiles,
     nowMs,
     reason,

@@ -15,12 +15,14 @@ export function staticPolicy(context: PolicyContext): SimPolicy {
     rateRps: 0,
     bandwidthMbps: { edge: 0, serverless: 0 },
     sloMs: context.sloMs,
+    sloTarget: context.sloTarget,
     lanes: {
       edge: { batchSize: 20, timeoutMs: 400, share: 20 / 22 },
       serverless: { batchSize: 2, timeoutMs: 400, share: 2 / 22 },
     },
     serverless: serverlessConfigFor(context.profiles, 1024),
-    predicted: { p99LatencyMs: { edge: Number.NaN, serverless: Number.NaN }, costPerMillionUsd: Number.NaN, edgeUtilisation: Number.NaN },
+    warmInstances: 0,
+    predicted: { p99LatencyMs: { edge: Number.NaN, serverless: Number.NaN }, costPerMillionUsd: Number.NaN, edgeUtilisation: Number.NaN, attainment: Number.NaN },
   };
   return { name: 'static', start: () => plan, observe: () => undefined };
 }
