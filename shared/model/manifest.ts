@@ -46,12 +46,24 @@ const InputSchema = z
   })
   .strict();
 
+/**
+ * How the output tensor becomes labels:
+ * - `softmax-topk`: logits per class, the k best after a softmax;
+ * - `topk`: probabilities per class, the k best;
+ * - `text-map`: a text detector's per-pixel text probability map (PaddleOCR's DB detector, [N, 1, H, W]),
+ *   summarised per image as `text` (the highest pixel probability: is there text at all) and `text-area` (the
+ *   share of pixels at or above `threshold`, PaddleOCR's DB binarisation threshold, default 0.3).
+ */
+export const POSTPROCESS_MODES = ['softmax-topk', 'topk', 'text-map'] as const;
+export type PostprocessMode = (typeof POSTPROCESS_MODES)[number];
+
 const OutputSchema = z
   .object({
     name: z.string().min(1),
-    /** `softmax-topk` for a model that outputs logits, `topk` for one that already outputs probabilities. */
-    postprocess: z.enum(['softmax-topk', 'topk']),
+    postprocess: z.enum(POSTPROCESS_MODES),
     k: z.number().int().min(1).max(1000).default(5),
+    /** Only for text-map: a pixel counts as text at or above this probability. */
+    threshold: z.number().gt(0).lt(1).default(0.3),
   })
   .strict();
 

@@ -21,3 +21,22 @@ export function topK(scores: ArrayLike<number>, k: number, labels: readonly stri
   order.sort((a, b) => scores[b]! - scores[a]! || a - b);
   return order.slice(0, Math.min(k, scores.length)).map((index) => ({ label: labels?.[index] ?? String(index), score: scores[index]! }));
 }
+
+/**
+ * A text detector's probability map for one image (H x W values in [0, 1]) as two labels: `text`, the highest
+ * pixel probability (is there text at all), and `text-area`, the share of pixels at or above `threshold`.
+ */
+export function textMapSummary(map: ArrayLike<number>, threshold: number): Label[] {
+  let max = 0;
+  let above = 0;
+  for (let i = 0; i < map.length; i++) {
+    const value = map[i]!;
+    if (value > max) max = value;
+    if (value >= threshold) above += 1;
+  }
+  const clamp = (value: number) => Math.min(1, Math.max(0, value));
+  return [
+    { label: 'text', score: clamp(max) },
+    { label: 'text-area', score: map.length > 0 ? above / map.length : 0 },
+  ];
+}

@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import { EngineError } from '../core/errors.js';
 import type { BatchResponse, DecodedBatch, ItemResult } from '../protocol/batch.js';
 import { loadManifest, type ExecutionProvider, type ModelManifest } from './manifest.js';
-import { softmax, topK } from './postprocess.js';
+import { softmax, textMapSummary, topK } from './postprocess.js';
 import { DEFAULT_MAX_PIXELS, preprocessImage, writeTensorSlot, type ResizedImage } from './preprocess.js';
 import { openSession, silentLogger, type ModelLogger, type OpenedSession } from './session.js';
 
@@ -140,13 +140,15 @@ export class ModelRunner implements BatchModel {
     const results = images.map((image, index): ItemResult => {
       if (!('rgb' in image)) return image;
       const row = rows[rowOf.get(index)!]!;
-      const scores = this.manifest.output.postprocess === 'softmax-topk' ? softmax(row) : row;
-      return { id: batch.items[index]!.id, ok: true, labels: topK(scores, this.manifest.output.k, this.manifest.labels) };
+      const { postprocess, k, threshold } = this.manifest.output;
+      if (postprocess === 'text-map') return { id: batch.items[index]!.id, ok: true, labels: textMapSummary(row, threshold) };
+      const scores = postprocess === 'softmax-topk' ? softmax(row) : row;
+      return { id: batch.items[index]!.id, ok: true, labels: topK(scores, k, this.manifest.labels) };
     });
     return { batchId: batch.batchId, model: this.name, results, timings: { preprocessMs, inferMs, totalMs: this.now() - startedAt } };
   }
 
-  /** The one model call; returns one row of class scores per image. */
+  /** The one model call; returns one row of class scores (or, for a text map, one map) per image. */
   private async infer(session: ort.InferenceSession, tensor: Float32Array, count: number): Promise<Float32Array[]> {
     const { input, output } = this.manifest;
     const dims = input.layout === 'NCHW' ? [count, 3, input.height, input.width] : [count, input.height, input.width, 3];
@@ -163,7 +165,7 @@ export class ModelRunner implements BatchModel {
       throw new EngineError('internal', `Model ${this.name} answered shape [${result.dims.join(', ')}] for a batch of ${count}`);
     }
     const labels = this.manifest.labels;
-    if (labels && labels.length !== classes) {
+    if (labels && output.postprocess !== 'text-map' && labels.length !== classes) {
       throw new EngineError('internal', `Model manifest ${this.manifest.source} lists ${labels.length} labels but the model outputs ${classes} classes`);
     }
     return Array.from({ length: count }, (_, row) => data.subarray(row * classes, (row + 1) * classes));

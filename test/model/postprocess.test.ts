@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { softmax, topK } from '../../shared/model/postprocess.js';
+import { softmax, textMapSummary, topK } from '../../shared/model/postprocess.js';
 
 describe('softmax', () => {
   it('matches values computed by hand (e^1, e^2, e^3 over their sum)', () => {
@@ -30,5 +30,22 @@ describe('topK', () => {
       { label: '1', score: 0.8 },
       { label: '0', score: 0.2 },
     ]);
+  });
+});
+
+describe('textMapSummary', () => {
+  it('reports the peak probability and the share of pixels at or above the threshold', () => {
+    expect(textMapSummary([0.1, 0.3, 0.95, 0.2], 0.3)).toEqual([
+      { label: 'text', score: 0.95 },
+      { label: 'text-area', score: 0.5 },
+    ]);
+  });
+
+  it('reports no text for an empty map or one below the threshold', () => {
+    expect(textMapSummary([], 0.3)).toEqual([
+      { label: 'text', score: 0 },
+      { label: 'text-area', score: 0 },
+    ]);
+    expect(textMapSummary([0.1, 0.2], 0.3)[1]).toEqual({ label: 'text-area', score: 0 });
   });
 });
