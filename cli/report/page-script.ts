@@ -1,8 +1,10 @@
 /**
- * The report page's own script (runs in the browser, with uPlot loaded before it). Kept as a string so that the
- * page is one self-contained file; it reads the embedded JSON and draws the plots.
+ * The report pages' own scripts (run in the browser, with uPlot loaded before them). Kept as strings so that a
+ * page is one self-contained file; each reads the embedded JSON and draws the plots.
  */
-export const PAGE_SCRIPT = String.raw`
+
+/** What every report page's script starts with: the embedded data, colours, and uPlot helpers. */
+export const PLOT_HELPERS = String.raw`
 const data = JSON.parse(document.getElementById('report-data').textContent);
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
 const width = () => Math.min(1100, document.body.clientWidth - 40);
@@ -22,6 +24,10 @@ function markers(xs, color, dash) {
 
 const charts = [];
 function chart(el, opts, rows) { const c = new uPlot({ width: width(), height: 260, ...opts }, rows, el); charts.push(c); return c; }
+`;
+
+/** The simulation report's script: the time plots per policy, the latency CDF and the cost scatter. */
+export const PAGE_SCRIPT = PLOT_HELPERS + String.raw`
 
 function drawTraces(policyName) {
   const el = document.getElementById('traces'); el.innerHTML = '';

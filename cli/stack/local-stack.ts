@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BandwidthTrace } from '../../shared/core/traces/index.js';
 import { DEFAULT_MANIFEST } from '../../shared/model/default-manifest.js';
-import { loadManifest } from '../../shared/model/manifest.js';
+import { parseManifest, type ManifestInput } from '../../shared/model/manifest.js';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { ShapedLink, startShapingProxy, type ShapingProxy } from './shaping-proxy.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** Where the built-in manifests' `package:` and relative paths resolve from. */
+const MODEL_DIR = join(ROOT, 'shared', 'model');
 
 export interface LocalStackOptions {
   /** The edge link's bandwidth over time. */
@@ -32,6 +34,12 @@ export interface LocalStackOptions {
   readonly stateDir?: string;
   /** How the model processes (inference function, edge agent) run; default: normal priority, all cores. */
   readonly laneProcesses?: LaneProcessOptions;
+  /**
+   * The model both lanes serve, as a manifest; default the built-in direction classifier (DEFAULT_MANIFEST).
+   * Its relative and `package:` paths resolve from `modelBaseDir` (default shared/model, as the built-in ones do).
+   */
+  readonly model?: ManifestInput;
+  readonly modelBaseDir?: string;
 }
 
 /**
@@ -50,15 +58,21 @@ export interface LaneProcessOptions {
   readonly modelThreads?: number;
 }
 
-/** Env (a manifest with the thread limit, libvips' concurrency) for the model processes; empty by default. */
-function modelProcessEnv(options: LaneProcessOptions | undefined, stateDir: string): Record<string, string> {
-  const threads = options?.modelThreads;
-  if (threads === undefined) return {};
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`modelThreads: Expected an integer >= 1, got ${threads}`);
-  // The built-in model with its file resolved here, so the manifest works from the state folder.
+/**
+ * Env for the model processes: a manifest (the model chosen, with the thread limit) and libvips' concurrency;
+ * empty for the built-in model at default threads.
+ */
+function modelProcessEnv(options: LocalStackOptions, stateDir: string): Record<string, string> {
+  const threads = options.laneProcesses?.modelThreads;
+  if (threads === undefined && options.model === undefined) return {};
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new Error(`modelThreads: Expected an integer >= 1, got ${threads}`);
+  const chosen = options.model ?? DEFAULT_MANIFEST;
+  // Files resolved here (the model, a labels file), so the manifest works from the state folder.
+  const { modelPath, labels } = parseManifest(chosen, options.modelBaseDir ?? MODEL_DIR, 'the stack model');
   const manifestPath = join(stateDir, 'model-manifest.json');
-  writeFileSync(manifestPath, JSON.stringify({ ...DEFAULT_MANIFEST, model: loadManifest().modelPath, intraOpThreads: threads }, null, 2));
-  return { MODEL_MANIFEST: manifestPath, VIPS_CONCURRENCY: String(threads) };
+  const written = { ...chosen, model: modelPath, ...(labels ? { labels } : {}), ...(threads !== undefined ? { intraOpThreads: threads } : {}) };
+  writeFileSync(manifestPath, JSON.stringify(written, null, 2));
+  return { MODEL_MANIFEST: manifestPath, ...(threads !== undefined ? { VIPS_CONCURRENCY: String(threads) } : {}) };
 }
 
 export interface LocalStack {
@@ -87,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const started: ManagedProcess[] = [];
   const link = new ShapedLink(options.edgeLink);
   const proxies: ShapingProxy[] = [];
-  const modelEnv = modelProcessEnv(options.laneProcesses, stateDir);
+  const modelEnv = modelProcessEnv(options, stateDir);
   const nice = options.laneProcesses?.nice;
   try {
     const inference = await startProcess({

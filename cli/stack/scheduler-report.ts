@@ -1,8 +1,16 @@
-/** What the scheduler itself says at the end of a run: re-plans and their reasons, and its estimated spend. */
+/** What the scheduler itself says at the end of a run: re-plans and their reasons, its estimated spend, cold starts. */
 export interface SchedulerReport {
   readonly replans: number;
   readonly replanReasons: Readonly<Record<string, number>>;
   readonly costUsd: Readonly<Record<string, number>>;
+  /**
+   * Serverless calls the scheduler counted as cold starts (`edgebatch_serverless_cold_starts_total`): a call
+   * answered by an FC instance it had not seen before. An HTTP inference lane (the local stack's) reports no
+   * instance, so this stays 0 there.
+   */
+  readonly coldStarts: number;
+  /** Batches dispatched per lane (`edgebatch_batch_size` histogram count). */
+  readonly batches: Readonly<Record<string, number>>;
 }
 
 /** Sums a Prometheus counter's samples by one label. */
@@ -16,6 +24,12 @@ function sumByLabel(metricsText: string, name: string, label: string): Record<st
   return sums;
 }
 
+/** An unlabelled counter's value (0 when absent). */
+function counter(metricsText: string, name: string): number {
+  const match = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(metricsText);
+  return match ? Number(match[1]) : 0;
+}
+
 export async function fetchSchedulerReport(schedulerUrl: string): Promise<SchedulerReport> {
   const metrics = await (await fetch(new URL('/metrics', schedulerUrl))).text();
   const replanReasons = sumByLabel(metrics, 'edgebatch_replans_total', 'reason');
@@ -23,5 +37,7 @@ export async function fetchSchedulerReport(schedulerUrl: string): Promise<Schedu
     replans: Object.values(replanReasons).reduce((a, b) => a + b, 0),
     replanReasons,
     costUsd: sumByLabel(metrics, 'edgebatch_cost_usd_total', 'lane'),
+    coldStarts: counter(metrics, 'edgebatch_serverless_cold_starts_total'),
+    batches: sumByLabel(metrics, 'edgebatch_batch_size_count', 'lane'),
   };
 }

@@ -19,7 +19,7 @@ interface Pending {
 }
 
 export class ShapedLink {
-  private readonly startedAt = performance.now();
+  private startedAt = performance.now();
   private readonly queue: Pending[] = [];
   private readonly sources = new Set<Socket>();
   private queuedBytes = 0;
@@ -32,6 +32,16 @@ export class ShapedLink {
 
   get deliveredBytes(): number {
     return this.delivered;
+  }
+
+  /**
+   * Plays the trace again from its time 0, from now on (bytes queued keep their place): `npm start` restarts
+   * the link when the replay begins, so the trace's dip falls where it was chosen to fall, however long the
+   * start-up and calibration took.
+   */
+  restart(): void {
+    this.startedAt = performance.now();
+    this.consumed = 0;
   }
 
   /** Queues `chunk` from `from` to `to`; `from` is paused while the link's backlog is large. */
