@@ -75,7 +75,15 @@ declare module 'tablestore' {
       | { PUT: ColumnObject[] }
       | { DELETE: ColumnObject[] }
       | { DELETE_ALL: string[] }
+      /** Atomic counter: adds each INTEGER value to its column (a missing column counts as 0). */
+      | { INCREMENT: ColumnObject[] }
     )[];
+
+    /** What a write answers with: `returnColumns` names the INCREMENT columns to return after the change. */
+    interface ReturnContent {
+      returnType: number;
+      returnColumns?: string[];
+    }
 
     class Client {
       constructor(config: ClientConfig);
@@ -102,6 +110,7 @@ declare module 'tablestore' {
         primaryKey: ColumnObject[];
         updateOfAttributeColumns: UpdateOfAttributeColumns;
         condition: Condition;
+        returnContent?: ReturnContent;
       }): Promise<RowResponse>;
       deleteRow(params: { tableName: string; primaryKey: ColumnObject[]; condition: Condition }): Promise<RowResponse>;
     }
@@ -139,6 +148,8 @@ declare module 'tablestore' {
       readonly LESS_EQUAL: 6;
     };
     const LogicalOperator: { readonly NOT: 1; readonly AND: 2; readonly OR: 3 };
+    /** ReturnContent.returnType (lib/metadata.js): RT_NONE, RT_PK, RT_AFTER_MODIFY on the wire. */
+    const ReturnType: { readonly NONE: 0; readonly Primarykey: 1; readonly AfterModify: 2 };
 
     const Long: {
       fromNumber(value: number): Int64;
@@ -283,7 +294,12 @@ declare module 'tablestore/lib/protocol/tablestore_compiled_proto.js' {
       const GetRowResponse: MessageType<{ consumed: ConsumedCapacity; row: Uint8Array }>;
       const PutRowRequest: MessageType<{ tableName: string; row: Uint8Array; condition: Condition }>;
       const PutRowResponse: MessageType<{ consumed: ConsumedCapacity; row?: Uint8Array }>;
-      const UpdateRowRequest: MessageType<{ tableName: string; rowChange: Uint8Array; condition: Condition }>;
+      const UpdateRowRequest: MessageType<{
+        tableName: string;
+        rowChange: Uint8Array;
+        condition: Condition;
+        returnContent?: { returnType?: number; returnColumnNames?: string[] };
+      }>;
       const UpdateRowResponse: MessageType<{ consumed: ConsumedCapacity; row?: Uint8Array }>;
       const DeleteRowRequest: MessageType<{ tableName: string; primaryKey: Uint8Array; condition: Condition }>;
       const DeleteRowResponse: MessageType<{ consumed: ConsumedCapacity; row?: Uint8Array }>;

@@ -8,6 +8,7 @@ import { updateProfile } from '../../shared/core/profiles/accumulator.js';
 import type { Plan, ProfileSet } from '../../shared/core/types.js';
 import { RequestVerifier } from '../../shared/protocol/auth.js';
 import type { SchedulerConfig } from '../../shared/protocol/config.js';
+import { edgeUrlMatcher } from '../../shared/protocol/edge-url-allow.js';
 import { configSecretValues } from '../../shared/protocol/config-redact.js';
 import { PROBE_MAX_BYTES } from '../../shared/protocol/http-schemas.js';
 import type { TelemetryReport } from '../../shared/protocol/telemetry.js';
@@ -22,11 +23,12 @@ import { createLogger, requestLogging, type Logger } from './ops/logger.js';
 import { SchedulerMetrics } from './ops/metrics.js';
 import { createOpenApiRoutes } from './ops/openapi.js';
 import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
+import { parseDetectorsRecord } from './planning/detectors-record.js';
 import { StateHistoryRecorder } from './planning/history.js';
 import { PlanningService } from './planning/planning-service.js';
+import { SharedArrivals } from './planning/shared-arrivals.js';
 import { StateSync } from './planning/state-sync.js';
 import { combineObservers } from './prototype-log.js';
-import type { ControllerRecord } from '../../shared/core/control/index.js';
 import type { StateStore } from './store/state-store.js';
 
 export interface SchedulerInstance {
@@ -48,6 +50,8 @@ export interface CreateSchedulerOptions {
   readonly store?: StateStore;
   /** Profiles to start from when the store holds none (default: the built-in set fitted from the prototype). */
   readonly profiles?: ProfileSet;
+  /** This instance's id among the publishers of arrival counts (default: random per process). */
+  readonly instanceId?: string;
   readonly now?: () => number;
 }
 
@@ -85,7 +89,17 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     },
     plan: undefined as unknown as Plan, // set just below, before anything reads it
   };
-  const replanner = new ControllerReplanner(config, context, loaded.detectors as ControllerRecord | undefined);
+  const detectors = parseDetectorsRecord(loaded.detectors);
+  const replanner = new ControllerReplanner(config, context, detectors?.controller);
+  const arrivals = new SharedArrivals({
+    store,
+    intervalMs: config.planner.countIntervalMs,
+    graceMs: config.planner.countGraceMs,
+    ...(options.instanceId ? { publisher: options.instanceId } : {}),
+    onStoreError: (error, action) => logger.warn({ code: error.code, action, error: error.message }, 'state store unavailable; the rate detector waits for the totals'),
+  });
+  // Go on from the interval the stored detector state had seen: the others published the intervals since.
+  arrivals.resumeAfter(detectors?.lastInterval, now());
   for (const lane of ['edge', 'serverless'] as const) replanner.laneHealthChanged(lane, lanes[lane].healthy(now()));
   const storedPlan = loaded.plan as Plan | undefined;
   if (storedPlan) {
@@ -109,9 +123,13 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     lanes,
     edgePool: edge,
     sync,
+    arrivals,
+    edgeUrlAllowed: edgeUrlMatcher([...config.lanes.edge.urls, ...config.lanes.edge.allow]),
     history,
     updateEdgeProfile,
     now,
+    onRefusedEdgeUrl: (event) => logger.warn({ url: event.url, agentId: event.agentId }, 'telemetry refused: batch URL is not an allowed edge URL'),
+    onError: (error, action) => logger.error({ action, error: (error as Error)?.stack ?? String(error) }, 'planning failed'),
     onReplan: (event) => {
       metrics.countReplan(event.reason);
       metrics.setPlan(event.plan);
@@ -174,7 +192,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     async close() {
       planning.stop();
       engine.stop();
-      await sync.save('detectors', replanner.toRecord());
+      await sync.save('detectors', planning.detectorsRecord());
       await sync.flush();
       await store.close();
     },

@@ -6,6 +6,7 @@
  * Units follow shared/core/types.ts: milliseconds, requests per second, Mbit/s, bytes.
  */
 import { z } from 'zod';
+import { edgeUrlEntryProblem } from './edge-url-allow.js';
 
 /** Secrets shorter than this are refused (same bound as shared/protocol/auth.ts). */
 export const MIN_SECRET_LENGTH = 16;
@@ -13,6 +14,11 @@ export const MIN_SECRET_LENGTH = 16;
 const secret = z.string().min(MIN_SECRET_LENGTH);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const positiveMs = z.number().positive().max(3_600_000);
+/** An exact edge batch URL or a host pattern (syntax in edge-url-allow.ts). */
+const edgeUrlEntry = z.string().superRefine((entry, ctx) => {
+  const problem = edgeUrlEntryProblem(entry);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const ServerConfigSchema = z
   .strictObject({
@@ -47,8 +53,14 @@ export const SloConfigSchema = z
 
 export const EdgeLaneConfigSchema = z
   .strictObject({
-    /** Batch URLs of the edge agents (`.../v1/batch`); agents that report telemetry are added at run time. */
+    /** Batch URLs of the edge agents (`.../v1/batch`). Telemetry may refresh these, and register only what `allow` adds. */
     urls: z.array(httpUrl).max(64).default([]),
+    /**
+     * More batch URLs that agents may register by telemetry: exact, or with `*` in the host for one or more
+     * characters within one label (`https://edge-*.example.com/v1/batch`; scheme, port and path exact, at least
+     * two host labels spelt out). Empty: only `urls` may report; any other URL gets 403.
+     */
+    allow: z.array(edgeUrlEntry).max(64).default([]),
     /** Round trip to the edge (ms) before telemetry measures it: a cellular hop (about 50 ms on LTE). */
     rttMs: z.number().nonnegative().max(60_000).default(50),
     /** Bandwidth to assume (Mbit/s) until the first telemetry sample of the edge's own link. */
@@ -124,6 +136,11 @@ export const PlannerConfigSchema = z
     minReplanIntervalMs: z.number().int().min(0).max(3_600_000).default(2000),
     /** Arrivals are counted in bins of this length (ms) for the rate detector. */
     countIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+    /**
+     * How long after a bin closes the instances' counts are summed (ms): each instance publishes its count to
+     * the state store when the bin closes, and a publisher later than this is left out of that bin's total.
+     */
+    countGraceMs: z.number().int().min(0).max(60_000).default(500),
     /**
      * Typical request payload (bytes) for transfer estimates. Default: the prototype's request JPEG (24,178 B);
      * its "200 KB" transfer constant was about 8x the image it really sent.
@@ -214,6 +231,15 @@ export const SchedulerConfigSchema = z
           });
         }
       }
+    }
+    // The state store keeps the counts of 64 bins; summing must happen well within that.
+    const { countGraceMs, countIntervalMs } = config.planner;
+    if (countGraceMs > 32 * countIntervalMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['planner', 'countGraceMs'],
+        message: `Expected at most 32 counting intervals (${32 * countIntervalMs} ms), got ${countGraceMs}`,
+      });
     }
     const { maxTimeoutMs } = config.planner.bounds;
     if (maxTimeoutMs !== undefined && maxTimeoutMs > config.slo.latencyMs) {

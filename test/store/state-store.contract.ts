@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/core/errors.js';
 import { createRandom } from '../../shared/core/random.js';
 import { MAX_VALUE_BYTES, STATE_KEYS } from '../../functions/scheduler/store/record-checks.js';
-import type { StateKey, StateStore } from '../../functions/scheduler/store/state-store.js';
+import { COUNT_SLOTS, type CountSeries, type StateKey, type StateStore } from '../../functions/scheduler/store/state-store.js';
 import { addWithRetries } from './support/counter.js';
 
 export { addWithRetries };
@@ -179,7 +179,82 @@ export function runStateStoreContract(name: string, makeStore: () => Promise<Sto
       await store.close();
       await expectEngineError(store.get('config'), 'store_unavailable');
       await expectEngineError(store.compareAndSwap('config', 1, '"d"', 2), 'store_unavailable');
+      await expectEngineError(store.publishCount('arrivals', 5, 'a', 1, 1), 'store_unavailable');
+      await expectEngineError(store.readCount('arrivals', 5), 'store_unavailable');
       expect((await other.get('config'))?.value).toBe('"c"');
+    });
+
+    describe('per-interval counts', () => {
+      // Epoch-sized interval numbers, as the scheduler uses (ms since epoch / interval length).
+      const T = 1_700_000_000;
+
+      it('reads no count for an interval nobody published to', async () => {
+        const { store } = await fresh();
+        expect(await store.readCount('arrivals', T)).toBeUndefined();
+      });
+
+      it('sums the publishers of an interval, each one once: a repeat adds nothing', async () => {
+        const { store } = await fresh();
+        expect(await store.publishCount('arrivals', T, 'a', 5, 1)).toEqual({ total: 5, publishers: 1 });
+        expect(await store.publishCount('arrivals', T, 'b', 7, 2)).toEqual({ total: 12, publishers: 2 });
+        // A retry after a lost answer: it must not count twice, whatever it says.
+        expect(await store.publishCount('arrivals', T, 'a', 5, 3)).toEqual({ total: 12, publishers: 2 });
+        expect(await store.publishCount('arrivals', T, 'c', 0, 4)).toEqual({ total: 12, publishers: 3 });
+        expect(await store.readCount('arrivals', T)).toEqual({ total: 12, publishers: 3 });
+      });
+
+      it('keeps intervals apart and shows one handle what another published', async () => {
+        const { backing, store } = await fresh();
+        const other = await open(backing);
+        await store.publishCount('arrivals', T, 'a', 3, 1);
+        await other.publishCount('arrivals', T + 1, 'b', 4, 1);
+        await other.publishCount('arrivals', T, 'b', 10, 1);
+        expect(await store.readCount('arrivals', T)).toEqual({ total: 13, publishers: 2 });
+        expect(await store.readCount('arrivals', T + 1)).toEqual({ total: 4, publishers: 1 });
+        expect(await other.readCount('arrivals', T + 2)).toBeUndefined();
+      });
+
+      it('loses no count when many publishers publish at once, also while a slot moves to a new interval', async () => {
+        const { backing, store } = await fresh();
+        const handles = await Promise.all(Array.from({ length: 8 }, () => open(backing)));
+        const publishAll = (interval: number) =>
+          Promise.all(handles.map((handle, i) => handle.publishCount('arrivals', interval, `p${i}`, i + 1, 1)));
+        await publishAll(T);
+        expect(await store.readCount('arrivals', T)).toEqual({ total: 36, publishers: 8 });
+        // Same slot, a later interval: every publisher races to start the slot over.
+        await publishAll(T + COUNT_SLOTS);
+        expect(await store.readCount('arrivals', T + COUNT_SLOTS)).toEqual({ total: 36, publishers: 8 });
+      });
+
+      it(`keeps ${COUNT_SLOTS} intervals: a slot taken by a later interval drops the earlier one and refuses it`, async () => {
+        const { store } = await fresh();
+        await store.publishCount('arrivals', T, 'a', 2, 1);
+        await store.publishCount('arrivals', T + COUNT_SLOTS - 1, 'a', 3, 1);
+        expect(await store.readCount('arrivals', T)).toEqual({ total: 2, publishers: 1 });
+        await store.publishCount('arrivals', T + COUNT_SLOTS, 'b', 9, 2);
+        expect(await store.readCount('arrivals', T)).toBeUndefined();
+        expect(await store.readCount('arrivals', T + COUNT_SLOTS)).toEqual({ total: 9, publishers: 1 });
+        const late = await expectEngineError(store.publishCount('arrivals', T, 'c', 1, 3), 'conflict');
+        expect(late.message).toContain(String(T + COUNT_SLOTS));
+        expect(await store.readCount('arrivals', T + COUNT_SLOTS)).toEqual({ total: 9, publishers: 1 });
+        expect(await store.readCount('arrivals', T + COUNT_SLOTS - 1)).toEqual({ total: 3, publishers: 1 });
+      });
+
+      it('rejects bad count input with bad_request', async () => {
+        const { store } = await fresh();
+        const publish = (series: string, interval: number, publisher: string, count: number, nowMs = 1) =>
+          store.publishCount(series as CountSeries, interval, publisher, count, nowMs);
+        await expectEngineError(publish('departures', T, 'a', 1), 'bad_request');
+        await expectEngineError(publish('arrivals', -1, 'a', 1), 'bad_request');
+        await expectEngineError(publish('arrivals', 1.5, 'a', 1), 'bad_request');
+        await expectEngineError(publish('arrivals', T, 'not-a-column', 1), 'bad_request');
+        await expectEngineError(publish('arrivals', T, '', 1), 'bad_request');
+        await expectEngineError(publish('arrivals', T, 'a', -1), 'bad_request');
+        await expectEngineError(publish('arrivals', T, 'a', 2.5), 'bad_request');
+        await expectEngineError(publish('arrivals', T, 'a', 1, Number.NaN), 'bad_request');
+        await expectEngineError(store.readCount('arrivals', Number.POSITIVE_INFINITY), 'bad_request');
+        expect(await store.readCount('arrivals', T)).toBeUndefined();
+      });
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The stand-in itself, driven by the real SDK (and raw HTTP for malformed requests): types round-trip, UpdateRow
- * changes apply, conditions are evaluated as Tablestore does, and bad requests get the service's errors.
+ * changes apply (the atomic counter included), conditions are evaluated as Tablestore does, and bad requests get
+ * the service's errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import TableStore from 'tablestore';
@@ -8,7 +9,7 @@ import { createTablestoreClient } from '../../functions/scheduler/store/tablesto
 import { describeTablestoreError } from '../../functions/scheduler/store/tablestore-errors.js';
 import { startTablestoreStandin, type TablestoreStandin } from '../../functions/scheduler/store/tablestore-standin/server.js';
 
-const { Condition, RowExistenceExpectation: E, SingleColumnCondition, CompositeCondition, ComparatorType: C, LogicalOperator, Long } = TableStore;
+const { Condition, RowExistenceExpectation: E, SingleColumnCondition, CompositeCondition, ComparatorType: C, LogicalOperator, Long, ReturnType } = TableStore;
 
 let standin: TablestoreStandin;
 let client: TableStore.Client;
@@ -123,6 +124,57 @@ describe('Tablestore stand-in', () => {
     expect(await write(composite(LogicalOperator.OR, is3, is4))).toBe('no error');
     expect(await write(composite(LogicalOperator.NOT, is4))).toBe('no error');
     expect(await write(composite(LogicalOperator.NOT, is3))).toBe('OTSConditionCheckFail');
+  });
+
+  it('adds INCREMENT on the server, from 0 for a missing counter, and answers the counters after the change', async () => {
+    const increment = (by: number, returnColumns?: string[]) =>
+      client.updateRow({
+        tableName: 'rows',
+        primaryKey: pk('counter'),
+        updateOfAttributeColumns: [{ INCREMENT: [{ n: Long.fromNumber(by) }, { calls: Long.fromNumber(1) }] }],
+        condition: ignore(),
+        ...(returnColumns ? { returnContent: { returnType: ReturnType.AfterModify, returnColumns } } : {}),
+      });
+    const first = await increment(5, ['n', 'calls']);
+    expect(first.row.primaryKey?.map((c) => [c.name, c.value])).toEqual([['id', 'counter']]);
+    expect(first.row.attributes?.map((c) => [c.columnName, (c.columnValue as TableStore.Int64).toNumber()])).toEqual([['n', 5], ['calls', 1]]);
+    // Without a return type the answer carries no row, as by default on the service.
+    expect((await increment(-2)).row.primaryKey).toBeUndefined();
+    // Concurrent increments lose nothing: each is applied whole on the server.
+    await Promise.all(Array.from({ length: 40 }, () => increment(1)));
+    const last = await increment(10, ['n']);
+    expect(last.row.attributes?.map((c) => [c.columnName, (c.columnValue as TableStore.Int64).toNumber()])).toEqual([['n', 53]]);
+    expect((((await cells('counter'))?.calls) as TableStore.Int64).toNumber()).toBe(43);
+    const withPk = await client.updateRow({
+      tableName: 'rows',
+      primaryKey: pk('counter'),
+      updateOfAttributeColumns: [{ INCREMENT: [{ n: Long.fromNumber(0) }] }],
+      condition: ignore(),
+      returnContent: { returnType: ReturnType.Primarykey },
+    });
+    expect(withPk.row.primaryKey?.map((c) => c.value)).toEqual(['counter']);
+    expect(withPk.row.attributes).toEqual([]);
+  });
+
+  it('refuses what the atomic counter does not allow, and changes nothing', async () => {
+    const max = Long.fromString('9223372036854775807');
+    await client.putRow({ tableName: 'rows', primaryKey: pk('limits'), attributeColumns: [{ n: Long.fromNumber(1) }, { s: 'text' }, { big: max }], condition: ignore() });
+    const before = await cells('limits');
+    const update = (updateOfAttributeColumns: TableStore.UpdateOfAttributeColumns, returnContent?: TableStore.ReturnContent) =>
+      otsCode(client.updateRow({ tableName: 'rows', primaryKey: pk('limits'), updateOfAttributeColumns, condition: ignore(), ...(returnContent ? { returnContent } : {}) }));
+    const refused: [string, Promise<string | undefined>][] = [
+      ['a STRING column', update([{ INCREMENT: [{ s: Long.fromNumber(1) }] }])],
+      ['past the 64-bit range', update([{ INCREMENT: [{ big: Long.fromNumber(1) }] }])],
+      ['with a version', update([{ INCREMENT: [{ n: Long.fromNumber(1), timestamp: 5 }] }])],
+      ['a counter also PUT', update([{ INCREMENT: [{ n: Long.fromNumber(1) }] }, { PUT: [{ n: Long.fromNumber(9) }] }])],
+      ['a returned column that is not a counter', update([{ INCREMENT: [{ n: Long.fromNumber(1) }] }, { PUT: [{ p: 'x' }] }], { returnType: ReturnType.AfterModify, returnColumns: ['n', 'p'] })],
+      ['return columns with RT_PK', update([{ INCREMENT: [{ n: Long.fromNumber(1) }] }], { returnType: ReturnType.Primarykey, returnColumns: ['n'] })],
+    ];
+    for (const [what, outcome] of refused) expect([what, await outcome]).toEqual([what, 'OTSParameterInvalid']);
+    const after = await cells('limits');
+    expect(Object.keys(after ?? {}).sort()).toEqual(['big', 'n', 's']);
+    expect((after?.n as TableStore.Int64).toNumber()).toBe((before?.n as TableStore.Int64).toNumber());
+    expect((after?.big as TableStore.Int64).toString()).toBe('9223372036854775807');
   });
 
   it('answers schema, size and table errors with the service codes', async () => {

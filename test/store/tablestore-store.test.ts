@@ -132,6 +132,40 @@ describe('TablestoreStateStore specifics', () => {
     expect(err.retryable).toBe(false);
   });
 
+  it('publishes a count with one conditional INCREMENT and keeps it in the documented slot row', async () => {
+    const store = await storeFor('count-row');
+    const interval = 1_700_000_000 + 3 * 64 + 17; // slot 17 of 64
+    await store.publishCount('arrivals', interval, 'first', 4, 1);
+    const before = standin.operations.length;
+    expect(await store.publishCount('arrivals', interval, 'second', 6, 2)).toEqual({ total: 10, publishers: 2 });
+    expect(standin.operations.slice(before)).toEqual(['UpdateRow']);
+    const client = createTablestoreClient(connection());
+    const { row } = await client.getRow({ tableName: 'specifics', primaryKey: [{ scope: 'count-row' }, { key: `count/arrivals/${(interval % 64).toString()}` }] });
+    const cells = Object.fromEntries((row.attributes ?? []).map((c) => [c.columnName, (c.columnValue as TableStore.Int64).toNumber()]));
+    expect(cells).toEqual({ interval, total: 10, publishers: 2, from_first: interval, from_second: interval });
+    // The next interval of the slot starts the row over: the earlier publishers' columns go with it.
+    await store.publishCount('arrivals', interval + 64, 'third', 1, 3);
+    const next = await client.getRow({ tableName: 'specifics', primaryKey: [{ scope: 'count-row' }, { key: `count/arrivals/${(interval % 64).toString()}` }] });
+    expect((next.row.attributes ?? []).map((c) => c.columnName).sort()).toEqual(['from_third', 'interval', 'publishers', 'total']);
+  });
+
+  it('counts a publish whose answer was lost once, though it is retried', async () => {
+    const store = await storeFor('count-lost');
+    await store.publishCount('arrivals', 500, 'a', 3, 1);
+    standin.stallNext(1, { afterApplying: true });
+    expect(await store.publishCount('arrivals', 500, 'b', 4, 2)).toEqual({ total: 7, publishers: 2 });
+    expect(await store.readCount('arrivals', 500)).toEqual({ total: 7, publishers: 2 });
+  });
+
+  it('reports store_unavailable when publishes get no answer, without counting twice', async () => {
+    const store = await storeFor('count-down');
+    await store.publishCount('arrivals', 600, 'a', 3, 1);
+    standin.stallNext(3);
+    const err = await expectEngineError(store.publishCount('arrivals', 600, 'b', 4, 2), 'store_unavailable');
+    expect(err.message).toContain('no answer from Tablestore');
+    expect(await store.readCount('arrivals', 600)).toEqual({ total: 3, publishers: 1 });
+  });
+
   it('validates its options', () => {
     const client = createTablestoreClient(connection());
     expect(() => new TablestoreStateStore({ client, scope: '' })).toThrow(/Expected a scope/);

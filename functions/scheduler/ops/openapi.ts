@@ -116,10 +116,10 @@ function paths(): Json {
     '/v1/telemetry': {
       post: {
         operationId: 'postTelemetry',
-        summary: "An edge agent's bandwidth samples and batch latencies (HMAC-signed with EDGE_SECRET)",
+        summary: "An edge agent's bandwidth samples and batch latencies (HMAC-signed with EDGE_SECRET; 403 for a batch URL not in EDGE_URLS or EDGE_URL_ALLOW)",
         security: signed,
         requestBody: { required: true, content: json(ref('TelemetryReport')) },
-        responses: { ...ok('Accepted', json(ref('TelemetryAccepted'))), ...errorResponses([400, 401, 413, 415]) },
+        responses: { ...ok('Accepted', json(ref('TelemetryAccepted'))), ...errorResponses([400, 401, 403, 413, 415]) },
       },
     },
     '/v1/plan': {

@@ -1,8 +1,10 @@
 /**
- * The scheduler's planning side: every counting interval it feeds the arrival count to the re-plan controller
- * (BOCPD on rate and bandwidth), applies a new plan live when the controller makes one, and records history for
- * /v1/state. Telemetry from edge agents brings bandwidth samples (the bandwidth detector), batch latencies (the
- * edge profile, updated online) and heartbeats (lane health). Plans, detector state and profiles persist through
+ * The scheduler's planning side: at the end of every counting interval it publishes this instance's arrivals,
+ * and a grace period later feeds the total over all instances to the re-plan controller (BOCPD on rate and
+ * bandwidth, see shared-arrivals.ts); it applies a new plan live once the other instances have not beaten it to
+ * one (replan-decision.ts), and records history for /v1/state. Telemetry from edge agents brings bandwidth
+ * samples (the bandwidth detector), batch latencies (the edge profile, updated online) and heartbeats (lane
+ * health), from agents whose batch URL the operator allows. Plans, detector state and profiles persist through
  * StateSync, shared with other scheduler instances.
  */
 import { RecentLinkEstimate } from '../../../shared/core/control/index.js';
@@ -16,7 +18,11 @@ import type { PlanningApi } from '../app.js';
 import type { SchedulerEngine } from '../engine/scheduler-engine.js';
 import type { HttpBatchRunner } from '../lanes/http-batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
+import type { ControllerRecord } from '../../../shared/core/control/index.js';
+import { detectorsRecord, parseDetectorsRecord, type DetectorsRecord } from './detectors-record.js';
 import type { StateHistoryRecorder } from './history.js';
+import { decideReplan } from './replan-decision.js';
+import type { SharedArrivals } from './shared-arrivals.js';
 import type { StateSync, RemoteState } from './state-sync.js';
 import type { Replanner, ReplannerEstimates } from './replanner.js';
 
@@ -26,22 +32,36 @@ export interface PlanningDeps {
   readonly lanes: Readonly<Record<LaneId, Lane>>;
   readonly edgePool: HttpBatchRunner;
   readonly sync: StateSync;
+  /** Arrival counts over all instances: this instance publishes its share and reads the totals. */
+  readonly arrivals: SharedArrivals;
+  /** Whether telemetry may register (or refresh) the edge agent at this batch URL. */
+  readonly edgeUrlAllowed: (url: string) => boolean;
   readonly history: StateHistoryRecorder;
   /** Folds measured batch latencies into the edge profile (online fit). */
   readonly updateEdgeProfile: (profiles: ProfileSet, samples: TelemetryReport['batches']) => ProfileSet;
   readonly onReplan?: (event: { plan: Plan; previous: Plan | undefined; reason: PlanReason; nowMs: number }) => void;
   readonly onTick?: (event: { intervalMs: number; nowMs: number }) => void;
   readonly onStoreError?: (error: EngineError, action: string) => void;
+  /** A signed telemetry report named a batch URL that is not allowed; it was refused and changed nothing. */
+  readonly onRefusedEdgeUrl?: (event: { url: string; agentId: string }) => void;
+  /** Something failed in the background (an interval's observation); the next interval carries on. */
+  readonly onError?: (error: unknown, action: string) => void;
   readonly now: () => number;
 }
 
 export class PlanningService implements PlanningApi {
   private config: SchedulerConfig;
   private intervalTimer: NodeJS.Timeout | undefined;
-  private lastTickMs: number;
+  private readonly graceTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
   private lastHealthy: Record<LaneId, boolean>;
   private lastChangeSeenMs = { rate: -Infinity, bandwidth: -Infinity };
-  private ticks = 0;
+  private observations = 0;
+  /** Total arrival rate over all instances in the last interval observed. */
+  private lastTotalRps = 0;
+  /** Intervals are observed one at a time, in order; re-plan decisions likewise. */
+  private observing: Promise<void> = Promise.resolve();
+  private replanning: Promise<void> = Promise.resolve();
   /** What the queue times edge transfers on: the planner's estimate, or the last samples when they are lower. */
   private readonly recentEdgeLink = new RecentLinkEstimate();
 
@@ -50,50 +70,89 @@ export class PlanningService implements PlanningApi {
     private readonly deps: PlanningDeps,
   ) {
     this.config = config;
-    this.lastTickMs = deps.now();
-    this.lastHealthy = { edge: deps.lanes.edge.healthy(this.lastTickMs), serverless: deps.lanes.serverless.healthy(this.lastTickMs) };
+    const nowMs = deps.now();
+    this.lastHealthy = { edge: deps.lanes.edge.healthy(nowMs), serverless: deps.lanes.serverless.healthy(nowMs) };
   }
 
-  /** Starts the counting interval. */
+  /** Starts counting intervals, aligned on the clock so that every instance means the same interval. */
   start(): void {
-    this.intervalTimer = setInterval(() => void this.tick(), this.config.planner.countIntervalMs);
+    const intervalMs = this.config.planner.countIntervalMs;
+    if (this.stopped) return;
+    // The interval's end is fixed here, so a timer that fires late still publishes for the interval that ended;
+    // the extra millisecond keeps one rounded down from taking the count before the interval is over.
+    const endMs = (Math.floor(this.deps.now() / intervalMs) + 1) * intervalMs;
+    this.intervalTimer = setTimeout(() => {
+      this.start();
+      this.endInterval(endMs);
+    }, endMs - this.deps.now() + 1);
     this.intervalTimer.unref();
   }
 
   stop(): void {
-    if (this.intervalTimer) clearInterval(this.intervalTimer);
+    this.stopped = true;
+    if (this.intervalTimer) clearTimeout(this.intervalTimer);
+    for (const timer of this.graceTimers) clearTimeout(timer);
+    this.graceTimers.clear();
   }
 
-  /** One counting interval: arrivals to the rate detector, lane health, maybe a new plan, history, persistence. */
-  async tick(): Promise<void> {
-    const { engine, replanner, lanes, sync, now } = this.deps;
+  /** An interval ended at endMs: publish this instance's arrivals, and observe the totals a grace period later. */
+  endInterval(endMs: number): void {
+    const { engine, arrivals } = this.deps;
+    const published = arrivals.publish(arrivals.intervalAt(endMs) - 1, engine.takeArrivalCount(), this.deps.now());
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(timer);
+      // Our own share first, however slow the store: the total must include it.
+      this.observing = this.observing
+        .then(() => published)
+        .then(() => this.observe())
+        .catch((error: unknown) => this.deps.onError?.(error, 'observe a counting interval'));
+    }, this.config.planner.countGraceMs);
+    timer.unref();
+    this.graceTimers.add(timer);
+  }
+
+  /** Totals of the intervals now complete to the rate detector, lane health, maybe a new plan, history, persistence. */
+  async observe(): Promise<void> {
+    const { engine, replanner, lanes, sync, arrivals, now } = this.deps;
+    const intervalMs = this.config.planner.countIntervalMs;
+    for (const observed of await arrivals.ready(now())) {
+      replanner.observeArrivals(observed.count.total, intervalMs, observed.endMs);
+      this.lastTotalRps = (observed.count.total * 1000) / intervalMs;
+    }
     const nowMs = now();
-    const intervalMs = Math.max(1, nowMs - this.lastTickMs);
-    this.lastTickMs = nowMs;
-    this.ticks += 1;
-    const count = engine.takeArrivalCount();
-    replanner.observeArrivals(count, intervalMs, nowMs);
+    this.observations += 1;
     for (const lane of ['edge', 'serverless'] as const) {
       const healthy = lanes[lane].healthy(nowMs);
       if (healthy !== this.lastHealthy[lane]) replanner.laneHealthChanged?.(lane, healthy, nowMs);
       this.lastHealthy[lane] = healthy;
     }
     this.recordChangepoints(replanner.estimates);
-    this.maybeReplan(nowMs);
+    await this.maybeReplan(nowMs);
     this.deps.onTick?.({ intervalMs, nowMs });
     const estimates = replanner.estimates;
     this.deps.history.closeInterval(nowMs, {
-      rateRps: (count * 1000) / intervalMs,
+      rateRps: this.lastTotalRps,
       bandwidthMbps: estimates.bandwidthMbps,
       queueDepth: engine.queueSnapshot().size,
     });
     // Persist detector state every few intervals, and look for plans other instances made.
-    if (this.ticks % 5 === 0) {
-      await sync.save('detectors', replanner.toRecord());
+    if (this.observations % 5 === 0) {
+      await sync.save('detectors', this.detectorsRecord());
       await sync.poll();
     } else if (sync.pending > 0) {
       await sync.flush();
     }
+  }
+
+  /** The end of the last interval whose total the rate detector has seen. */
+  private observedUntilMs(): number | undefined {
+    const last = this.deps.arrivals.lastObserved;
+    return last === undefined ? undefined : (last + 1) * this.config.planner.countIntervalMs;
+  }
+
+  /** The detector state to persist, with the last interval it has seen. */
+  detectorsRecord(): DetectorsRecord {
+    return detectorsRecord(this.deps.replanner.toRecord() as ControllerRecord, this.deps.arrivals.lastObserved);
   }
 
   private recordChangepoints(estimates: ReplannerEstimates): void {
@@ -107,15 +166,32 @@ export class PlanningService implements PlanningApi {
     }
   }
 
-  private maybeReplan(nowMs: number, force?: PlanReason): void {
-    const { engine, replanner } = this.deps;
-    const decision = force ? replanner.replan(force, nowMs) : replanner.decide(nowMs);
-    if (!decision) return;
+  /** Re-plans if the controller (or `force`) calls for it; one decision at a time, settled with the other instances. */
+  private maybeReplan(nowMs: number, force?: PlanReason): Promise<void> {
+    const run = this.replanning.then(() => this.replanOnce(nowMs, force));
+    this.replanning = run.catch(() => undefined); // the caller sees the error; the next decision still runs
+    return run;
+  }
+
+  private async replanOnce(nowMs: number, force?: PlanReason): Promise<void> {
+    const { engine, replanner, sync } = this.deps;
+    const result = await decideReplan(
+      {
+        replanner,
+        current: () => engine.context.plan,
+        propose: (plan) => sync.propose(plan),
+        intervalMs: this.config.planner.countIntervalMs,
+        observedUntilMs: this.observedUntilMs(),
+      },
+      nowMs,
+      force,
+    );
+    if (result.kind !== 'replanned') return;
     const previous = engine.context.plan;
-    engine.setPlan(decision.plan);
-    this.deps.history.recordReplan({ atMs: nowMs, reason: decision.reason });
-    this.deps.onReplan?.({ plan: decision.plan, previous, reason: decision.reason, nowMs });
-    void this.deps.sync.save('plan', decision.plan).then(() => this.deps.sync.save('detectors', replanner.toRecord()));
+    engine.setPlan(result.plan);
+    this.deps.history.recordReplan({ atMs: nowMs, reason: result.reason });
+    this.deps.onReplan?.({ plan: result.plan, previous, reason: result.reason, nowMs });
+    if (result.outcome === 'won') await sync.save('detectors', this.detectorsRecord());
   }
 
   /** Another instance's plan or detector state won in the store: take it. */
@@ -126,7 +202,8 @@ export class PlanningService implements PlanningApi {
       engine.setPlan(plan);
       replanner.adoptPlan(plan);
     } else if (state.key === 'detectors') {
-      replanner.restore(state.value);
+      const record = parseDetectorsRecord(state.value);
+      if (record) replanner.restore(record.controller);
     }
   }
 
@@ -138,6 +215,12 @@ export class PlanningService implements PlanningApi {
     }
     const report = parsed.data;
     const { edgePool, replanner, engine } = this.deps;
+    // A valid signature proves the sender holds the edge secret, not that it should receive batches: the operator
+    // says which batch URLs may join. Refused before anything changes: no agent added, no sample taken.
+    if (!this.deps.edgeUrlAllowed(report.batchUrl)) {
+      this.deps.onRefusedEdgeUrl?.({ url: report.batchUrl, agentId: report.agentId });
+      throw new EngineError('forbidden', `Telemetry names batch URL ${report.batchUrl}, which is not an allowed edge URL (EDGE_URLS, EDGE_URL_ALLOW)`);
+    }
     edgePool.heartbeat(report.batchUrl, nowMs);
     for (const sample of report.bandwidth) {
       replanner.observeBandwidth('edge', sampleMbps(sample), nowMs);
@@ -148,7 +231,7 @@ export class PlanningService implements PlanningApi {
     }
     engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) };
     this.recordChangepoints(replanner.estimates);
-    this.maybeReplan(nowMs);
+    await this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch
     return { accepted: report.bandwidth.length + report.batches.length };
   }
@@ -197,7 +280,7 @@ export class PlanningService implements PlanningApi {
     this.config = applyConfigPatch(this.config, body);
     this.deps.engine.context.sloMs = this.config.slo.latencyMs;
     this.deps.replanner.configure?.(this.config);
-    this.maybeReplan(nowMs, 'config-change');
+    await this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
     return { slo, planner: { replanIntervalMs: planner.replanIntervalMs, changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
   }

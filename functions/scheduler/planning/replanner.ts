@@ -21,8 +21,14 @@ export interface Replanner {
   decide(nowMs: number): { plan: Plan; reason: PlanReason } | undefined;
   /** Plans now for an outside reason (a config change). */
   replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } | undefined;
+  /** Takes a plan in force (made here or by another instance): nothing pending, its time the last re-plan. */
   adoptPlan(plan: Plan): void;
+  /** Merges another instance's detector state into ours. */
   restore(record: unknown): void;
+  /** The reason the next decision will re-plan for, if one is pending. */
+  readonly pendingReason?: PlanReason | undefined;
+  /** Keeps a reason to re-plan pending for the next decision. */
+  markPending?(reason: PlanReason): void;
   configure?(config: SchedulerConfig): void;
   readonly estimates: ReplannerEstimates;
   toRecord(): unknown;

@@ -5,6 +5,8 @@
  *   it has not read;
  * - a plan written by another instance first wins: this instance adopts it (with the detector state written
  *   beside it) instead of overwriting it;
+ * - a new plan is proposed before it is used (`propose`): the compare-and-swap decides which instance's plan
+ *   the deployment takes, so instances that decide to re-plan at the same moment make one re-plan, not several;
  * - when the store is unreachable the scheduler keeps serving on what it has, and the latest value of each
  *   record is written when the store comes back (`flush` is called periodically).
  */
@@ -23,6 +25,9 @@ export interface StateSyncEvents {
   /** The store failed; the write stays pending. */
   storeError(error: EngineError, action: string): void;
 }
+
+/** How a proposed plan fared: written, beaten by another instance's plan (now adopted), or the store is down. */
+export type ProposalOutcome = 'won' | 'lost' | 'offline';
 
 export class StateSync {
   private readonly versions = new Map<StateKey, number>();
@@ -56,6 +61,32 @@ export class StateSync {
   async save(key: StateKey, value: unknown): Promise<void> {
     this.pendingWrites.set(key, JSON.stringify(value));
     await this.flush();
+  }
+
+  /**
+   * Writes a new plan over the version this instance holds. 'lost': another instance wrote first, and its plan
+   * has been adopted (events.adopt) instead. 'offline': the store is down; the plan stays pending and is written
+   * (or loses to another) when the store is back.
+   */
+  async propose(plan: unknown): Promise<ProposalOutcome> {
+    // One writer per instance at a time: a flush in flight would otherwise race our own proposal.
+    await this.flushing;
+    const value = JSON.stringify(plan);
+    try {
+      const version = await this.store.compareAndSwap('plan', this.version('plan'), value, this.now());
+      this.versions.set('plan', version);
+      this.pendingWrites.delete('plan');
+      return 'won';
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'conflict') {
+        this.pendingWrites.delete('plan');
+        await this.resolveConflict('plan').catch((readError: unknown) => this.events.storeError(asStoreError(readError), 'read plan'));
+        return 'lost';
+      }
+      this.pendingWrites.set('plan', value);
+      this.events.storeError(asStoreError(error), 'write plan');
+      return 'offline';
+    }
   }
 
   get pending(): number {

@@ -9,14 +9,16 @@
  *   writes the new record to a temporary file, fsyncs it, renames it over the record and fsyncs the directory.
  *   A crash at any point leaves the old record or the new one; a crash inside the lock leaves a lock file that
  *   the next writer breaks (dead owner on this host, or older than staleLockMs).
+ * - Counts live in one file per slot (`count.arrivals.17.json`: `{ interval, total, publishers: [ids] }`),
+ *   published under that file's lock the same way.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EngineError, expected } from '../../../shared/core/errors.js';
 import { hasCode, processExists, storeIoError, withFileLock } from './file-lock.js';
-import { checkKey, checkWrite, closedStoreError, conflictError } from './record-checks.js';
-import type { StateKey, StateStore, VersionedRecord } from './state-store.js';
+import { checkCountRead, checkKey, checkPublish, checkWrite, closedStoreError, conflictError, countSlot, recycledError } from './record-checks.js';
+import type { CountSeries, IntervalCount, StateKey, StateStore, VersionedRecord } from './state-store.js';
 
 export interface FileStateStoreOptions {
   /** The store's directory; created if missing. */
@@ -76,6 +78,30 @@ export class FileStateStore implements StateStore {
     });
   }
 
+  async publishCount(series: CountSeries, interval: number, publisher: string, count: number, nowMs: number): Promise<IntervalCount> {
+    this.ensureOpen();
+    checkPublish(series, interval, publisher, count, nowMs);
+    const name = `count.${series}.${countSlot(interval)}`;
+    const path = join(this.dir, `${name}.json`);
+    const lock = { lockTimeoutMs: this.lockTimeoutMs, staleLockMs: this.staleLockMs };
+    return withFileLock(join(this.dir, `${name}.lock`), lock, async () => {
+      const held = await readCountSlot(path);
+      if (held && held.interval > interval) throw recycledError(series, interval, held.interval);
+      const slot = held?.interval === interval ? held : { interval, total: 0, publishers: [] };
+      if (slot.publishers.includes(publisher)) return { total: slot.total, publishers: slot.publishers.length };
+      const next: CountSlotFile = { interval, total: slot.total + count, publishers: [...slot.publishers, publisher] };
+      await writeAtomically(this.dir, path, JSON.stringify(next));
+      return { total: next.total, publishers: next.publishers.length };
+    });
+  }
+
+  async readCount(series: CountSeries, interval: number): Promise<IntervalCount | undefined> {
+    this.ensureOpen();
+    checkCountRead(series, interval);
+    const slot = await readCountSlot(join(this.dir, `count.${series}.${countSlot(interval)}.json`));
+    return slot?.interval === interval ? { total: slot.total, publishers: slot.publishers.length } : undefined;
+  }
+
   async close(): Promise<void> {
     // No handle stays open between calls; closing only stops further use.
     this.closed = true;
@@ -116,6 +142,39 @@ async function readRecord(path: string): Promise<VersionedRecord | undefined> {
     throw new EngineError('store_unavailable', expected(`{version, value, updatedAtMs} in ${path}`, parsed));
   }
   return { version: record.version as number, value: record.value, updatedAtMs: record.updatedAtMs };
+}
+
+interface CountSlotFile {
+  readonly interval: number;
+  readonly total: number;
+  readonly publishers: readonly string[];
+}
+
+async function readCountSlot(path: string): Promise<CountSlotFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (hasCode(err, 'ENOENT')) return undefined;
+    throw storeIoError('read', path, err);
+  }
+  let slot: Partial<CountSlotFile> | null;
+  try {
+    slot = JSON.parse(text) as Partial<CountSlotFile> | null;
+  } catch {
+    slot = null;
+  }
+  if (
+    typeof slot !== 'object' ||
+    slot === null ||
+    !Number.isSafeInteger(slot.interval) ||
+    !Number.isSafeInteger(slot.total) ||
+    !Array.isArray(slot.publishers) ||
+    !slot.publishers.every((id) => typeof id === 'string')
+  ) {
+    throw new EngineError('store_unavailable', expected(`{interval, total, publishers} in ${path}`, text));
+  }
+  return { interval: slot.interval as number, total: slot.total as number, publishers: slot.publishers };
 }
 
 /** Write to a private temporary file, flush it to disk, then rename it over the target (atomic on POSIX). */

@@ -2,11 +2,23 @@
  * In-process StateStore for the simulator and tests. Several MemoryStateStore instances may share one
  * MemoryStateBacking, which stands for several scheduler instances sharing one store.
  */
-import { checkKey, checkWrite, closedStoreError, conflictError } from './record-checks.js';
-import type { StateKey, StateStore, VersionedRecord } from './state-store.js';
+import { checkCountRead, checkKey, checkPublish, checkWrite, closedStoreError, conflictError, countSlot, recycledError } from './record-checks.js';
+import type { CountSeries, IntervalCount, StateKey, StateStore, VersionedRecord } from './state-store.js';
 
 /** The shared data: one record per key. */
 export type MemoryStateBacking = Map<StateKey, VersionedRecord>;
+
+interface CountSlot {
+  readonly interval: number;
+  total: number;
+  readonly publishers: Set<string>;
+}
+
+/**
+ * The counts that go with a backing. Kept beside it rather than in it so that a backing stays the plain map of
+ * records that tests read directly; a WeakMap lets both be collected together.
+ */
+const countsOf = new WeakMap<MemoryStateBacking, Map<string, CountSlot>>();
 
 export function createMemoryBacking(): MemoryStateBacking {
   return new Map();
@@ -34,8 +46,42 @@ export class MemoryStateStore implements StateStore {
     return version;
   }
 
+  async publishCount(series: CountSeries, interval: number, publisher: string, count: number, nowMs: number): Promise<IntervalCount> {
+    this.ensureOpen();
+    checkPublish(series, interval, publisher, count, nowMs);
+    const slots = this.counts();
+    const id = `${series}/${countSlot(interval)}`;
+    let slot = slots.get(id);
+    if (slot && slot.interval > interval) throw recycledError(series, interval, slot.interval);
+    if (!slot || slot.interval < interval) {
+      slot = { interval, total: 0, publishers: new Set() };
+      slots.set(id, slot);
+    }
+    if (!slot.publishers.has(publisher)) {
+      slot.publishers.add(publisher);
+      slot.total += count;
+    }
+    return { total: slot.total, publishers: slot.publishers.size };
+  }
+
+  async readCount(series: CountSeries, interval: number): Promise<IntervalCount | undefined> {
+    this.ensureOpen();
+    checkCountRead(series, interval);
+    const slot = this.counts().get(`${series}/${countSlot(interval)}`);
+    return slot?.interval === interval ? { total: slot.total, publishers: slot.publishers.size } : undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private counts(): Map<string, CountSlot> {
+    let counts = countsOf.get(this.records);
+    if (!counts) {
+      counts = new Map();
+      countsOf.set(this.records, counts);
+    }
+    return counts;
   }
 
   private ensureOpen(): void {

@@ -3,7 +3,7 @@
  * messages: a value that an embedded store accepts locally must also fit in Tablestore after `s deploy`.
  */
 import { EngineError, expected } from '../../../shared/core/errors.js';
-import type { StateKey } from './state-store.js';
+import { COUNT_SLOTS, type CountSeries, type StateKey } from './state-store.js';
 
 export const STATE_KEYS: readonly StateKey[] = ['plan', 'detectors', 'profiles', 'config'];
 
@@ -53,5 +53,46 @@ export function conflictError(key: StateKey, expectedVersion: number, actual: nu
     `State "${key}" changed under us: expected version ${expectedVersion}, found ${found}; re-read and retry`,
     undefined,
     true,
+  );
+}
+
+export const COUNT_SERIES: readonly CountSeries[] = ['arrivals'];
+
+/** Publisher ids become part of a Tablestore column name, so they keep to its alphabet. */
+const PUBLISHER = /^[A-Za-z0-9_]{1,64}$/;
+
+export function checkCountRead(series: unknown, interval: unknown): void {
+  if (typeof series !== 'string' || !(COUNT_SERIES as readonly string[]).includes(series)) {
+    throw new EngineError('bad_request', expected(`a count series (${COUNT_SERIES.join(', ')})`, series));
+  }
+  if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 0) {
+    throw new EngineError('bad_request', expected('the interval to be an integer >= 0', interval));
+  }
+}
+
+/** Validates a publishCount call. */
+export function checkPublish(series: unknown, interval: unknown, publisher: unknown, count: unknown, nowMs: unknown): void {
+  checkCountRead(series, interval);
+  if (typeof publisher !== 'string' || !PUBLISHER.test(publisher)) {
+    throw new EngineError('bad_request', expected('a publisher id of 1 to 64 letters, digits or _', publisher));
+  }
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    throw new EngineError('bad_request', expected('the count to be an integer >= 0', count));
+  }
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
+    throw new EngineError('bad_request', expected('nowMs to be a finite time in ms since epoch', nowMs));
+  }
+}
+
+/** The slot an interval lives in (see COUNT_SLOTS). */
+export function countSlot(interval: number): number {
+  return interval % COUNT_SLOTS;
+}
+
+/** A publish to an interval whose slot a later interval already took: too late to count. */
+export function recycledError(series: CountSeries, interval: number, held: number): EngineError {
+  return new EngineError(
+    'conflict',
+    `Count "${series}" of interval ${interval} is no longer kept: its slot holds interval ${held} (the store keeps ${COUNT_SLOTS} intervals)`,
   );
 }

@@ -58,6 +58,12 @@ export function isConditionCheckFailure(err: unknown): boolean {
   return err instanceof Error && err.message.includes('OTSConditionCheckFail');
 }
 
+/** No answer, or a 5xx that may follow a commit: the write may or may not have been applied. */
+export function mayHaveLanded(err: unknown): boolean {
+  const info = describeTablestoreError(err);
+  return info.network || (info.httpStatus ?? 0) >= 500;
+}
+
 /** Maps an SDK failure to `store_unavailable` with a message that says what failed and why. */
 export function toStoreUnavailable(err: unknown, action: string): EngineError {
   if (err instanceof EngineError) return err;

@@ -18,12 +18,16 @@
  * compareAndSwap: expectedVersion 0 → PutRow with EXPECT_NOT_EXIST; otherwise UpdateRow with EXPECT_EXIST and
  * the column condition `version == expected` (passIfMissing false). The service evaluates the condition and
  * the write atomically per row; a lost race answers OTSConditionCheckFail, which becomes EngineError `conflict`.
+ *
+ * Per-interval counts (publishCount, readCount) live in the same table, in rows keyed `count/<series>/<slot>`:
+ * see tablestore-counts.ts.
  */
 import { randomUUID } from 'node:crypto';
 import TableStore from 'tablestore';
 import { EngineError, expected } from '../../../shared/core/errors.js';
-import { checkKey, checkWrite, closedStoreError } from './record-checks.js';
-import type { StateKey, StateStore, VersionedRecord } from './state-store.js';
+import { checkCountRead, checkKey, checkPublish, checkWrite, closedStoreError } from './record-checks.js';
+import type { CountSeries, IntervalCount, StateKey, StateStore, VersionedRecord } from './state-store.js';
+import { TablestoreCounts } from './tablestore-counts.js';
 import { describeTablestoreError, isConditionCheckFailure, toStoreUnavailable } from './tablestore-errors.js';
 
 export const DEFAULT_TABLE_NAME = 'edgebatch_state';
@@ -53,6 +57,7 @@ export class TablestoreStateStore implements StateStore {
   readonly scope: string;
   private readonly client: TableStore.Client;
   private readonly newWriteId: () => string;
+  private readonly counts: TablestoreCounts;
   private closed = false;
 
   constructor(options: TablestoreStateStoreOptions) {
@@ -70,6 +75,7 @@ export class TablestoreStateStore implements StateStore {
     this.tableName = tableName;
     this.scope = options.scope;
     this.newWriteId = options.newWriteId ?? randomUUID;
+    this.counts = new TablestoreCounts(this.client, tableName, (key) => this.primaryKey(key));
   }
 
   /**
@@ -177,6 +183,18 @@ export class TablestoreStateStore implements StateStore {
     }
   }
 
+  async publishCount(series: CountSeries, interval: number, publisher: string, count: number, nowMs: number): Promise<IntervalCount> {
+    this.ensureOpen();
+    checkPublish(series, interval, publisher, count, nowMs);
+    return this.counts.publish(series, interval, publisher, count);
+  }
+
+  async readCount(series: CountSeries, interval: number): Promise<IntervalCount | undefined> {
+    this.ensureOpen();
+    checkCountRead(series, interval);
+    return this.counts.read(series, interval);
+  }
+
   async close(): Promise<void> {
     // The SDK keeps no per-client connection (it uses Node's global agent); closing stops further use.
     this.closed = true;
@@ -212,7 +230,7 @@ export class TablestoreStateStore implements StateStore {
     return parseRow(key, response.row);
   }
 
-  private primaryKey(key: StateKey): TableStore.ColumnObject[] {
+  private primaryKey(key: string): TableStore.ColumnObject[] {
     return [{ [COLUMNS.scope]: this.scope }, { [COLUMNS.key]: key }];
   }
 

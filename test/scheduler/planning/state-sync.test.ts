@@ -76,4 +76,22 @@ describe('StateSync', () => {
     expect(backing.get('profiles')).toMatchObject({ version: 2 });
     expect(JSON.parse(backing.get('profiles')!.value)).toEqual({ by: 'b' });
   });
+
+  it('proposes a plan: written when no other instance wrote first, else the other plan is adopted; kept while the store is down', async () => {
+    const backing = createMemoryBacking();
+    const store = new SwitchableStore(backing);
+    const a = instance(store);
+    const b = instance(new MemoryStateStore(backing));
+    expect(await a.sync.propose({ from: 'a' })).toBe('won');
+    expect(await b.sync.propose({ from: 'b' })).toBe('lost');
+    expect(b.adopted).toEqual([{ key: 'plan', version: 1, value: { from: 'a' } }]);
+    expect(await b.sync.propose({ from: 'b, after adopting' })).toBe('won');
+    store.down = true;
+    expect(await a.sync.propose({ from: 'a, offline' })).toBe('offline');
+    expect(a.sync.pending).toBe(1);
+    store.down = false;
+    await a.sync.flush(); // a's pending plan was decided against version 1: b's version 2 wins, a adopts it
+    expect(a.adopted.at(-1)).toEqual({ key: 'plan', version: 2, value: { from: 'b, after adopting' } });
+    expect(backing.get('plan')!.version).toBe(2);
+  });
 });

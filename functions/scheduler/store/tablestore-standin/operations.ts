@@ -4,7 +4,7 @@
  */
 import protos from 'tablestore/lib/protocol/tablestore_compiled_proto.js';
 import { parameterInvalid } from './ots-failure.js';
-import { decodeRow, decodeRowChange, encodeRow } from './plain-buffer-rows.js';
+import { type CellUpdate, decodeRow, decodeRowChange, encodeRow } from './plain-buffer-rows.js';
 import type { StandinTables } from './tables.js';
 
 export type OperationHandler = (tables: StandinTables, body: Uint8Array, nowMs: number) => Uint8Array;
@@ -66,8 +66,14 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   UpdateRow(tables, body, nowMs) {
     const request = decode(() => P.UpdateRowRequest.decode(body));
     const change = decodeRowChange(request.rowChange);
-    tables.updateRow(request.tableName, change.primaryKey, change.updates, request.condition, nowMs);
-    return P.UpdateRowResponse.encode(P.UpdateRowResponse.create({ consumed: { capacityUnit: { read: 0, write: 1 } } })).finish();
+    const returned = checkReturnContent(request.returnContent, change.updates);
+    const result = tables.updateRow(request.tableName, change.primaryKey, change.updates, request.condition, nowMs);
+    const response = P.UpdateRowResponse.create({ consumed: { capacityUnit: { read: 0, write: 1 } } });
+    if (returned) {
+      const cells = result.incremented.filter((cell) => returned.columns.includes(cell.name));
+      response.row = encodeRow(result.primaryKey, returned.kind === 'after-modify' ? cells : []);
+    }
+    return P.UpdateRowResponse.encode(response).finish();
   },
 
   DeleteRow(tables, body) {
@@ -77,6 +83,38 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
     return P.DeleteRowResponse.encode(P.DeleteRowResponse.create({ consumed: NO_CAPACITY })).finish();
   },
 };
+
+const RT_NONE = 0;
+const RT_PK = 1;
+const RT_AFTER_MODIFY = 2;
+
+/**
+ * What an UpdateRow asks to get back, checked before anything is applied (a refused request changes nothing):
+ * RT_PK answers the primary key; RT_AFTER_MODIFY also the named columns, which must be columns this request
+ * increments (the service refuses any other name, as the Java SDK's IncrementRequest tests show, and refuses
+ * column names with RT_PK). Undefined: no row in the answer.
+ */
+function checkReturnContent(
+  content: { returnType?: number; returnColumnNames?: string[] } | undefined,
+  updates: readonly CellUpdate[],
+): { kind: 'pk' | 'after-modify'; columns: readonly string[] } | undefined {
+  const type = content?.returnType ?? RT_NONE;
+  const columns = content?.returnColumnNames ?? [];
+  if (type === RT_NONE) {
+    if (columns.length > 0) throw parameterInvalid('Return column names need the return type RT_AFTER_MODIFY.');
+    return undefined;
+  }
+  if (type === RT_PK) {
+    if (columns.length > 0) throw parameterInvalid('Return column names need the return type RT_AFTER_MODIFY, not RT_PK.');
+    return { kind: 'pk', columns };
+  }
+  if (type !== RT_AFTER_MODIFY) throw parameterInvalid(`Unknown return type ${type}.`);
+  const incremented = new Set(updates.filter((update) => update.operation === 'increment').map((update) => update.name));
+  for (const column of columns) {
+    if (!incremented.has(column)) throw parameterInvalid(`Return column '${column}' is not an atomic counter of this request.`);
+  }
+  return { kind: 'after-modify', columns };
+}
 
 function decode<T>(read: () => T): T {
   try {

@@ -97,15 +97,26 @@ export class StandinTables {
     table.rows.set(id, { primaryKey, cells: stored });
   }
 
-  /** UpdateRow: applies PUT / DELETE / DELETE_ALL / INCREMENT to the row (creating it) when the condition holds. */
-  updateRow(name: string, primaryKey: PrimaryKeyColumn[], updates: readonly CellUpdate[], condition: WriteCondition | undefined, nowMs: number): void {
+  /**
+   * UpdateRow: applies PUT / DELETE / DELETE_ALL / INCREMENT to the row (creating it) when the condition holds,
+   * and answers the cells it incremented, as they are after the change (what RT_AFTER_MODIFY returns).
+   */
+  updateRow(
+    name: string,
+    primaryKey: PrimaryKeyColumn[],
+    updates: readonly CellUpdate[],
+    condition: WriteCondition | undefined,
+    nowMs: number,
+  ): { primaryKey: PrimaryKeyColumn[]; incremented: RowCell[] } {
     const table = this.table(name);
     const id = rowIdentity(table, primaryKey);
     for (const update of updates) if (update.cell) checkAttribute(update.name, update.cell);
     if (updates.length === 0) throw parameterInvalid('UpdateRow needs at least one column to change.');
+    checkCounterUpdates(updates);
     const existing = table.rows.get(id);
     checkCondition(condition, latestCells(existing));
     const cells = new Map(existing?.cells ?? []);
+    const incremented: RowCell[] = [];
     for (const update of updates) {
       const current = cells.get(update.name);
       switch (update.operation) {
@@ -119,17 +130,15 @@ export class StandinTables {
           cells.delete(update.name);
           break;
         case 'increment': {
-          if (current && current.cell.type !== 'integer') {
-            throw parameterInvalid(`Column '${update.name}' is not an integer and cannot be incremented.`);
-          }
-          const base = current?.cell.type === 'integer' ? current.cell.value : 0n;
-          const delta = (update.cell as Extract<Cell, { type: 'integer' }>).value;
-          cells.set(update.name, { cell: { type: 'integer', value: BigInt.asIntN(64, base + delta) }, timestampMs: nowMs });
+          const cell = incrementedCell(update, current?.cell);
+          cells.set(update.name, { cell, timestampMs: nowMs });
+          incremented.push({ name: update.name, cell, timestampMs: nowMs });
           break;
         }
       }
     }
     table.rows.set(id, { primaryKey, cells });
+    return { primaryKey, incremented };
   }
 
   deleteRow(name: string, primaryKey: PrimaryKeyColumn[], condition: WriteCondition | undefined): void {
@@ -144,6 +153,41 @@ export class StandinTables {
     if (!table) throw new OtsFailure(404, 'OTSObjectNotExist', 'Requested table does not exist.');
     return table;
   }
+}
+
+/**
+ * The atomic counter's rules ("Use the atomic counter feature"): a counter column takes no other change in the
+ * same request, and only its latest version can be incremented, so an INCREMENT may not name a version.
+ */
+function checkCounterUpdates(updates: readonly CellUpdate[]): void {
+  const counters = new Set<string>();
+  for (const update of updates) {
+    if (update.operation !== 'increment') continue;
+    if (update.timestampMs !== undefined) {
+      throw parameterInvalid(`The atomic counter '${update.name}' cannot be given a version (timestamp).`);
+    }
+    if (counters.has(update.name)) throw parameterInvalid(`Column '${update.name}' is incremented twice in one request.`);
+    counters.add(update.name);
+  }
+  for (const update of updates) {
+    if (update.operation !== 'increment' && counters.has(update.name)) {
+      throw parameterInvalid(`Column '${update.name}' is an atomic counter in this request and cannot also be changed otherwise.`);
+    }
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The counter after the increment: a missing column counts as 0; a non-INTEGER column or an overflow is refused. */
+function incrementedCell(update: CellUpdate, current: Cell | undefined): Cell {
+  if (current && current.type !== 'integer') {
+    throw parameterInvalid(`Column '${update.name}' is not an integer and cannot be incremented.`);
+  }
+  const base = current?.type === 'integer' ? current.value : 0n;
+  const sum = base + (update.cell as Extract<Cell, { type: 'integer' }>).value;
+  if (sum < INT64_MIN || sum > INT64_MAX) throw parameterInvalid(`Incrementing column '${update.name}' overflows a 64-bit integer.`);
+  return { type: 'integer', value: sum };
 }
 
 function latestCells(row: StoredRow | undefined): CurrentCells {
