@@ -178,7 +178,7 @@ function finish(
   const rows: Array<[string, string]> = [
     ['estimated cost', `${costUsd.toFixed(6)} USD (${summary.answered > 0 ? ((costUsd / summary.answered) * 1e6).toFixed(2) : '-'} per million answered)`],
     ['re-plans', `${run.scheduler.replans}${reasons ? ` (${reasons})` : ''}`],
-    ...analysisRows(analysis),
+    ...analysisRows(analysis, run.imageBytes),
   ];
   const notes = elsewhereNotes(run);
   const replans = replanLines(analysis);
@@ -368,6 +368,8 @@ export const command: Command = {
         plans,
         ...(await fetchSchedulerRecord(stack.schedulerUrl, startEpochMs)),
         ...(profilesPath ? { profiles: calibratedLines(profilesPath)! } : {}),
+        laneUrls: { edge: stack.edgeShapedUrl, serverless: stack.inferenceUrl },
+        imageBytes: images.reduce((sum, image) => sum + image.data.byteLength, 0) / images.length,
       };
       finish(run, { json, reportPath, recordPath, dashboardUrl, say });
       return records.length > 0 ? EXIT.ok : EXIT.failed;

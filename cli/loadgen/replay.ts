@@ -14,6 +14,8 @@ export interface ReplayRecord {
   readonly placement?: string;
   readonly batchSize?: number;
   readonly errorCode?: string;
+  /** The error's message (it names the lane whose call ran out of time, for instance). */
+  readonly errorMessage?: string;
   readonly timings?: { queueMs: number; transferMs: number; inferenceMs: number; totalMs: number };
 }
 
@@ -52,8 +54,9 @@ async function send(options: ReplayOptions, image: RequestImage, startedAt: numb
         timings: body.timings as ReplayRecord['timings'],
       };
     }
-    const errorCode = (body.error as { code?: string } | undefined)?.code ?? `http_${response.status}`;
-    return { sentAtMs, latencyMs, status: response.status, errorCode };
+    const error = body.error as { code?: string; message?: string } | undefined;
+    const errorCode = error?.code ?? `http_${response.status}`;
+    return { sentAtMs, latencyMs, status: response.status, errorCode, ...(typeof error?.message === 'string' ? { errorMessage: error.message } : {}) };
   } catch (error) {
     const name = (error as Error).name;
     return { sentAtMs, latencyMs: performance.now() - startedAt - sentAtMs, status: 0, errorCode: name === 'TimeoutError' ? 'client_timeout' : 'connection_error' };

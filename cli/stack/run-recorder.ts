@@ -62,6 +62,10 @@ export interface StackRunRecord {
   readonly scheduler: SchedulerReport;
   /** The calibrated service lines (ms), when the run calibrated. */
   readonly profiles?: { readonly edge: string; readonly serverless: string };
+  /** Where the scheduler sent each lane's batches (error messages name them). */
+  readonly laneUrls?: { readonly edge: string; readonly serverless: string };
+  /** Mean bytes of the request images (what the edge's link has to carry per request). */
+  readonly imageBytes?: number;
 }
 
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);

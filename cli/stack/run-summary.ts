@@ -60,6 +60,8 @@ export interface MissReport {
   readonly total: number;
   readonly lateByLane: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
+  /** Requests that failed at their deadline, by where they were: a lane's call, or still in the queue. */
+  readonly deadlineBy: Readonly<Record<'edge' | 'serverless' | 'queue' | 'unknown', number>>;
   /** The bin with the most misses: its start, count, the link's mean Mbit/s and the arrival rate then. */
   readonly worstBin?: { readonly startS: number; readonly count: number; readonly linkMbps: number; readonly rateRps: number };
 }
@@ -109,25 +111,36 @@ function batchStats(records: readonly ReplayRecord[], lane: Lane): BatchStats {
   return { batches: Math.round(batches), meanSize: batches > 0 ? sizes.length / batches : NaN, maxSize: sizes.length > 0 ? Math.max(...sizes) : 0 };
 }
 
+/** Where a deadline_exceeded error happened, from its message (a lane's call names its URL). */
+function deadlineWhere(message: string | undefined, urls: StackRunRecord['laneUrls']): 'edge' | 'serverless' | 'queue' | 'unknown' {
+  if (!message) return 'unknown';
+  if (urls && message.includes(urls.edge)) return 'edge';
+  if (urls && message.includes(urls.serverless)) return 'serverless';
+  if (/no lane can answer/i.test(message)) return 'queue';
+  return 'unknown';
+}
+
 function missReport(run: StackRunRecord): MissReport {
   const late: Record<string, number> = {};
   const errors: Record<string, number> = {};
+  const deadlineBy = { edge: 0, serverless: 0, queue: 0, unknown: 0 };
   const bins = new Map<number, number>();
   for (const record of run.records) {
     const missed = record.status !== 200 || record.latencyMs > run.sloMs;
     if (!missed) continue;
     if (record.status === 200) late[record.placement ?? '?'] = (late[record.placement ?? '?'] ?? 0) + 1;
     else errors[record.errorCode ?? `http_${record.status}`] = (errors[record.errorCode ?? `http_${record.status}`] ?? 0) + 1;
+    if (record.errorCode === 'deadline_exceeded') deadlineBy[deadlineWhere(record.errorMessage, run.laneUrls)] += 1;
     bins.set(binOf(record), (bins.get(binOf(record)) ?? 0) + 1);
   }
   const total = [...bins.values()].reduce((a, b) => a + b, 0);
   const worst = [...bins.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
-  if (!worst) return { total, lateByLane: late, errors };
+  if (!worst) return { total, lateByLane: late, errors, deadlineBy };
   const startS = worst[0] * BIN_S;
   const inBin = (t: number) => t >= startS && t < startS + BIN_S;
   const linkMbps = mean(run.link.tS.flatMap((t, i) => (inBin(t) ? [run.link.mbps[i]!] : [])));
   const rateRps = run.records.filter((r) => inBin(r.sentAtMs / 1000)).length / BIN_S;
-  return { total, lateByLane: late, errors, worstBin: { startS, count: worst[1], linkMbps, rateRps } };
+  return { total, lateByLane: late, errors, deadlineBy, worstBin: { startS, count: worst[1], linkMbps, rateRps } };
 }
 
 /**
@@ -187,7 +200,7 @@ export function describePlanShort(plan: PlanSample): string {
 }
 
 /** Rows for the summary table (label, value), after the replay's own rows. */
-export function analysisRows(analysis: RunAnalysis): Array<[string, string]> {
+export function analysisRows(analysis: RunAnalysis, imageBytes?: number): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   const { batchStats: b, plannedMaxBatch: planned } = analysis;
   const lanes = (['edge', 'serverless'] as const).filter((lane) => b[lane].batches > 0);
@@ -219,19 +232,33 @@ export function analysisRows(analysis: RunAnalysis): Array<[string, string]> {
   ]);
   const target = `${pct(analysis.sloTarget, 1)} within ${analysis.sloMs / 1000} s${analysis.sloTargetFromPlan ? " (the plan's target)" : ' (the planner default; the plan did not say)'}`;
   rows.push(['SLO target', `${target}: ${analysis.targetMet ? 'met' : `not met (${pct(analysis.summary.sloAttainment)})`}`]);
-  if (!analysis.targetMet) rows.push(['why not', whyNot(analysis)]);
+  if (!analysis.targetMet) rows.push(['why not', whyNot(analysis, imageBytes)]);
   return rows;
 }
 
 /** A plain statement of where the SLO's target was missed. */
-export function whyNot(analysis: RunAnalysis): string {
+export function whyNot(analysis: RunAnalysis, imageBytes?: number): string {
   const { misses } = analysis;
   const parts: string[] = [];
   for (const [lane, count] of Object.entries(misses.lateByLane)) parts.push(`${count} answered late by the ${LANE_NAME[lane as Lane] ?? lane}`);
-  for (const [code, count] of Object.entries(misses.errors)) parts.push(`${count} ${REFUSED.has(code) ? `refused (${code}, 429)` : `failed (${code})`}`);
-  const worst = misses.worstBin
-    ? `; most (${misses.worstBin.count}) in ${secs(misses.worstBin.startS)}-${secs(misses.worstBin.startS + BIN_S)}, at ${misses.worstBin.rateRps.toFixed(0)} req/s with the edge link at ${misses.worstBin.linkMbps.toFixed(1)} Mbit/s`
-    : '';
+  for (const [code, count] of Object.entries(misses.errors)) {
+    if (code === 'deadline_exceeded') {
+      const where = [
+        misses.deadlineBy.edge > 0 ? `${misses.deadlineBy.edge} in calls to the edge` : '',
+        misses.deadlineBy.serverless > 0 ? `${misses.deadlineBy.serverless} in calls to the inference function` : '',
+        misses.deadlineBy.queue > 0 ? `${misses.deadlineBy.queue} in the queue, no lane able to answer in time` : '',
+        misses.deadlineBy.unknown > 0 ? `${misses.deadlineBy.unknown} elsewhere` : '',
+      ].filter((text) => text !== '');
+      parts.push(`${count} failed at their deadline (${where.join(', ')})`);
+    } else parts.push(`${count} ${REFUSED.has(code) ? `refused (${code}, 429)` : `failed (${code})`}`);
+  }
+  let worst = '';
+  if (misses.worstBin) {
+    const { startS, count, rateRps, linkMbps } = misses.worstBin;
+    worst = `; most (${count}) in ${secs(startS)}-${secs(startS + BIN_S)}, at ${rateRps.toFixed(0)} req/s with the edge link at ${linkMbps.toFixed(1)} Mbit/s`;
+    const needMbps = imageBytes ? (rateRps * imageBytes * 8) / 1e6 : undefined;
+    if (needMbps !== undefined && linkMbps < needMbps) worst += ` (the images then needed ${needMbps.toFixed(1)} Mbit/s: the edge's link could not carry them all)`;
+  }
   return `${misses.total} of ${analysis.summary.requests} requests missed: ${parts.join(', ') || 'none'}${worst}`;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayRecord } from '../../cli/loadgen/replay.js';
 import { STACK_RUN_FORMAT, planSample, type StackRunRecord } from '../../cli/stack/run-recorder.js';
-import { analyseRun, analysisRows, edgeShareByBin, movesOf } from '../../cli/stack/run-summary.js';
+import { analyseRun, analysisRows, edgeShareByBin, movesOf, whyNot } from '../../cli/stack/run-summary.js';
 
 const ok = (sentAtMs: number, placement: 'edge' | 'serverless', batchSize: number, latencyMs = 100): ReplayRecord => ({ sentAtMs, latencyMs, status: 200, placement, batchSize });
 
@@ -70,7 +70,13 @@ describe('the stack run summary', () => {
   });
 
   it('says where the target was missed', () => {
-    const records: ReplayRecord[] = [ok(500, 'edge', 1), ok(12_000, 'edge', 1, 1200), { sentAtMs: 13_000, latencyMs: 5, status: 429, errorCode: 'queue_full' }];
+    const records: ReplayRecord[] = [
+      ok(500, 'edge', 1),
+      ok(12_000, 'edge', 1, 1200),
+      { sentAtMs: 13_000, latencyMs: 5, status: 429, errorCode: 'queue_full' },
+      ...[14_000, 15_000, 16_000].map((sentAtMs) => ({ sentAtMs, latencyMs: 1000, status: 504, errorCode: 'deadline_exceeded', errorMessage: 'http://127.0.0.1:4000/v1/batch did not answer within 300 ms' })),
+      { sentAtMs: 17_000, latencyMs: 1000, status: 504, errorCode: 'deadline_exceeded', errorMessage: 'No lane can answer before the deadline' },
+    ];
     const run = {
       format: STACK_RUN_FORMAT,
       startedAt: '',
@@ -84,11 +90,20 @@ describe('the stack run summary', () => {
       changepoints: [],
       replans: [],
       scheduler: { replans: 0, replanReasons: {}, costUsd: {}, coldStarts: 0, batches: {} },
+      laneUrls: { edge: 'http://127.0.0.1:4000/v1/batch', serverless: 'http://127.0.0.1:5000/v1/batch' },
+      imageBytes: 25_000,
     } satisfies StackRunRecord;
     const analysis = analyseRun(run);
     expect(analysis.sloTargetFromPlan).toBe(false);
     expect(analysis.targetMet).toBe(false);
-    const why = Object.fromEntries(analysisRows(analysis))['why not'];
-    expect(why).toBe('2 of 3 requests missed: 1 answered late by the edge, 1 refused (queue_full, 429); most (2) in 10 s-20 s, at 0 req/s with the edge link at 3.0 Mbit/s');
+    const why = Object.fromEntries(analysisRows(analysis, run.imageBytes))['why not'];
+    // 6 requests sent in 10-20 s: 0.6 req/s of 25 kB images need 0.12 Mbit/s, which the 3 Mbit/s link carries.
+    expect(why).toBe(
+      '6 of 7 requests missed: 1 answered late by the edge, 1 refused (queue_full, 429), ' +
+        '4 failed at their deadline (3 in calls to the edge, 1 in the queue, no lane able to answer in time); ' +
+        'most (6) in 10 s-20 s, at 1 req/s with the edge link at 3.0 Mbit/s',
+    );
+    const starved = whyNot({ ...analysis, misses: { ...analysis.misses, worstBin: { startS: 60, count: 50, rateRps: 23, linkMbps: 2.5 } } }, 24_178);
+    expect(starved).toMatch(/at 23 req\/s with the edge link at 2\.5 Mbit\/s \(the images then needed 4\.4 Mbit\/s: the edge's link could not carry them all\)$/);
   });
 });
