@@ -20,7 +20,7 @@ const EDGE_HEARTBEAT_TIMEOUT_MS = 15_000;
 
 export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number): BuiltLanes {
   const edge = new HttpBatchRunner(config.lanes.edge.urls, {
-    concurrency: DEFAULT_BOUNDS.edgeSlots, // one batch running on the GPU, one uploading behind it (the planner assumes the same)
+    concurrency: DEFAULT_BOUNDS.edgeSlots, // batches crossing the link and queued at the agent's GPU (the planner assumes the same)
     ...(config.security.edgeSecret ? { secret: config.security.edgeSecret } : {}),
     heartbeatTimeoutMs: EDGE_HEARTBEAT_TIMEOUT_MS,
     now,

@@ -21,7 +21,9 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
   const bounds = config.planner.bounds;
   return {
     rateRps: request.rateRps,
+    ...(request.rateHighRps !== undefined ? { rateHighRps: request.rateHighRps } : {}),
     bandwidthMbps: request.bandwidthMbps,
+    ...(request.linkSpread ? { linkSpread: request.linkSpread } : {}),
     rttMs: { edge: config.lanes.edge.rttMs, serverless: config.lanes.serverless.rttMs },
     payloadBytes: config.planner.payloadBytes,
     sloMs: context.sloMs,
@@ -93,7 +95,15 @@ export class ControllerReplanner implements Replanner {
   replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } {
     const estimates = this.controller.estimates;
     const lanesHealthy = this.controller.toRecord().lanesHealthy;
-    const plan = productionPlanner(() => this.config, this.context)({ rateRps: estimates.rateRps, bandwidthMbps: estimates.bandwidthMbps, reason, nowMs, lanesHealthy });
+    const plan = productionPlanner(() => this.config, this.context)({
+      rateRps: estimates.rateRps,
+      rateHighRps: estimates.rateHighRps,
+      bandwidthMbps: estimates.bandwidthMbps,
+      linkSpread: estimates.linkSpread,
+      reason,
+      nowMs,
+      lanesHealthy,
+    });
     this.adoptPlan(plan);
     return { plan, reason };
   }

@@ -22,13 +22,18 @@ import { restoreDetector } from '../bocpd/record.js';
 import { createChangepointRule, restoreChangepointRule, type ChangepointRule, type ChangepointRuleOptions, type ChangepointRuleRecord } from '../bocpd/rule.js';
 import { EngineError, expected } from '../errors.js';
 import { LANE_IDS, type LaneId, type Plan, type PlanReason } from '../types.js';
+import { linkSpread, peakRate } from './recent-spread.js';
 import { samePlan } from './same-plan.js';
 import { SegmentTracker, type SegmentRecord } from './segment-tracker.js';
 
 /** What the controller asks its planner for; the caller closes over SLO, profiles, prices and bounds. */
 export interface ControllerPlanRequest {
   readonly rateRps: number;
+  /** The busiest recent stretch's rate (recent-spread.ts): FC's warm pool is sized for it. */
+  readonly rateHighRps?: number;
   readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+  /** Each lane's recent bandwidth spread relative to its median (recent-spread.ts), when known. */
+  readonly linkSpread?: Readonly<Partial<Record<LaneId, readonly number[]>>>;
   readonly reason: PlanReason;
   readonly nowMs: number;
   readonly lanesHealthy: Readonly<Record<LaneId, boolean>>;
@@ -66,7 +71,9 @@ export interface ReplanControllerOptions {
 
 export interface ControllerEstimates {
   readonly rateRps: number;
+  readonly rateHighRps: number;
   readonly bandwidthMbps: Readonly<Record<LaneId, number>>;
+  readonly linkSpread: Readonly<Partial<Record<LaneId, readonly number[]>>>;
   readonly rateChangeProbability: number;
   readonly bandwidthChangeProbability: number;
   readonly lastChangepointMs: { readonly rate: number | null; readonly bandwidth: Readonly<Record<LaneId, number | null>> };
@@ -181,9 +188,20 @@ export class ReplanController {
       const mean = this.bandwidth[lane].segment.mean;
       return Number.isNaN(mean) ? this.options.initialBandwidthMbps : Math.exp(mean);
     };
+    const perSecond = 1000 / this.options.intervalMs;
+    const rateRps = Number.isNaN(rateMean) ? 0 : rateMean * perSecond;
+    const recentArrivals = this.rate.segment.recent();
+    const peak = peakRate(recentArrivals.values, recentArrivals.exposures) * perSecond;
+    const linkSpreads: Partial<Record<LaneId, readonly number[]>> = {};
+    for (const lane of LANE_IDS) {
+      const spread = linkSpread(this.bandwidth[lane].segment.recent().values);
+      if (spread) linkSpreads[lane] = spread;
+    }
     return {
-      rateRps: Number.isNaN(rateMean) ? 0 : (rateMean * 1000) / this.options.intervalMs,
+      rateRps,
+      rateHighRps: Number.isNaN(peak) ? rateRps : Math.max(rateRps, peak),
       bandwidthMbps: { edge: bandwidthOf('edge'), serverless: bandwidthOf('serverless') },
+      linkSpread: linkSpreads,
       rateChangeProbability: this.rate.probability,
       bandwidthChangeProbability: Math.max(this.bandwidth.edge.probability, this.bandwidth.serverless.probability),
       lastChangepointMs: { rate: this.rate.lastChangeMs, bandwidth: { edge: this.bandwidth.edge.lastChangeMs, serverless: this.bandwidth.serverless.lastChangeMs } },
@@ -207,7 +225,16 @@ export class ReplanController {
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
-    const plan = this.options.planner({ rateRps: estimates.rateRps, bandwidthMbps: estimates.bandwidthMbps, reason, nowMs, lanesHealthy: this.lanesHealthy, ...(this.plan ? { current: this.plan } : {}) });
+    const plan = this.options.planner({
+      rateRps: estimates.rateRps,
+      rateHighRps: estimates.rateHighRps,
+      bandwidthMbps: estimates.bandwidthMbps,
+      linkSpread: estimates.linkSpread,
+      reason,
+      nowMs,
+      lanesHealthy: this.lanesHealthy,
+      ...(this.plan ? { current: this.plan } : {}),
+    });
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
       this.plan = { ...this.plan, rateRps: plan.rateRps, bandwidthMbps: plan.bandwidthMbps };

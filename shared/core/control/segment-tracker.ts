@@ -53,6 +53,11 @@ export class SegmentTracker {
     return this.exposure > 0 ? this.sum / this.exposure : Number.NaN;
   }
 
+  /** The recent observations' values and exposures, oldest first, across segments (the history). */
+  recent(): { values: number[]; exposures: number[] } {
+    return { values: this.history.map((entry) => entry[1]), exposures: this.history.map((entry) => entry[2]) };
+  }
+
   /** Observations in the segment. */
   get length(): number {
     return this.count;

@@ -15,7 +15,7 @@
  * Times in ms, rates in req/s. Still first-order beyond one batch back (no longer backlog chains): it ranks plans,
  * and the simulator, which runs the real queue, measures them.
  */
-import type { LatencyModel, ServerlessOption } from '../types.js';
+import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
 import { edgeBusyMs, serverlessAt } from './lanes.js';
@@ -202,7 +202,7 @@ function afterPreviousBatch(busyMs: number, allResiduals: readonly number[], rat
  * busy, at capacity or below, a request's wait is spread over the batch before its own (afterPreviousBatch); the
  * served past capacity arrive at the capacity's rate.
  */
-export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
+function edgeAttainmentOnLink(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
   if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.edge, 1)) return NOTHING;
   const model = input.profiles.edge;
@@ -246,7 +246,7 @@ export function serverlessTailMs(input: PlannerInput, option: ServerlessOption, 
  * instances, see serverlessAt), and runs. The link must
  * carry the rate within its utilisation bound and the pool stay within the instance limit, else nothing counts.
  */
-export function serverlessAttainment(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances = 0): LaneAttainment {
+function serverlessAttainmentOnLink(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances: number): LaneAttainment {
   if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation)) return NOTHING;
   const latency: LatencyModel = option.latency;
@@ -275,3 +275,34 @@ export function serverlessAttainment(input: PlannerInput, option: ServerlessOpti
   const shape: LatencyShape = { served: 1, parts, residuals: latency.relativeResiduals };
   return { fraction: shareWithin(shape, input.sloMs), expectedBatch: n, utilisation: load, costPerRequestUsd: costed.costPerRequestUsd, shape };
 }
+
+/** The edge's attainment with batch size b and timeout T at rate x, over its link's spread (edgeAttainmentOnLink). */
+export function edgeAttainment(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
+  return overLinkSpread(input, 'edge', (at) => edgeAttainmentOnLink(at, batch, timeoutMs, rateRps));
+}
+
+/** The serverless lane's attainment with option o, batch b, timeout T and w warm instances at rate y, over its link's spread. */
+export function serverlessAttainment(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances = 0): LaneAttainment {
+  return overLinkSpread(input, 'serverless', (at) => serverlessAttainmentOnLink(at, option, batch, timeoutMs, rateRps, warmInstances));
+}
+
+/**
+ * A lane's attainment on a link that swings: the mean fraction in time over the link's spread points (each the
+ * estimate scaled by one recent sample's ratio to the median), with the steady link's batch size, load, cost and
+ * shape. A dead second (a point near 0) serves nothing in time, and the mean says so.
+ */
+function overLinkSpread(input: PlannerInput, lane: LaneId, evaluate: (input: PlannerInput) => LaneAttainment): LaneAttainment {
+  const steady = evaluate(input);
+  const spread = input.linkSpread?.[lane];
+  if (!spread || spread.length === 0) return steady;
+  let fraction = 0;
+  for (const ratio of spread) {
+    const mbps = Math.max(MIN_LINK_MBPS, input.bandwidthMbps[lane] * ratio);
+    fraction += evaluate({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }).fraction;
+  }
+  return { ...steady, fraction: fraction / spread.length };
+}
+
+/** A link sample this low carries nothing in time (a kilobit per second): the floor keeps the arithmetic finite. */
+const MIN_LINK_MBPS = 1e-3;
+

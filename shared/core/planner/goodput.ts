@@ -14,6 +14,7 @@ import { edgeAttainment, effectiveTimeoutMs, latencyQuantileMs, serverlessAttain
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps } from './lane-model.js';
 import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, onDemandPool, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { edgeHedgeUsdPerRequest } from './hedge-cost.js';
 import { oursPlan, UNUSED_LANE } from './plan-record.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
 
@@ -152,6 +153,8 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
   const rate = input.rateRps;
   if (!(rate > 0) || (!input.bounds.edgeHealthy && !input.bounds.serverlessHealthy)) return undefined;
   const edgeCost = edgeCostPerRequestUsd(input);
+  const cheapestOption = serverlessOptions(input)[0];
+  const hedgeUsd = (edge: LaneAttainment | undefined, option: ServerlessOption | undefined) => (edge ? edgeHedgeUsdPerRequest(input, edge, option ?? cheapestOption) : 0);
   let best: GoodputPlan | undefined;
   for (const edgeRate of edgeRates(input)) {
     const serverlessRate = rate - edgeRate;
@@ -164,7 +167,7 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
       ...(edge ? { edge } : {}),
       ...(serverless ? { serverless } : {}),
       attainment: inTime / rate,
-      costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0),
+      costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0) + (edgeRate / rate) * hedgeUsd(edge?.result, serverless?.option),
     };
     const verdict = best && beats({ fraction: candidate.attainment, cost: candidate.costPerRequestUsd }, { fraction: best.attainment, cost: best.costPerRequestUsd }, input.sloTarget);
     if (!best || verdict) best = candidate;
@@ -202,6 +205,7 @@ export function evaluatePlan(input: PlannerInput, plan: Plan): { attainment: num
   const inTime = edgeRate * (edgeResult?.fraction ?? 0) + serverlessRate * (serverlessResult?.fraction ?? 0);
   return {
     attainment: inTime / rate,
-    costPerRequestUsd: edgeCostPerRequestUsd(input) + serverless.share * (serverlessResult?.costPerRequestUsd ?? 0),
+    costPerRequestUsd:
+      edgeCostPerRequestUsd(input) + serverless.share * (serverlessResult?.costPerRequestUsd ?? 0) + (edgeResult ? edge.share * edgeHedgeUsdPerRequest(input, edgeResult, option) : 0),
   };
 }

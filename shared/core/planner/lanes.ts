@@ -31,15 +31,17 @@ export function edgeBatchGrid(maxBatch: number): number[] {
 }
 
 /**
- * How long a batch occupies the edge: its service time, or, when the round trip dominates (a fast model, a
- * distant agent), the slot time spread over the batches in flight: the scheduler holds an agent's slot from
- * sending a batch to receiving its answer, so batches of 1 with a 20 ms round trip cannot carry hundreds of
- * requests per second however light the model is.
+ * How long a batch occupies the edge, in steady state: the scheduler keeps `edgeSlots` batches in flight, so one
+ * crosses the link while another computes, but the link carries one batch at a time and the GPU serves one at a
+ * time. So a batch holds the edge for the longest of its service, its transfer, and its whole slot time (service,
+ * transfer and round trip) shared over the slots: on a slow uplink the transfer is the bottleneck, on a distant
+ * agent with a fast model the round trip is (batches of 1 with a 20 ms round trip cannot carry hundreds of
+ * requests per second however light the model is).
  */
 export function edgeBusyMs(input: PlannerInput, batch: number): number {
   const service = latencyAt(input.profiles.edge.mean, batch);
-  const slot = service + transferMs(batch, input.payloadBytes, input.bandwidthMbps.edge) + input.rttMs.edge;
-  return Math.max(service, slot / input.bounds.edgeSlots);
+  const transfer = transferMs(batch, input.payloadBytes, input.bandwidthMbps.edge);
+  return Math.max(service, transfer, (service + transfer + input.rttMs.edge) / input.bounds.edgeSlots);
 }
 
 function edgeFixedMs(input: PlannerInput, batch: number): number {

@@ -10,3 +10,4 @@ export type {
   RefusalReason,
   RejectReason,
 } from './decisions.js';
+export { hedgeAtMs, hedgeChunkSize } from './hedge.js';

@@ -3,7 +3,7 @@
  * Times in ms, bandwidth in Mbit/s, sizes in bytes.
  */
 import { EngineError, expected } from '../errors.js';
-import { DEFAULT_PAYLOAD_BYTES } from '../planner/input.js';
+import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES } from '../planner/input.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing/index.js';
 import { DEFAULT_TRACED_LANE, topologyLinks } from '../topology.js';
 import type { LaneId } from '../types.js';
@@ -26,8 +26,11 @@ export interface SimOptions {
   readonly fixedLaneMbps: number;
   /** Round trip per lane (request and answer framing, no payload). Default from the topology (topology.ts). */
   readonly rttMs: Readonly<Record<LaneId, number>>;
-  /** Batches the edge serves at once. Default 1 (one GPU, one model instance). */
-  readonly edgeStreams: number;
+  /**
+   * Batches the scheduler keeps in flight to the edge agent, as the live scheduler does (DEFAULT_BOUNDS.edgeSlots):
+   * they cross the link one after another, and its one GPU serves them one after another.
+   */
+  readonly edgeSlots: number;
   /** Calls one FC instance serves at once. Default 1 (the inference function's instanceConcurrency). */
   readonly instanceConcurrency: number;
   /** How long an idle FC instance stays warm. Default 300,000 ms (assumption; FC does not publish it). */
@@ -49,7 +52,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   tracedLane: DEFAULT_TRACED_LANE,
   fixedLaneMbps: topologyLinks(DEFAULT_TRACED_LANE).fixedLaneMbps,
   rttMs: topologyLinks(DEFAULT_TRACED_LANE).rttMs,
-  edgeStreams: 1,
+  edgeSlots: DEFAULT_BOUNDS.edgeSlots,
   instanceConcurrency: 1,
   keepAliveMs: 300_000,
   instanceLimit: 100,
@@ -71,7 +74,7 @@ export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions
   };
   positive('payloadBytes', resolved.payloadBytes);
   positive('fixedLaneMbps', resolved.fixedLaneMbps);
-  positive('edgeStreams', resolved.edgeStreams, true);
+  positive('edgeSlots', resolved.edgeSlots, true);
   positive('instanceConcurrency', resolved.instanceConcurrency, true);
   positive('keepAliveMs', resolved.keepAliveMs);
   positive('instanceLimit', resolved.instanceLimit, true);

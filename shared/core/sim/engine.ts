@@ -9,6 +9,7 @@ import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing
 import { VirtualQueue } from '../queue/index.js';
 import { RecentLinkEstimate } from '../control/recent-link.js';
 import { LaneClock, type InFlightBatch } from '../queue/lane-clock.js';
+import { hedgeAtMs, hedgeChunkSize } from '../queue/hedge.js';
 import { clockedStatus, expectedComputeMs, laneTimes, type LaneTimes } from '../queue/lane-times.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
@@ -32,10 +33,21 @@ export interface SimInput {
   readonly sloMs: number;
 }
 
+/** A batch on its way: a hedge is the copy of another lane's late batch. */
+interface SimBatch {
+  readonly lane: LaneId;
+  readonly requests: readonly QueuedRequest[];
+  readonly hedge: boolean;
+  done: boolean;
+}
+
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
-  | { readonly kind: 'done'; readonly atMs: number; readonly lane: LaneId; readonly requests: readonly QueuedRequest[]; readonly release: () => void; readonly inFlight: InFlightBatch };
+  | { readonly kind: 'hedge'; readonly atMs: number; readonly batch: SimBatch }
+  | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch; readonly release: () => void; readonly inFlight: InFlightBatch };
+
+const OTHER: Readonly<Record<LaneId, LaneId>> = { edge: 'serverless', serverless: 'edge' };
 
 /** The serverless option the plan asks for, or the nearest profiled memory size (as the production lanes do). */
 export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOption {
@@ -56,7 +68,7 @@ export function simulatePolicy(
     serverless: traced === 'serverless' ? new Link(input.bandwidth) : Link.constant(options.fixedLaneMbps),
   };
   const sampleBandwidth = (lane: LaneId, from: number, to: number) => (lane === traced ? meanBandwidth(input.bandwidth, from, to) : options.fixedLaneMbps);
-  const edge = new EdgeBox(options.edgeStreams);
+  const edge = new EdgeBox(options.edgeSlots);
   const pool = new InstancePool(options.instanceConcurrency, options.keepAliveMs, options.instanceLimit);
   const queue = new VirtualQueue({ maxQueued: options.maxQueued });
   const heap = new EventHeap<SimEvent>();
@@ -83,8 +95,8 @@ export function simulatePolicy(
   const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
   // Each simulated lane has one FIFO link (Link); the edge box serves batches in turn when it has one stream.
   const clocks: Record<LaneId, LaneClock> = {
-    edge: new LaneClock({ oneServer: options.edgeStreams === 1, sharedLink: true }),
-    serverless: new LaneClock({ oneServer: false, sharedLink: true }),
+    edge: new LaneClock({ oneServer: true, sharedLink: true }),
+    serverless: new LaneClock({ oneServer: false, sharedLink: traced === 'serverless' }),
   };
   // A backlog drains over seconds: the clocks time it on the last seconds' mean bandwidth, or the last second's
   // when lower (the estimate the scheduler times its edge link on), not on one second's swing up.
@@ -97,9 +109,10 @@ export function simulatePolicy(
   }
   const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus =>
     clockedStatus(true, freeSlots, times[lane], clocks[lane], laneLink(lane), options.payloadBytes, nowMs);
+  const freeSlotsOf = (lane: LaneId, nowMs: number) => (lane === 'edge' ? edge.freeSlots() : pool.freeSlots(nowMs, plan.serverless));
   const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: status('edge', edge.freeSlots(), nowMs),
-    serverless: status('serverless', pool.freeSlots(nowMs, plan.serverless), nowMs),
+    edge: status('edge', freeSlotsOf('edge', nowMs), nowMs),
+    serverless: status('serverless', freeSlotsOf('serverless', nowMs), nowMs),
   });
   // FC starts a plan's warm instances in the background: they take calls a cold start's time later. The first
   // plan's are in place when the run starts, as a deployment provisions its minimum instances before traffic.
@@ -119,9 +132,10 @@ export function simulatePolicy(
     return Math.max(0.2, 1 + residuals[Math.floor(uniform() * residuals.length)]!);
   };
 
-  const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number) => {
+  /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
+  const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
-    recorder.dispatch(lane, size, nowMs);
+    recorder.dispatch(lane, size, nowMs, hedge);
     const bits = size * options.payloadBytes * 8;
     let doneMs: number;
     let release: () => void;
@@ -130,7 +144,7 @@ export function simulatePolicy(
       edge.acquire();
       const arrived = links.edge.send(nowMs, bits);
       model = profiles.edge;
-      doneMs = arrived + (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model) + options.rttMs.edge;
+      doneMs = edge.serve(arrived, (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model)) + options.rttMs.edge;
       release = () => edge.release();
     } else {
       const option = serverlessOption(profiles, plan);
@@ -138,21 +152,30 @@ export function simulatePolicy(
       if (!acquired) {
         // Throttled by the instance limit: production answers these requests with a retryable 429 after the
         // queue let them through on stale slot counts; the queue reads live slots, so this is only a guard.
-        recorder.reject(size);
-        return;
+        if (!hedge) recorder.reject(size);
+        return false;
       }
       const arrived = links.serverless.send(nowMs, bits);
       model = option.latency;
       const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
       const coldMs = acquired.cold ? option.coldStartMs : 0;
       doneMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
-      recorder.serverlessUsd += serverlessCallCostUsd(options.prices, plan.serverless, serviceMs);
-      if (acquired.cold) recorder.serverlessUsd += coldStartCostUsd(options.prices, plan.serverless, coldMs);
+      const callUsd = serverlessCallCostUsd(options.prices, plan.serverless, serviceMs) + (acquired.cold ? coldStartCostUsd(options.prices, plan.serverless, coldMs) : 0);
+      recorder.serverlessUsd += callUsd;
+      if (hedge) recorder.hedges.usd += callUsd;
       release = () => pool.release(acquired.instance, doneMs);
     }
     const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.rttMs[lane]));
-    heap.push({ kind: 'done', atMs: doneMs, lane, requests, release, inFlight });
+    const batch: SimBatch = { lane, requests, hedge, done: false };
+    heap.push({ kind: 'done', atMs: doneMs, batch, release, inFlight });
+    if (!hedge && policy.hedges) {
+      const other = OTHER[lane];
+      const at = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
+      if (at !== undefined) heap.push({ kind: 'hedge', atMs: at, batch });
+    }
+    return true;
   };
+  const answered = new Uint8Array(arrivalsMs.length);
 
   let wakeAtMs = Infinity;
   const pump = (nowMs: number) => {
@@ -195,16 +218,32 @@ export function simulatePolicy(
     if (event.kind === 'wake') {
       if (now === wakeAtMs) wakeAtMs = Infinity;
       pump(now);
+    } else if (event.kind === 'hedge') {
+      // Still unanswered at the last instant the other lane can make it: send the copy if that lane has room.
+      const { batch } = event;
+      const other = OTHER[batch.lane];
+      const chunk = hedgeChunkSize(other, batch.requests.length);
+      for (let i = 0; !batch.done && i < batch.requests.length && freeSlotsOf(other, now) > 0; i += chunk) {
+        const copies = batch.requests.slice(i, i + chunk);
+        if (dispatch(other, copies, now, true)) recorder.hedges.sent += copies.length;
+      }
     } else if (event.kind === 'done') {
+      const { batch } = event;
+      batch.done = true;
       event.release();
-      clocks[event.lane].answered(event.inFlight, now, backlogMbps(event.lane));
+      clocks[batch.lane].answered(event.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
-      for (const request of event.requests) {
+      for (const request of batch.requests) {
+        const index = Number(request.id);
+        // The first answer wins; a hedge's twin arriving later is dropped.
+        if (answered[index] === 1) continue;
+        answered[index] = 1;
+        if (batch.hedge) recorder.hedges.won += 1;
         const latency = now - request.arrivalMs;
         worst = Math.max(worst, latency);
-        recorder.answer(Number(request.id), latency, sloMs);
+        recorder.answer(index, latency, sloMs, batch.lane);
       }
-      installPlan(policy.batchDone?.({ lane: event.lane, size: event.requests.length, nowMs: now, worstLatencyMs: worst, sloMs }), now);
+      if (!batch.hedge) installPlan(policy.batchDone?.({ lane: batch.lane, size: batch.requests.length, nowMs: now, worstLatencyMs: worst, sloMs }), now);
       pump(now);
     } else {
       const start = countedUntil;

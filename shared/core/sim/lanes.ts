@@ -1,6 +1,6 @@
 /**
- * The simulated lanes: a FIFO link per lane timed against a bandwidth trace, the edge box (a fixed number of
- * streams, one batch each), and the Function Compute instance pool (instance concurrency, keep-alive, cold starts,
+ * The simulated lanes: a FIFO link per lane timed against a bandwidth trace, the edge box (batches in flight,
+ * one GPU), and the Function Compute instance pool (instance concurrency, keep-alive, cold starts,
  * warm instances, the account's instance limit, a memory switch retiring the old configuration's instances).
  */
 import { bandwidthTrace, transferEndMs, type BandwidthTrace } from '../traces/bandwidth-trace.js';
@@ -24,14 +24,18 @@ export class Link {
   }
 }
 
-/** The edge box: `streams` batches at once. */
+/**
+ * The edge box as the scheduler drives it: up to `slots` batches in flight (one uploading while another computes),
+ * and one GPU that serves them one after another.
+ */
 export class EdgeBox {
   private busy = 0;
+  private gpuFreeAtMs = 0;
 
-  constructor(readonly streams: number) {}
+  constructor(readonly slots: number) {}
 
   freeSlots(): number {
-    return this.streams - this.busy;
+    return this.slots - this.busy;
   }
 
   acquire(): void {
@@ -40,6 +44,12 @@ export class EdgeBox {
 
   release(): void {
     this.busy -= 1;
+  }
+
+  /** A batch whose images are all across at `arrivedMs` and that computes for `serviceMs`: when the GPU is done with it. */
+  serve(arrivedMs: number, serviceMs: number): number {
+    this.gpuFreeAtMs = Math.max(arrivedMs, this.gpuFreeAtMs) + serviceMs;
+    return this.gpuFreeAtMs;
   }
 }
 

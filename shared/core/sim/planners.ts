@@ -12,6 +12,7 @@ export function plannerInput(request: PlanRequest, prices: PriceTable, bounds: P
     sloMs: request.sloMs,
     sloTarget: request.sloTarget,
     ...(request.rateHighRps !== undefined ? { rateHighRps: request.rateHighRps } : {}),
+    ...(request.linkSpread ? { linkSpread: request.linkSpread } : {}),
     profiles: request.profiles,
     prices,
     bounds: request.lanes ? { ...bounds, edgeHealthy: request.lanes.edge, serverlessHealthy: request.lanes.serverless } : bounds,

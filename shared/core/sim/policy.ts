@@ -69,6 +69,11 @@ export interface SimPolicy {
   observe(observation: Observation): Plan | undefined;
   /** Called when a batch's answers are back (AIMD adapts on these). */
   batchDone?(feedback: BatchFeedback): Plan | undefined;
+  /**
+   * Hedges a batch still unanswered at the last instant the other lane can make its deadline (queue/hedge.ts):
+   * our engine does; the baselines do not.
+   */
+  readonly hedges?: boolean;
   /** Instants (ms) of detected changepoints, for the report (the controller-driven policy has them). */
   readonly changepointsMs?: readonly number[];
 }

@@ -30,6 +30,8 @@ export class Recorder {
   batches: Record<LaneId, number> = { edge: 0, serverless: 0 };
   requestsOn: Record<LaneId, number> = { edge: 0, serverless: 0 };
   serverlessUsd = 0;
+  /** Hedged dispatch: requests sent to a second lane, those whose answer came from it first, and its calls' cost. */
+  readonly hedges = { sent: 0, won: 0, usd: 0 };
   readonly replans: ReplanEvent[] = [];
   readonly series: SecondSeries = {
     arrivals: [],
@@ -64,20 +66,30 @@ export class Recorder {
     this.series.arrivals[second]! += 1;
   }
 
-  dispatch(lane: LaneId, size: number, nowMs: number): void {
+  /** A batch sent; a hedge counts as a call on its lane but not in the split. */
+  dispatch(lane: LaneId, size: number, nowMs: number, hedge = false): void {
     const second = Math.floor(nowMs / 1000);
     this.grow(second);
     this.batches[lane] += 1;
+    if (hedge) return;
     this.requestsOn[lane] += size;
     this.series.dispatched[lane][second]! += size;
     this.batchesInSecond[lane][second]! += 1;
     this.series.meanBatch[lane][second] = this.series.dispatched[lane][second]! / this.batchesInSecond[lane][second]!;
   }
 
-  answer(index: number, latencyMs: number, sloMs: number): void {
+  /** Requests answered by each lane, and those in time (a hedge's answer counts for the lane that gave it). */
+  readonly answeredOn: Record<LaneId, number> = { edge: 0, serverless: 0 };
+  readonly metOn: Record<LaneId, number> = { edge: 0, serverless: 0 };
+
+  answer(index: number, latencyMs: number, sloMs: number, lane: LaneId): void {
     this.latencyMs[index] = latencyMs;
     this.answered += 1;
-    if (latencyMs <= sloMs) this.met += 1;
+    this.answeredOn[lane] += 1;
+    if (latencyMs <= sloMs) {
+      this.met += 1;
+      this.metOn[lane] += 1;
+    }
   }
 
   reject(count: number): void {

@@ -1,4 +1,5 @@
 /** Turns a run's recorder into the per-policy result row and the series the report plots. */
+import type { LaneId } from '../types.js';
 import type { SimPolicy } from './policy.js';
 import type { Recorder, ReplanEvent, SecondSeries } from './recorder.js';
 
@@ -24,6 +25,12 @@ export interface PolicyResult {
   readonly coldStarts: number;
   /** Requests refused at admission, rejected in the queue (deadline unreachable) or throttled. */
   readonly rejected: number;
+  /** Requests hedged onto the other lane, those the hedge answered first, and the hedges' FC cost (USD). */
+  readonly hedgesSent: number;
+  readonly hedgesWon: number;
+  readonly hedgeCostUsd: number;
+  /** Per lane: the fraction of the requests it answered that were within the SLO (NaN when it answered none). */
+  readonly laneAttainment: Readonly<Record<LaneId, number>>;
 }
 
 export interface PolicyRun {
@@ -66,6 +73,13 @@ export function summarise(
     serverlessInvocations: recorder.batches.serverless,
     coldStarts: totals.coldStarts,
     rejected: recorder.rejected,
+    hedgesSent: recorder.hedges.sent,
+    hedgesWon: recorder.hedges.won,
+    hedgeCostUsd: recorder.hedges.usd,
+    laneAttainment: {
+      edge: recorder.metOn.edge / recorder.answeredOn.edge,
+      serverless: recorder.metOn.serverless / recorder.answeredOn.serverless,
+    },
   };
   const step = Math.max(1, answered.length / totals.latencySamples);
   const latencyCdfMs: number[] = [];

@@ -4,7 +4,7 @@ import type { PolicyContext, SimPolicy } from '../policy.js';
 import { aimdPolicy } from './aimd.js';
 import { intervalPolicy } from './interval.js';
 import { oraclePolicy } from './oracle.js';
-import { oursPolicy, type OursOptions } from './ours.js';
+import { oursPolicy, periodicPolicy, type OursOptions } from './ours.js';
 import { staticPolicy } from './static.js';
 
 export const POLICY_NAMES = ['ours', 'periodic', 'seed', 'batch', 'aimd', 'static', 'edge-only', 'serverless-only', 'oracle'] as const;
@@ -25,7 +25,7 @@ export function createPolicy(name: string, context: PolicyContext, tuning: Polic
     case 'ours':
       return oursPolicy(context, tuning.ours);
     case 'periodic':
-      return intervalPolicy(context, { name, planner: context.planners.ours, everyMs: tuning.periodicMs ?? every5s, reason: 'periodic' });
+      return periodicPolicy(context, tuning.periodicMs ?? every5s, tuning.ours);
     case 'seed':
       return intervalPolicy(context, { name, planner: context.planners.seed, everyMs: every5s, reason: 'periodic' });
     case 'edge-only':

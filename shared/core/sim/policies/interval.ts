@@ -1,5 +1,5 @@
 /**
- * Policies that re-plan on a fixed clock: `periodic` (our planner every N s), `seed` (the prototype: planSeed
+ * Baselines that re-plan on a fixed clock: `seed` (the prototype: planSeed
  * every 5 s), `edge-only` and `serverless-only` (our planner with one lane closed, every 5 s) and `batch`
  * (BATCH, SC'20: hourly). Each plans with R = the mean arrival rate since its last plan and B = the latest
  * bandwidth sample, which is what the prototype did (DESIGN section 4).
