@@ -1,8 +1,9 @@
 /**
- * `edgebatch changepoints`: Bayesian online changepoint detection over a series file. Prints the 0-based
- * indices where new segments start (one per line), or with --json the detections and every step's outputs.
+ * `edgebatch changepoints`: Bayesian changepoint detection over a series file. Prints the 0-based indices
+ * where new segments start (one per line), or with --json the detections and every step's outputs; with
+ * --annotations it also scores them (F1 with margin 5 and covering, as in the TCPD benchmark).
  */
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { EngineError } from '../../shared/core/errors.js';
 import {
   DEFAULT_DETECTOR_OPTIONS,
@@ -10,137 +11,108 @@ import {
   DEFAULT_POISSON_PRIOR,
   DEFAULT_RULE_OPTIONS,
   DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR,
+  F1_MARGIN,
+  SeriesOptionError,
+  annotationsFor,
+  covering,
   detectChangepoints,
+  f1Score,
+  parseSeriesText,
 } from '../../shared/core/bocpd/index.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { EXIT, InputError, UsageError, type Command } from '../command.js';
+import { isGzip, readTextFile } from '../text-file.js';
+import { gunzipSync } from 'node:zlib';
 
-const usage = `Usage: edgebatch changepoints --model poisson|gaussian --input FILE [options]
+/** Series up to this long run the exact recursion unless --max-run-lengths is given (it costs little there). */
+const EXACT_UP_TO = 2000;
 
-Runs Bayesian online changepoint detection (Adams & MacKay 2007) over a series and prints the 0-based
-indices where a new segment starts, one per line (a summary goes to stderr).
+const usage = `Usage: edgebatch changepoints --input FILE [--model gaussian|poisson] [--annotations FILE.json] [options]
 
-Input (--input FILE, or - for stdin):
-  one number per line; or a JSON array of numbers; or a column of a CSV / whitespace-separated table
-  (--column). Blank lines and lines starting with # are skipped.
+Bayesian changepoint detection (Adams & MacKay 2007) over a series; prints the 0-based indices where a new
+segment starts, one per line (a summary goes to stderr).
+
+Input (--input FILE, or - for stdin; a gzipped file is read as well):
+  one number per line (blank lines and # comments skipped); a column of a CSV / whitespace table
+  (--column); a JSON array of numbers; or a Turing Change Point Dataset (TCPD) dataset file
+  {"name", "series": [{"label", "raw": [...]}]}, whose missing values (null) are filled by linear
+  interpolation.
+
+Evaluation (--annotations FILE.json): also prints F1 (margin ${F1_MARGIN}) and cover against every annotator, as
+defined by van den Burg & Williams 2020 ("An Evaluation of Change Point Detection Algorithms"). The file is
+TCPD's annotations.json, {"<series>": {"<annotator>": [index, ...]}}, from which the series named by
+--series, else the dataset's "name", else the input's file name (extensions dropped) is taken; or one
+series' {"<annotator>": [index, ...]}. Indices are 0-based first observations of new segments.
 
 Options:
-  --model poisson|gaussian   poisson: counts per bin (Poisson-Gamma); gaussian: real values (Normal-Gamma)
-  --column N|NAME            the column to read (1-based number, or a header name)
+  --model gaussian|poisson   gaussian (default): real values (Normal-Gamma); poisson: counts per bin (Poisson-Gamma)
+  --column N|NAME            the column to read (1-based number or header name), or a TCPD dataset's series
   --exposure-column N|NAME   poisson: each bin's width (exposure), for unequal bins (default 1 each)
   --log                      take the natural log of each value first (e.g. bandwidth in Mbit/s)
-  --standardize              gaussian: robust standardisation (median; noise sd from successive differences)
+  --no-standardize           gaussian: use the values as they are, with the log-bandwidth prior below
+                             (default: standardise by the median and the series' marginal spread)
+  --rule smoothed|online     smoothed (default): changes where the posterior given the whole series puts
+                             probability mass >= the threshold within half the min spacing (a second pass
+                             over the series backwards); online: as the live detector reports them
   --hazard N                 expected segment length in observations; hazard 1/N (default ${DEFAULT_DETECTOR_OPTIONS.expectedSegmentLength})
   --prior LIST               poisson: shape,rate (default ${DEFAULT_POISSON_PRIOR.shape},${DEFAULT_POISSON_PRIOR.rate});
-                             gaussian: mean,kappa,alpha,beta (default ${Object.values(DEFAULT_GAUSSIAN_PRIOR).join(',')},
-                             with --standardize ${Object.values(DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR).join(',')}); also name=value pairs
-  --threshold P              report a change when P(segment began in the window) >= P (default ${DEFAULT_RULE_OPTIONS.threshold})
+                             gaussian: mean,kappa,alpha,beta in standardised units (default ${Object.values(DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR).join(',')}),
+                             or with --no-standardize (default ${Object.values(DEFAULT_GAUSSIAN_PRIOR).join(',')}); also name=value pairs
+  --threshold P              probability needed to report a change (default ${DEFAULT_RULE_OPTIONS.threshold})
   --min-spacing N            least distance between reported changes (default ${DEFAULT_RULE_OPTIONS.minSpacing})
-  --window N                 change window in observations (default ${DEFAULT_DETECTOR_OPTIONS.changeWindow})
-  --max-run-lengths N        run-length hypotheses kept per step (default ${DEFAULT_DETECTOR_OPTIONS.maxRunLengths})
-  --json                     print JSON: changepoints, detections and every observation's outputs
-                             (changeProbability, recentRunLength, mapRunLength, predictiveMean, logPredictive)
+  --window N                 online: change window in observations (default ${DEFAULT_DETECTOR_OPTIONS.changeWindow})
+  --max-run-lengths N        run-length hypotheses kept per step (default: all for series up to ${EXACT_UP_TO}
+                             observations, else ${DEFAULT_DETECTOR_OPTIONS.maxRunLengths})
+  --annotations FILE.json    score the changes against these annotations (see above)
+  --series NAME              the series to take from a TCPD annotations file
+  --json                     print JSON: changepoints, detections, every observation's outputs (and the
+                             posterior, and the scores)
 
 Examples:
-  edgebatch changepoints --model poisson --input ../shared/data/traces/arrivals/twitter-may25/per-second-23h.csv --column 4
-  edgebatch changepoints --model gaussian --log --input ../shared/data/traces/bandwidth/pensieve/train/FILE --column 2`;
+  edgebatch changepoints --input data/changepoints/tcpd/nile.json --annotations data/changepoints/tcpd/annotations.json
+  edgebatch changepoints --model poisson --input data/traces/arrivals/twitter-may25/per-second-23h.csv.gz --column 4
+  edgebatch changepoints --log --input data/traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-28_1407CEST.log --column 2`;
 
 const PRIOR_KEYS = { poisson: ['shape', 'rate'], gaussian: ['mean', 'kappa', 'alpha', 'beta'] } as const;
 
 function parsePrior(raw: string, model: 'poisson' | 'gaussian'): Record<string, number> {
   const keys = PRIOR_KEYS[model];
-  const parts = raw.split(',').map((part) => part.trim());
   const prior: Record<string, number> = {};
-  parts.forEach((part, i) => {
-    const [name, value] = part.includes('=') ? (part.split('=', 2) as [string, string]) : [keys[i], part];
-    if (name === undefined || !(keys as readonly string[]).includes(name)) {
-      throw new UsageError(`--prior: Expected ${keys.join(',')} for --model ${model}, got "${raw}".`);
-    }
-    prior[name] = numberOption(`prior ${name}`, value, Number.NaN);
-  });
+  raw
+    .split(',')
+    .map((part) => part.trim())
+    .forEach((part, i) => {
+      const [name, value] = part.includes('=') ? (part.split('=', 2) as [string, string]) : [keys[i], part];
+      if (name === undefined || !(keys as readonly string[]).includes(name)) {
+        throw new UsageError(`--prior: Expected ${keys.join(',')} for --model ${model}, got "${raw}".`);
+      }
+      prior[name] = numberOption(`prior ${name}`, value, Number.NaN);
+    });
   return prior;
 }
 
-/** Splits one table row: commas, else tabs, else runs of whitespace. */
-function splitRow(line: string): string[] {
-  if (line.includes(',')) return line.split(',').map((cell) => cell.trim());
-  if (line.includes('\t')) return line.split('\t').map((cell) => cell.trim());
-  return line.trim().split(/\s+/);
-}
-
-function parseNumber(cell: string | undefined, where: string): number {
-  const value = cell === undefined || cell === '' ? Number.NaN : Number(cell);
-  if (!Number.isFinite(value)) throw new InputError(`${where}: Expected a number, got ${JSON.stringify(cell ?? '')}.`);
-  return value;
-}
-
-interface Series {
-  values: number[];
-  exposures?: number[];
-}
-
-/** Reads the series (and exposures) from the file's text. */
-export function parseSeries(text: string, column: string | undefined, exposureColumn: string | undefined, source: string): Series {
-  const trimmed = text.trim();
-  if (trimmed === '') throw new InputError(`${source}: the file is empty.`);
-  if (trimmed.startsWith('[')) {
-    if (column !== undefined || exposureColumn !== undefined) throw new UsageError('--column and --exposure-column apply to tables, not JSON arrays.');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch (error) {
-      throw new InputError(`${source}: not valid JSON (${(error as Error).message}).`);
-    }
-    if (!Array.isArray(parsed)) throw new InputError(`${source}: Expected a JSON array of numbers.`);
-    return { values: parsed.map((item, i) => (typeof item === 'number' && Number.isFinite(item) ? item : parseNumber(String(item), `${source} item ${i}`))) };
-  }
-  const lines = text.split(/\r?\n/).map((line, i) => ({ line: line.trim(), number: i + 1 })).filter(({ line }) => line !== '' && !line.startsWith('#'));
-  if (column === undefined) {
-    if (exposureColumn !== undefined) throw new UsageError('--exposure-column needs --column.');
-    return {
-      values: lines.map(({ line, number }) => {
-        const cells = splitRow(line);
-        if (cells.length > 1) throw new InputError(`${source} line ${number} has ${cells.length} fields; choose one with --column N|NAME.`);
-        return parseNumber(cells[0], `${source} line ${number}`);
-      }),
-    };
-  }
-  // A header row is a first row whose cells are not all numbers.
-  const first = splitRow(lines[0]!.line);
-  const header = first.some((cell) => cell === '' || !Number.isFinite(Number(cell))) ? first : undefined;
-  const resolve = (spec: string, option: string): number => {
-    if (/^\d+$/.test(spec)) {
-      const index = Number(spec) - 1;
-      if (index < 0 || index >= first.length) throw new InputError(`${option} ${spec}: Expected a column between 1 and ${first.length} in ${source}.`);
-      return index;
-    }
-    const index = header?.indexOf(spec) ?? -1;
-    if (index < 0) throw new InputError(`${option} ${spec}: no such column in ${source}${header ? ` (columns: ${header.join(', ')})` : ' (it has no header row)'}.`);
-    return index;
-  };
-  const valueIndex = resolve(column, '--column');
-  const exposureIndex = exposureColumn === undefined ? undefined : resolve(exposureColumn, '--exposure-column');
-  const rows = header ? lines.slice(1) : lines;
-  const values: number[] = [];
-  const exposures: number[] = [];
-  for (const { line, number } of rows) {
-    const cells = splitRow(line);
-    values.push(parseNumber(cells[valueIndex], `${source} line ${number}, column ${valueIndex + 1}`));
-    if (exposureIndex !== undefined) exposures.push(parseNumber(cells[exposureIndex], `${source} line ${number}, column ${exposureIndex + 1}`));
-  }
-  return exposureIndex === undefined ? { values } : { values, exposures };
-}
-
-async function readInput(path: string): Promise<string> {
+async function readInput(path: string, what: string): Promise<string> {
   try {
     if (path === '-') {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
     }
-    return readFileSync(path, 'utf8');
+    return readTextFile(path);
   } catch (error) {
-    throw new InputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputError(`cannot read ${what}${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Core parse errors become usage (wrong options for the input) or input errors (bad data). */
+function mapErrors<T>(run: () => T, source: string): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof SeriesOptionError) throw new UsageError(error.message);
+    if (error instanceof EngineError) throw new InputError(error.message.startsWith(source) ? error.message : `${source}: ${error.message}`);
+    throw error;
   }
 }
 
@@ -152,46 +124,59 @@ async function run(argv: readonly string[]): Promise<number> {
     'exposure-column': { type: 'string' },
     log: { type: 'boolean' },
     standardize: { type: 'boolean' },
+    'no-standardize': { type: 'boolean' },
+    rule: { type: 'string' },
     hazard: { type: 'string' },
     prior: { type: 'string' },
     threshold: { type: 'string' },
     'min-spacing': { type: 'string' },
     window: { type: 'string' },
     'max-run-lengths': { type: 'string' },
+    annotations: { type: 'string' },
+    series: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const model = opts.model;
-  if (model !== 'poisson' && model !== 'gaussian') throw new UsageError(`--model: Expected poisson or gaussian, got ${JSON.stringify(model ?? '')}.`);
+  const model = opts.model ?? 'gaussian';
+  if (model !== 'poisson' && model !== 'gaussian') throw new UsageError(`--model: Expected poisson or gaussian, got ${JSON.stringify(model)}.`);
   if (opts.input === undefined) throw new UsageError('--input FILE is required (- reads stdin).');
   if (opts.standardize && model !== 'gaussian') throw new UsageError('--standardize applies to --model gaussian only: counts keep their scale.');
+  if (opts.standardize && opts['no-standardize']) throw new UsageError('--standardize and --no-standardize contradict each other.');
   if (opts['exposure-column'] !== undefined && model !== 'poisson') throw new UsageError('--exposure-column applies to --model poisson only.');
+  const rule = opts.rule ?? 'smoothed';
+  if (rule !== 'smoothed' && rule !== 'online') throw new UsageError(`--rule: Expected smoothed or online, got ${JSON.stringify(rule)}.`);
+  if (opts.series !== undefined && opts.annotations === undefined) throw new UsageError('--series applies with --annotations.');
+  const standardize = model === 'gaussian' && !opts['no-standardize'];
   const expectedSegmentLength = numberOption('hazard', opts.hazard, DEFAULT_DETECTOR_OPTIONS.expectedSegmentLength, 1.000001);
   const threshold = numberOption('threshold', opts.threshold, DEFAULT_RULE_OPTIONS.threshold, 1e-12, 1);
   const minSpacing = numberOption('min-spacing', opts['min-spacing'], DEFAULT_RULE_OPTIONS.minSpacing, 1);
   const changeWindow = numberOption('window', opts.window, DEFAULT_DETECTOR_OPTIONS.changeWindow, 1);
-  const maxRunLengths = numberOption('max-run-lengths', opts['max-run-lengths'], DEFAULT_DETECTOR_OPTIONS.maxRunLengths, 2);
-  for (const [name, value] of [['min-spacing', minSpacing], ['window', changeWindow], ['max-run-lengths', maxRunLengths]] as const) {
+  const cap = opts['max-run-lengths'] === undefined ? undefined : numberOption('max-run-lengths', opts['max-run-lengths'], 0, 2);
+  for (const [name, value] of [['min-spacing', minSpacing], ['window', changeWindow], ['max-run-lengths', cap ?? 2]] as const) {
     if (!Number.isInteger(value)) throw new UsageError(`--${name}: Expected an integer, got "${value}".`);
   }
   const prior = opts.prior === undefined ? undefined : parsePrior(opts.prior, model);
 
   const source = opts.input === '-' ? 'stdin' : opts.input;
-  const series = parseSeries(await readInput(opts.input), opts.column, opts['exposure-column'], source);
-  if (series.values.length === 0) throw new InputError(`${source}: no observations.`);
+  const text = await readInput(opts.input, '');
+  const series = mapErrors(() => parseSeriesText(text, { column: opts.column, exposureColumn: opts['exposure-column'], source }), source);
+  let values = series.values;
+  if (values.length === 0) throw new InputError(`${source}: no observations.`);
   if (opts.log) {
-    series.values = series.values.map((value, i) => {
+    values = values.map((value, i) => {
       if (!(value > 0)) throw new InputError(`${source} observation ${i}: --log needs values > 0, got ${value}.`);
       return Math.log(value);
     });
   }
+  const maxRunLengths = cap ?? (values.length <= EXACT_UP_TO ? Infinity : DEFAULT_DETECTOR_OPTIONS.maxRunLengths);
 
   let result;
   try {
-    result = detectChangepoints(series.values, {
+    result = detectChangepoints(values, {
       model,
       ...(prior ? { prior } : {}),
-      standardize: opts.standardize ?? false,
+      standardize,
       ...(series.exposures ? { exposures: series.exposures } : {}),
+      rule,
       expectedSegmentLength,
       threshold,
       minSpacing,
@@ -208,28 +193,62 @@ async function run(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
+  let evaluation: { series?: string; annotators: number; margin: number; f1: number; precision: number; recall: number; cover: number } | undefined;
+  if (opts.annotations !== undefined) {
+    const annotationsText = await readInput(opts.annotations, 'annotations ');
+    const name = opts.series ?? series.name ?? basename(source).replace(/(\.(gz|json|csv|txt|tsv))+$/i, '');
+    const annotations = mapErrors(() => {
+      let json: unknown;
+      try {
+        json = JSON.parse(annotationsText);
+      } catch (error) {
+        throw new EngineError('bad_request', `not valid JSON (${(error as Error).message}).`);
+      }
+      return annotationsFor(json, name);
+    }, opts.annotations);
+    const score = f1Score(annotations.changepoints, result.changepoints);
+    evaluation = {
+      ...(annotations.series !== undefined ? { series: annotations.series } : {}),
+      annotators: annotations.changepoints.length,
+      margin: F1_MARGIN,
+      ...score,
+      cover: covering(annotations.changepoints, result.changepoints, values.length),
+    };
+  }
+
+  const summary =
+    `${result.changepoints.length} changepoint${result.changepoints.length === 1 ? '' : 's'} in ${values.length} observations ` +
+    `(${model}${standardize ? ', standardised' : ''}, ${rule}, hazard 1/${expectedSegmentLength}, threshold ${threshold}` +
+    `${series.filled > 0 ? `; ${series.filled} missing values interpolated` : ''})`;
   if (opts.json) {
-    const { detector, ...rest } = result;
+    const { detector, posterior, ...rest } = result;
     console.log(
       JSON.stringify({
         model,
-        observations: series.values.length,
-        options: { ...detector.options, ...detector.model.toRecord().params, threshold, minSpacing, log: opts.log ?? false },
+        observations: values.length,
+        options: { ...detector.options, ...detector.model.toRecord().params, rule, threshold, minSpacing, log: opts.log ?? false },
         ...rest,
+        ...(posterior ? { posterior: Array.from(posterior) } : {}),
+        ...(evaluation ? { evaluation } : {}),
       }),
     );
+  } else if (evaluation) {
+    console.log(`changepoints: ${result.changepoints.join(' ')}`);
+    console.log(
+      `F1 (margin ${evaluation.margin}): ${evaluation.f1.toFixed(3)} (precision ${evaluation.precision.toFixed(3)}, recall ${evaluation.recall.toFixed(3)}, ` +
+        `${evaluation.annotators} annotator${evaluation.annotators === 1 ? '' : 's'}${evaluation.series ? ` of ${evaluation.series}` : ''})`,
+    );
+    console.log(`cover: ${evaluation.cover.toFixed(3)}`);
+    console.error(summary);
   } else {
     if (result.changepoints.length > 0) console.log(result.changepoints.join('\n'));
-    console.error(
-      `${result.changepoints.length} changepoint${result.changepoints.length === 1 ? '' : 's'} in ${series.values.length} observations ` +
-        `(${model}, hazard 1/${expectedSegmentLength}, threshold ${threshold})`,
-    );
+    console.error(summary);
   }
   return EXIT.ok;
 }
 
 export const command: Command = {
-  summary: 'Detect changepoints in a series file (Bayesian online changepoint detection)',
+  summary: 'Detect changepoints in a series file (Bayesian changepoint detection); score them against annotations',
   usage,
   run,
 };

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/edgebatch.js';
 import { createRandom } from '../../shared/core/random.js';
-import { REPO_ROOT, SHARED_DATA } from '../support/paths.js';
+import { DATA, REPO_ROOT } from '../support/paths.js';
 
 let dir: string;
 let counts: number[];
@@ -19,6 +20,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'counts.csv'), `second,bin,count\n${counts.map((c, i) => `${i},1,${c}`).join('\n')}\n`);
   writeFileSync(join(dir, 'mbps.txt'), Array.from({ length: 300 }, (_, i) => (i < 150 ? 2 : 12) * Math.exp(random.normal(0, 0.2))).join('\n'));
   writeFileSync(join(dir, 'bad.txt'), '3\n4\nfive\n');
+  writeFileSync(join(dir, 'counts.txt.gz'), gzipSync(`${counts.join('\n')}\n`));
+  writeFileSync(join(dir, 'counts-annotations.json'), JSON.stringify({ alice: [200], bob: [198], carol: [] }));
 });
 
 afterEach(() => {
@@ -45,6 +48,24 @@ describe('edgebatch changepoints', () => {
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.json'))).out).toBe('200');
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', 'count')).out).toBe('200');
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', '3', '--exposure-column', 'bin')).out).toBe('200');
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt.gz'))).out).toBe('200');
+    expect((await run('--model', 'poisson', '--rule', 'online', '--input', join(dir, 'counts.txt'))).out).toBe('200');
+  });
+
+  it('scores the changes against annotations: F1 with margin 5 and cover, per van den Burg and Williams', async () => {
+    const simple = await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--annotations', join(dir, 'counts-annotations.json'));
+    expect(simple.code).toBe(0);
+    // X = {0, 200}; alice {0, 200} and bob {0, 198} matched, carol {0}: P = 2/2, R = (1 + 1 + 1)/3, F1 = 1
+    expect(simple.out).toMatch(/^changepoints: 200\nF1 \(margin 5\): 1\.000 \(precision 1\.000, recall 1\.000, 3 annotators\)\ncover: 0\.8\d\d$/);
+    // TCPD's own files: the Nile dataset and its five annotators
+    const nile = await run('--input', join(DATA, 'changepoints/tcpd/nile.json'), '--annotations', join(DATA, 'changepoints/tcpd/annotations.json'), '--json');
+    const parsed = JSON.parse(nile.out) as { changepoints: number[]; evaluation: { series: string; annotators: number; f1: number; cover: number } };
+    expect(parsed.changepoints).toEqual([28]);
+    expect(parsed.evaluation).toMatchObject({ series: 'nile', annotators: 5, f1: 1 });
+    expect(parsed.evaluation.cover).toBeCloseTo(0.888, 3);
+    const wrong = await run('--input', join(dir, 'counts.txt'), '--model', 'poisson', '--annotations', join(DATA, 'changepoints/tcpd/annotations.json'));
+    expect(wrong.code).toBe(3);
+    expect(wrong.err).toMatch(/a series named one of bank, brent_spot/);
   });
 
   it('--json gives detections and one output per observation', async () => {
@@ -65,9 +86,10 @@ describe('edgebatch changepoints', () => {
     expect(parsed.options.shape).toBe(1);
   });
 
-  it('gaussian with --log finds a bandwidth step, and --standardize works on the raw values too', async () => {
-    expect((await run('--model', 'gaussian', '--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
+  it('gaussian (the default model, standardised) with --log finds a bandwidth step; so does the raw log-bandwidth prior', async () => {
+    expect((await run('--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
     expect((await run('--model', 'gaussian', '--standardize', '--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
+    expect((await run('--model', 'gaussian', '--no-standardize', '--log', '--input', join(dir, 'mbps.txt'))).out).toBe('150');
   });
 
   it('bad options exit 2 with the usage; bad input exits 3 with the place', async () => {
@@ -75,6 +97,8 @@ describe('edgebatch changepoints', () => {
     expect(badModel.code).toBe(2);
     expect(badModel.err).toMatch(/--model: Expected poisson or gaussian, got "weibull"[\s\S]*Usage: edgebatch changepoints/);
     expect((await run('--model', 'poisson')).code).toBe(2);
+    expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--rule', 'psychic')).code).toBe(2);
+    expect((await run('--input', join(dir, 'counts.txt'), '--standardize', '--no-standardize')).code).toBe(2);
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--threshold', '2')).code).toBe(2);
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--standardize')).code).toBe(2);
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt'), '--prior', 'shape=-1')).code).toBe(2);
@@ -98,7 +122,7 @@ describe('edgebatch changepoints', () => {
   it('runs as a user types it, on the real Twitter per-second trace', () => {
     const result = spawnSync(
       process.execPath,
-      [join(REPO_ROOT, 'bin', 'edgebatch.js'), 'changepoints', '--model', 'poisson', '--column', '4', '--input', join(SHARED_DATA, 'traces/arrivals/twitter-may25/per-second-23h.csv')],
+      [join(REPO_ROOT, 'bin', 'edgebatch.js'), 'changepoints', '--model', 'poisson', '--column', '4', '--input', join(DATA, 'traces/arrivals/twitter-may25/per-second-23h.csv.gz')],
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(0);

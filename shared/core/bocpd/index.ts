@@ -1,7 +1,8 @@
 /**
  * Bayesian online changepoint detection (Adams and MacKay 2007): conjugate Poisson-Gamma (counts, with
- * exposure) and Normal-Gamma (real values) models, constant hazard, log-space recursion with bounded work
- * per observation, an online decision rule, exact resume from a compact record.
+ * exposure) and Normal-Gamma (real values) models, constant hazard, a recursion with bounded work per
+ * observation, an online decision rule, exact resume from a compact record; offline, the exact smoothed
+ * posterior from a second run backwards; and the TCPD evaluation metrics (F1 with margin, covering).
  *
  *   const detector = createPoissonDetector();
  *   const rule = createChangepointRule();
@@ -31,3 +32,9 @@ export {
   type GaussianModelOptions,
 } from './normal-gamma.js';
 export { robustStandardization, type Standardization } from './standardize.js';
+export { segmentStartPosterior } from './smoothed-posterior.js';
+export { smoothedChangepoints, type SmoothedChange } from './smoothed-rule.js';
+export { f1Score, F1_MARGIN, type F1Score } from './metrics/f1.js';
+export { covering } from './metrics/covering.js';
+export { annotationsFor } from './annotations.js';
+export { parseSeriesText, SeriesOptionError, type SeriesInput, type SeriesTextOptions } from './series-input.js';

@@ -25,7 +25,9 @@ export interface ConjugateModel {
   /**
    * For every block in [from, to): writes ln p(x | that block's statistics) into `logPredictive[slot]`, then
    * updates the block in place to include x, and writes the updated posterior mean of the segment's
-   * parameter (the rate per unit exposure, or the mean) into `mean[slot]`.
+   * parameter (the rate per unit exposure, or the mean) into `mean[slot]`. `counts[slot]`, when given, is how
+   * many observations the block already holds (its run length), which a model may use to look up terms that
+   * depend on that count alone; it must give the same result without it.
    */
   observe(
     stats: Float64Array,
@@ -35,6 +37,7 @@ export interface ConjugateModel {
     exposure: number,
     logPredictive: Float64Array,
     mean: Float64Array,
+    counts?: Float64Array,
   ): void;
   /** Checks one block read back from a record (finite, in range); throws EngineError bad_request if not. */
   validateStats(stats: Float64Array, slot: number): void;

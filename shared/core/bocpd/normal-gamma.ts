@@ -16,8 +16,15 @@
  * Mbit/s), kappa = 0.01, alpha = 1, beta = 0.1. The prior mean precision alpha/beta = 10 means a typical
  * within-segment sd of about 0.3 (a 35 % spread around the segment's level); kappa = 0.01 lets a segment's
  * level lie anywhere within about +-3 (0.1 to 55 Mbit/s) of m at one prior sd, and further with the t tails.
- * With `location`/`scale` the model sees (x - location) / scale (standardised input; see standardize.ts);
- * DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR (m 0, kappa 0.01, alpha 1, beta 1) then suits unit noise.
+ * With `location`/`scale` the model sees (x - location) / scale (standardised input; see standardize.ts,
+ * whose scale is the series' marginal spread). DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR then reads:
+ * - m 0, kappa 1: a segment's level lies within about one scale of the series' median, as levels of a
+ *   series measured by its own spread do;
+ * - alpha 20, beta 20: a noise precision of mean 1 (noise sd about the scale) worth 2 alpha = 40
+ *   observations. Segments share one noise level, as in the mean-shift models of binary segmentation and
+ *   PELT, and it is learnt slowly: with a weak prior (alpha 1) a calm stretch quickly believes in a tiny
+ *   variance, and the next ordinary wiggle then reads as a change. It still yields to a segment whose
+ *   spread truly differs (a variance change) after a few dozen observations.
  */
 import { EngineError, expected } from '../errors.js';
 import { logGamma } from './math/log-gamma.js';
@@ -35,7 +42,7 @@ export interface NormalGammaPrior {
 }
 
 export const DEFAULT_GAUSSIAN_PRIOR: NormalGammaPrior = Object.freeze({ mean: 1, kappa: 0.01, alpha: 1, beta: 0.1 });
-export const DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR: NormalGammaPrior = Object.freeze({ mean: 0, kappa: 0.01, alpha: 1, beta: 1 });
+export const DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR: NormalGammaPrior = Object.freeze({ mean: 0, kappa: 1, alpha: 20, beta: 20 });
 
 export interface GaussianModelOptions {
   readonly prior?: Partial<NormalGammaPrior>;
@@ -77,6 +84,14 @@ export function createNormalGammaModel(options: GaussianModelOptions = {}): Conj
   // The density of the original x is the model's density of (x - location)/scale divided by scale.
   const logScale = Math.log(scale);
   const priorHalfGammaRatio = logGamma(alpha + 0.5) - logGamma(alpha);
+  const priorBlock = new Float64Array(STAT_COUNT);
+  priorBlock[MEAN] = priorMean;
+  priorBlock[KAPPA] = kappa;
+  priorBlock[ALPHA] = alpha;
+  priorBlock[BETA] = beta;
+  priorBlock[LOG_BETA] = Math.log(beta);
+  priorBlock[LOG_KAPPA] = Math.log(kappa);
+  priorBlock[HALF_GAMMA_RATIO] = priorHalfGammaRatio;
 
   return {
     name: 'gaussian',
@@ -87,14 +102,9 @@ export function createNormalGammaModel(options: GaussianModelOptions = {}): Conj
     },
 
     writePrior(stats: Float64Array, slot: number): void {
+      // Copied from a typed array (closure-captured numbers were boxed anew when this was inlined).
       const o = slot * STAT_COUNT;
-      stats[o + MEAN] = priorMean;
-      stats[o + KAPPA] = kappa;
-      stats[o + ALPHA] = alpha;
-      stats[o + BETA] = beta;
-      stats[o + LOG_BETA] = Math.log(beta);
-      stats[o + LOG_KAPPA] = Math.log(kappa);
-      stats[o + HALF_GAMMA_RATIO] = priorHalfGammaRatio;
+      for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = priorBlock[k]!;
     },
 
     observe(stats, from, to, rawX, _exposure, logPredictive, mean): void {

@@ -17,11 +17,18 @@
  */
 import { EngineError, expected } from '../errors.js';
 import * as logGammaModule from './math/log-gamma.js';
+import * as log1pModule from './math/log1p-small.js';
 import type { ConjugateModel, ModelRecord } from './model.js';
 
 // Module-local copies: tsx compiles imports into getter calls, which would run in the inner loop.
 const { logGamma, logGammaRatio, stirlingRemainder } = logGammaModule;
 const STIRLING_MIN = logGammaModule.STIRLING_MIN;
+const { log1pSmall } = log1pModule;
+
+/** Unit-exposure runs of fewer bins than this read their rate statistics from tables. */
+const BIN_TABLE_SIZE = 1 << 12;
+/** While alpha + x is below this, ln Gamma(alpha + x) - ln Gamma(alpha) comes from a table (256 KB). */
+const ALPHA_TABLE_SIZE = 1 << 15;
 
 export interface PoissonGammaPrior {
   /** Gamma shape a > 0 (pseudo-counts). Default 0.5. */
@@ -32,7 +39,8 @@ export interface PoissonGammaPrior {
 
 export const DEFAULT_POISSON_PRIOR: PoissonGammaPrior = Object.freeze({ shape: 0.5, rate: 0.0005 });
 
-// Block layout: alpha, beta, ln alpha, ln beta, s(alpha) (Stirling remainder, 0 while alpha < 10).
+// Block layout: alpha, beta, ln alpha, ln beta, s(alpha) (Stirling remainder, 0 while alpha < 10). The two
+// alpha caches are kept only from the table's end (ALPHA_TABLE_SIZE) on: below it they may be stale.
 const ALPHA = 0;
 const BETA = 1;
 const LOG_ALPHA = 2;
@@ -49,6 +57,33 @@ function logFactorial(x: number): number {
   return x < LOG_FACTORIAL_CACHE_SIZE ? logFactorialCache[x]! : logGamma(x + 1);
 }
 
+interface PoissonTables {
+  /** ln(b0 + k), k <= BIN_TABLE_SIZE: ln beta after k unit bins. */
+  readonly logBetas: Float64Array;
+  /** ln(1 + 1/(b0 + k)), k < BIN_TABLE_SIZE: what the next unit bin adds to ln beta. */
+  readonly betaGrowths: Float64Array;
+  /** ln Gamma(a0 + S), S < ALPHA_TABLE_SIZE (entries below 3.4e5, so a difference of two keeps ~1e-10). */
+  readonly logGammas: Float64Array;
+}
+
+/** Tables by prior, shared by every model with that prior (the defaults' are built once per process). */
+const tableCache = new Map<string, PoissonTables>();
+
+function tablesFor(shape: number, rate: number): PoissonTables {
+  const key = `${shape},${rate}`;
+  let tables = tableCache.get(key);
+  if (!tables) {
+    tables = {
+      logBetas: Float64Array.from({ length: BIN_TABLE_SIZE + 1 }, (_, k) => Math.log(rate + k)),
+      betaGrowths: Float64Array.from({ length: BIN_TABLE_SIZE }, (_, k) => Math.log1p(1 / (rate + k))),
+      logGammas: Float64Array.from({ length: ALPHA_TABLE_SIZE }, (_, k) => logGamma(shape + k)),
+    };
+    if (tableCache.size >= 16) tableCache.clear();
+    tableCache.set(key, tables);
+  }
+  return tables;
+}
+
 export function validatePoissonPrior(prior: Partial<PoissonGammaPrior> | undefined): PoissonGammaPrior {
   const shape = prior?.shape ?? DEFAULT_POISSON_PRIOR.shape;
   const rate = prior?.rate ?? DEFAULT_POISSON_PRIOR.rate;
@@ -62,6 +97,25 @@ export function createPoissonGammaModel(prior?: Partial<PoissonGammaPrior>): Con
   const logShape = Math.log(shape);
   const logRate = Math.log(rate);
   const shapeRemainder = shape >= STIRLING_MIN ? stirlingRemainder(shape) : 0;
+  const { logBetas, betaGrowths, logGammas } = tablesFor(shape, rate);
+  const priorBlock = new Float64Array(STAT_COUNT);
+  priorBlock[ALPHA] = shape;
+  priorBlock[BETA] = rate;
+  priorBlock[LOG_ALPHA] = logShape;
+  priorBlock[LOG_BETA] = logRate;
+  priorBlock[STIRLING_ALPHA] = shapeRemainder;
+
+  /** Fills the alpha caches of a block whose alpha just left the table's range (where they are not kept). */
+  function refreshAlphaCaches(stats: Float64Array, o: number, alpha: number): void {
+    stats[o + LOG_ALPHA] = Math.log(alpha);
+    stats[o + STIRLING_ALPHA] = alpha >= STIRLING_MIN ? stirlingRemainder(alpha) : 0;
+  }
+
+  /** ln Gamma(alpha + x) - ln Gamma(alpha) for small alpha outside the table, updating the caches. */
+  function smallAlphaRatio(stats: Float64Array, o: number, alpha: number, x: number): number {
+    refreshAlphaCaches(stats, o, alpha + x);
+    return logGammaRatio(alpha, x);
+  }
 
   return {
     name: 'poisson',
@@ -75,47 +129,59 @@ export function createPoissonGammaModel(prior?: Partial<PoissonGammaPrior>): Con
     },
 
     writePrior(stats: Float64Array, slot: number): void {
+      // Copied from a typed array: numbers captured from the closure were boxed anew each time when this
+      // was inlined into the detector's step.
       const o = slot * STAT_COUNT;
-      stats[o + ALPHA] = shape;
-      stats[o + BETA] = rate;
-      stats[o + LOG_ALPHA] = logShape;
-      stats[o + LOG_BETA] = logRate;
-      stats[o + STIRLING_ALPHA] = shapeRemainder;
+      for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = priorBlock[k]!;
     },
 
-    observe(stats, from, to, x, exposure, logPredictive, mean): void {
+    observe(stats, from, to, x, exposure, logPredictive, mean, counts): void {
       const logFactorialX = logFactorial(x);
       const logExposure = Math.log(exposure);
+      // Unit bins (the usual case): a run of k bins that were all unit has beta = b0 + k, whose logarithms
+      // come from tables while k is small. (One loop body, no helper calls on the common paths: a call that
+      // returns a number would box it.)
+      const unit = exposure === 1 && counts !== undefined;
       for (let slot = from; slot < to; slot += 1) {
         const o = slot * STAT_COUNT;
         const alpha = stats[o + ALPHA]!;
         const beta = stats[o + BETA]!;
-        const logBeta = stats[o + LOG_BETA]!;
+        const k = unit ? counts[slot]! : BIN_TABLE_SIZE;
         // ln((b + e) / b): both the NB's ln p term and the update of ln beta.
-        const logBetaGrowth = Math.log1p(exposure / beta);
-        const logBetaNext = logBeta + logBetaGrowth;
+        let logBetaGrowth: number;
+        let logBetaNext: number;
+        if (k < BIN_TABLE_SIZE && Math.abs(beta - rate - k) <= 1e-12 * beta) {
+          logBetaGrowth = betaGrowths[k]!;
+          logBetaNext = logBetas[k + 1]!;
+        } else {
+          logBetaGrowth = log1pSmall(exposure / beta);
+          logBetaNext = stats[o + LOG_BETA]! + logBetaGrowth;
+        }
         let gammaRatio = 0; // ln Gamma(a + x) - ln Gamma(a)
         if (x > 0) {
           const alphaNext = alpha + x;
-          if (alpha >= STIRLING_MIN) {
-            // The Stirling difference with the cached ln(alpha) and s(alpha): one log1p instead of two lgammas.
-            const logAlphaGrowth = Math.log1p(x / alpha);
+          const sum = Math.round(alpha - shape); // the run's total count, when alpha = a0 + an integer
+          const tabled = Math.abs(alpha - shape - sum) <= 1e-9 * alpha;
+          if (tabled && alphaNext < ALPHA_TABLE_SIZE) {
+            gammaRatio = logGammas[sum + x]! - logGammas[sum]!;
+          } else if (alpha >= STIRLING_MIN) {
+            // The Stirling difference with ln(alpha) and s(alpha) cached: one log1p instead of two lgammas.
+            if (tabled && alpha < ALPHA_TABLE_SIZE) refreshAlphaCaches(stats, o, alpha);
+            const logAlphaGrowth = log1pSmall(x / alpha);
             const logAlphaNext = stats[o + LOG_ALPHA]! + logAlphaGrowth;
             const remainderNext = stirlingRemainder(alphaNext);
             gammaRatio = (alpha - 0.5) * logAlphaGrowth + x * logAlphaNext - x + remainderNext - stats[o + STIRLING_ALPHA]!;
             stats[o + LOG_ALPHA] = logAlphaNext;
             stats[o + STIRLING_ALPHA] = remainderNext;
           } else {
-            gammaRatio = logGammaRatio(alpha, x);
-            stats[o + LOG_ALPHA] = Math.log(alphaNext);
-            stats[o + STIRLING_ALPHA] = alphaNext >= STIRLING_MIN ? stirlingRemainder(alphaNext) : 0;
+            gammaRatio = smallAlphaRatio(stats, o, alpha, x);
           }
           stats[o + ALPHA] = alphaNext;
         }
-        logPredictive[slot] = gammaRatio - logFactorialX - alpha * logBetaGrowth + x * (logExposure - logBetaNext);
         const betaNext = beta + exposure;
         stats[o + BETA] = betaNext;
         stats[o + LOG_BETA] = logBetaNext;
+        logPredictive[slot] = gammaRatio - logFactorialX - alpha * logBetaGrowth + x * (logExposure - logBetaNext);
         mean[slot] = stats[o + ALPHA]! / betaNext;
       }
     },

@@ -69,5 +69,12 @@ export function restoreDetector(record: unknown, models: Readonly<Record<string,
     seen.add(r);
   }
   if (logProbabilities.some((value) => value > 1e-9)) throw new EngineError('bad_request', expected('log-probabilities <= 0', logProbabilities));
-  return detectorFromState(rebuilt, resolved, steps as number, runLengths, logProbabilities, stats);
+  let probabilities: number[] | undefined;
+  if (record.probabilities !== undefined) {
+    probabilities = finiteArray(record.probabilities, 'probabilities');
+    if (probabilities.length !== runLengths.length || probabilities.some((p) => !(p > 0 && p <= 1))) {
+      throw new EngineError('bad_request', expected(`${runLengths.length} probabilities in (0, 1]`, probabilities));
+    }
+  }
+  return detectorFromState(rebuilt, resolved, steps as number, runLengths, logProbabilities, stats, probabilities);
 }

@@ -42,13 +42,25 @@ export interface DetectorRecord {
   readonly runLengths: number[];
   /** Their normalised log posterior probabilities. */
   readonly logProbabilities: number[];
+  /**
+   * The same probabilities exactly as the detector holds them (a logarithm does not round-trip), so a
+   * restored detector continues bit for bit. Optional: records written before it existed resume from
+   * `logProbabilities`.
+   */
+  readonly probabilities?: number[];
   /** Their model statistics, `model.statCount` numbers each, concatenated. */
   readonly stats: number[];
 }
 
-export interface Detector {
+/**
+ * A detector is also the last step's output (its fields read the most recent observation's values), so a
+ * hot loop can call `step` and hand the detector itself to a ChangepointRule without allocating.
+ */
+export interface Detector extends Readonly<StepOutput> {
   /** Feeds one observation (with its exposure, for counts over unequal bins; default 1). */
   update(x: number, exposure?: number): StepOutput;
+  /** Like `update` without building the output object; returns changeProbability. */
+  step(x: number, exposure?: number): number;
   toRecord(): DetectorRecord;
   /** The current posterior over run lengths (kept hypotheses only), longest first, then in no particular order. */
   runLengthPosterior(): { runLengths: number[]; probabilities: number[] };
