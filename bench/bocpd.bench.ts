@@ -1,80 +1,92 @@
 /**
- * BOCPD bench: speed (observations per second, both models, series of 1e3, 1e5 and 1e6, default settings),
- * numerical stability on 10 million observations, detection quality on seeded synthetic series, and what it
- * finds on real traces (plotted to bench/results/bocpd-traces.html).
+ * BOCPD bench: speed (CPU time, both models, series of 1e3 to 1e6), the pruning's error against the exact
+ * recursion, stability over 1e7 observations, detection quality on seeded piecewise series, F1 and cover on
+ * annotated real series (data/changepoints) and seeded shaped ones, the CLI end to end on 1e6 counts, and
+ * what it finds on real traces (plotted to bench/results/bocpd-traces.html).
  *
  * Reproduce: npm run bench -- bocpd
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChangepointRule, createGaussianDetector, createPoissonDetector, detectChangepoints, type Detector } from '../shared/core/bocpd/index.js';
-import { combineScores, piecewiseGaussian, piecewisePoisson, scoreDetections, type DetectionScore } from '../shared/core/bocpd/evaluation.js';
+import { readTextFile } from '../cli/text-file.js';
+import { annotationsFor, createChangepointRule, createGaussianDetector, createPoissonDetector, detectChangepoints, parseSeriesText, type Detector } from '../shared/core/bocpd/index.js';
+import { combineScores, detectionF1, levelSeries, qualityScenarios, scoreDetections } from '../shared/core/bocpd/evaluation.js';
+import { meanScore, scoreSeries, type AnnotatedSeries, type SeriesScore } from '../shared/core/bocpd/scoring.js';
+import { shapedSet } from '../shared/core/bocpd/shaped-series.js';
+import { worstDifference } from '../shared/core/bocpd/compare-detectors.js';
 import { createRandom } from '../shared/core/random.js';
 import { markdownTable, writeBenchResult } from './report.js';
 
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
+const ROOT = join(import.meta.dirname, '..');
+const DATA = join(ROOT, 'data');
 const COMMAND = 'npm run bench -- bocpd';
+const int = (v: number) => Math.round(v).toLocaleString('en-US');
+const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
-// ---------------------------------------------------------------- speed
+const speedSeries = (model: 'poisson' | 'gaussian', n: number, seed: number) => levelSeries(createRandom(seed), model, n);
+const make = (model: 'poisson' | 'gaussian', options: object = {}): Detector => (model === 'poisson' ? createPoissonDetector(options) : createGaussianDetector(options));
 
-/** Piecewise series like the engine's inputs: arrival counts around 50/s, log-bandwidth around ln 5. */
-function speedSeries(model: 'poisson' | 'gaussian', n: number, seed: number): Float64Array {
-  const random = createRandom(seed);
-  const values = new Float64Array(n);
-  let level = 0;
-  for (let i = 0; i < n; i += 1) {
-    if (i % 500 === 0) level = random.next();
-    values[i] = model === 'poisson' ? random.poisson(20 + 60 * level) : random.normal(1 + level, 0.3);
-  }
-  return values;
-}
+// ---------------------------------------------------------------- speed: detector + online rule, no allocation per step
 
-function timeRun(make: () => Detector, values: Float64Array): { wallMs: number; cpuMs: number } {
-  const detector = make();
+function timeRun(detector: Detector, values: Float64Array): { wallMs: number; cpuMs: number } {
   const rule = createChangepointRule();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < values.length; i += 1) rule.observe(detector.update(values[i]!));
-  const wallMs = performance.now() - t0;
+  for (let i = 0; i < values.length; i += 1) {
+    detector.step(values[i]!);
+    rule.observe(detector);
+  }
   const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-interface SpeedRow {
-  model: string;
-  length: number;
-  maxRunLengths: number;
-  obsPerSecWall: number;
-  obsPerSecCpu: number;
-}
-
-function speed(): SpeedRow[] {
-  const rows: SpeedRow[] = [];
-  const settings: Array<{ model: 'poisson' | 'gaussian'; cap?: number }> = [{ model: 'poisson' }, { model: 'gaussian' }, { model: 'poisson', cap: 16 }, { model: 'poisson', cap: 48 }];
-  for (const { model, cap } of settings) {
-    const make = () => (model === 'poisson' ? createPoissonDetector(cap ? { maxRunLengths: cap } : {}) : createGaussianDetector());
-    for (const length of cap ? [1e5] : [1e3, 1e5, 1e6]) {
+function speed() {
+  const rows: { model: string; maxRunLengths: number; length: number; obsPerSecCpu: number; obsPerSecWall: number }[] = [];
+  for (const [model, cap, lengths] of [['poisson', 24, [1e3, 1e5, 1e6]], ['gaussian', 24, [1e3, 1e5, 1e6]], ['poisson', 16, [1e5]], ['poisson', 48, [1e5]]] as const) {
+    for (const length of lengths) {
       const values = speedSeries(model, length, length);
-      timeRun(make, speedSeries(model, 20_000, 1)); // warm the JIT
-      // Short series are repeated so that each measurement covers at least 5e5 observations.
-      const repeats = Math.max(1, Math.round(5e5 / length));
+      timeRun(make(model, { maxRunLengths: cap }), speedSeries(model, 50_000, 1)); // warm the JIT
+      const repeats = Math.max(1, Math.round(1e6 / length)); // each figure covers at least 1e6 observations
       let wallMs = 0;
       let cpuMs = 0;
       for (let r = 0; r < repeats; r += 1) {
-        const t = timeRun(make, values);
+        const t = timeRun(make(model, { maxRunLengths: cap }), values);
         wallMs += t.wallMs;
         cpuMs += t.cpuMs;
       }
       const total = length * repeats;
-      rows.push({ model, length, maxRunLengths: cap ?? 24, obsPerSecWall: (total / wallMs) * 1000, obsPerSecCpu: (total / cpuMs) * 1000 });
-      console.log(`speed ${model} cap ${cap ?? 24} n=${length}: ${Math.round((total / wallMs) * 1000)} obs/s`);
+      rows.push({ model, maxRunLengths: cap, length, obsPerSecCpu: (total / cpuMs) * 1000, obsPerSecWall: (total / wallMs) * 1000 });
+      console.log(`speed ${model} cap ${cap} n=${length}: ${int((total / cpuMs) * 1000)} obs per CPU second`);
     }
   }
   return rows;
 }
 
-// ---------------------------------------------------------------- stability
+// ---------------------------------------------------------------- pruning error against the exact recursion
+
+const EXACT = { maxRunLengths: Infinity, pruneThreshold: 0 };
+// The full recursion costs O(n^2): on 1e5 observations the reference keeps every run length except those
+// whose posterior falls below 1e-20 (merged into a neighbour; a change probability moves by at most that).
+const REFERENCE = { maxRunLengths: Infinity, pruneThreshold: 1e-20 };
+
+function pruningError() {
+  return (['poisson', 'gaussian'] as const).map((model) => {
+    const long = speedSeries(model, 100_000, 7);
+    const short = long.subarray(0, 20_000);
+    const result = {
+      model,
+      vsReference1e5: worstDifference(make(model), make(model, REFERENCE), long),
+      vsExact2e4: worstDifference(make(model), make(model, EXACT), short),
+      referenceVsExact2e4: worstDifference(make(model, REFERENCE), make(model, EXACT), short),
+    };
+    console.log('pruning error', model, result.vsReference1e5.changeProbability, result.vsExact2e4.changeProbability, result.referenceVsExact2e4.changeProbability);
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------- stability over 1e7 observations
 
 function stability(): Record<string, number | boolean> {
   const n = 10_000_000;
@@ -82,240 +94,206 @@ function stability(): Record<string, number | boolean> {
   const detector = createPoissonDetector();
   const rule = createChangepointRule();
   let finite = true;
-  let maxHypotheses = 0;
   let lateDetection = -1;
   let falseAlarms = 0;
   const t0 = performance.now();
   for (let t = 0; t < n; t += 1) {
     // 10,000 counts per bin (the top of the supported range) so alpha reaches 1e11; +50 % for the last 200
-    const out = detector.update(random.poisson(t < n - 200 ? 10_000 : 15_000));
-    if (!Number.isFinite(out.logPredictive) || !Number.isFinite(out.changeProbability) || !Number.isFinite(out.predictiveMean)) finite = false;
-    if (detector.hypotheses > maxHypotheses) maxHypotheses = detector.hypotheses;
-    const change = rule.observe(out);
+    detector.step(random.poisson(t < n - 200 ? 10_000 : 15_000));
+    if (!Number.isFinite(detector.logPredictive) || !Number.isFinite(detector.changeProbability) || !Number.isFinite(detector.predictiveMean)) finite = false;
+    const change = rule.observe(detector);
     if (change && change.index >= n - 200 && lateDetection < 0) lateDetection = change.detectedAt - (n - 200);
     else if (change) falseAlarms += 1;
   }
-  const seconds = (performance.now() - t0) / 1000;
   const record = detector.toRecord();
-  const recordFinite = [...record.logProbabilities, ...record.stats].every(Number.isFinite);
-  const final = detector.runLengthPosterior();
   return {
     observations: n,
-    seconds,
+    seconds: (performance.now() - t0) / 1000,
     allOutputsFinite: finite,
-    recordFinite,
-    maxHypotheses,
-    finalMapRunLength: final.runLengths[final.probabilities.indexOf(Math.max(...final.probabilities))]!,
+    recordFinite: [...record.logProbabilities, ...record.stats].every(Number.isFinite),
+    hypotheses: detector.hypotheses,
     lateChangeDetectionDelay: lateDetection,
     falseAlarms,
     recordBytes: JSON.stringify(record).length,
   };
 }
 
-// ---------------------------------------------------------------- quality
+// ---------------------------------------------------------------- quality on seeded piecewise series (online rule)
 
-const SEEDS = [1, 2, 3, 4];
-const LAYOUT = { segments: 40, segmentLength: 300 };
-const MAX_DELAY = 100;
-
-interface QualityRow {
-  scenario: string;
-  score: DetectionScore;
+function quality() {
+  const scores = qualityScenarios(createRandom).map(({ scenario, model, build }) => {
+    const runs = [1, 2, 3, 4].map((seed) => {
+      const series = build(seed);
+      return scoreDetections(detectChangepoints(series.values, { model }).detections, series.changes, series.values.length, 100);
+    });
+    return { scenario, model, score: combineScores(runs) };
+  });
+  const rows = scores.map(({ scenario, model, score }) => ({ scenario, model, ...score, f1: detectionF1(score) }));
+  return { rows, poissonF1: detectionF1(combineScores(scores.filter((s) => s.model === 'poisson').map((s) => s.score))) };
 }
 
-function quality(): QualityRow[] {
-  const rows: QualityRow[] = [];
-  const run = (scenario: string, model: 'poisson' | 'gaussian', make: (seed: number) => ReturnType<typeof piecewisePoisson>) => {
-    const score = combineScores(
-      SEEDS.map((seed) => {
-        const series = make(seed);
-        const { detections } = detectChangepoints(series.values, { model });
-        return scoreDetections(detections, series.changes, series.values.length, MAX_DELAY);
-      }),
-    );
-    rows.push({ scenario, score });
-  };
-  for (const baseRate of [5, 20, 200]) {
-    for (const factor of [1, 1.25, 1.5, 2, 4]) {
-      run(`Poisson, rate ${baseRate}/bin ${factor === 1 ? 'stationary' : `x${factor}`}`, 'poisson', (seed) =>
-        piecewisePoisson(createRandom(seed * 1000 + baseRate * 10 + factor), { ...LAYOUT, baseRate, factor }),
-      );
+// ---------------------------------------------------------------- annotated series: F1 (margin 5) and cover
+
+function annotatedSet(folder: string, counts: readonly string[] = []): AnnotatedSeries[] {
+  const dir = join(DATA, 'changepoints', folder);
+  const annotations = JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')) as unknown;
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json') && file !== 'annotations.json')
+    .sort()
+    .map((file) => {
+      const series = parseSeriesText(readFileSync(join(dir, file), 'utf8'), { source: file });
+      const name = series.name ?? file.replace(/\.json$/, '');
+      return { name, values: series.values, annotations: annotationsFor(annotations, name).changepoints, model: counts.includes(name) ? 'poisson' : 'gaussian' };
+    });
+}
+
+function accuracy() {
+  const sets = { tcpd: annotatedSet('tcpd'), literature: annotatedSet('literature', ['coal_mining_disasters']), shaped: shapedSet(createRandom) };
+  // The CLI's defaults: smoothed rule, hazard 1/250, the exact recursion on series this short.
+  const settings = { default: { rule: 'smoothed', maxRunLengths: Infinity }, 'hazard 100': { rule: 'smoothed', maxRunLengths: Infinity, expectedSegmentLength: 100 }, 'online rule': { rule: 'online' } } as const;
+  const results: Record<string, Record<string, { mean: ReturnType<typeof meanScore>; series: SeriesScore[] }>> = {};
+  for (const [label, options] of Object.entries(settings)) {
+    results[label] = {};
+    for (const [setName, set] of Object.entries(sets)) {
+      const series = set.map((s) => scoreSeries(s, options));
+      results[label]![setName] = { mean: meanScore(series), series };
     }
+    const tcpd = results[label]!.tcpd!.series;
+    results[label]!['tcpd without uk_coal_employ'] = { mean: meanScore(tcpd.filter((s) => s.name !== 'uk_coal_employ')), series: [] };
   }
-  const gaussian = (meanShift: number, sdFactor: number) => (seed: number) =>
-    piecewiseGaussian(createRandom(seed * 1000 + meanShift * 100 + sdFactor), { ...LAYOUT, mean: 1.6, sd: 0.3, meanShift, sdFactor });
-  run('Gaussian stationary', 'gaussian', gaussian(0, 1));
-  for (const shift of [0.5, 1, 2, 4]) run(`Gaussian mean +${shift} sd`, 'gaussian', gaussian(shift, 1));
-  for (const factor of [1.5, 2, 4]) run(`Gaussian sd x${factor}`, 'gaussian', gaussian(0, factor));
-  return rows;
+  return results;
 }
 
-// ---------------------------------------------------------------- real traces
+// ---------------------------------------------------------------- the CLI end to end on 1e6 counts
 
-interface TraceResult {
-  name: string;
-  model: 'poisson' | 'gaussian';
-  unit: string;
-  values: number[];
-  plotted: number[];
-  changepoints: number[];
-  levels: number[];
+function cliEndToEnd() {
+  const dir = mkdtempSync(join(tmpdir(), 'bocpd-bench-'));
+  const file = join(dir, 'counts.txt');
+  writeFileSync(file, Array.from(speedSeries('poisson', 1_000_000, 11)).join('\n') + '\n');
+  return ([[], ['--rule', 'smoothed']] as const).map((extra) => {
+    const rule = extra.length === 0 ? 'default (online at this length)' : 'smoothed';
+    const t0 = performance.now();
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'edgebatch.js'), 'changepoints', '--model', 'poisson', ...extra, '--input', file], { encoding: 'utf8' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (run.status !== 0) throw new Error(`edgebatch changepoints failed: ${run.stderr}`);
+    console.log(`CLI ${rule}: ${seconds.toFixed(2)} s`);
+    return { rule, observations: 1_000_000, seconds, obsPerSec: 1_000_000 / seconds, changepoints: run.stdout.trim().split('\n').length };
+  });
 }
 
-function twitter(): TraceResult {
-  const text = readFileSync(join(DATA, 'traces/arrivals/twitter-may25/per-second-23h.csv'), 'utf8');
-  const values = text.trim().split('\n').map((line) => Number(line.split(',')[3]));
-  const result = detectChangepoints(values, { model: 'poisson', keepOutputs: true });
-  return {
-    name: 'Twitter, May 25: requests per second (23 h)',
-    model: 'poisson',
-    unit: 'requests/s',
-    values,
-    plotted: values,
-    changepoints: result.changepoints,
-    levels: result.outputs!.map((o) => o.predictiveMean),
+// ---------------------------------------------------------------- real traces (plotted)
+
+function traces() {
+  const twitter = readTextFile(join(DATA, 'traces/arrivals/twitter-may25/per-second-23h.csv.gz'));
+  const counts = twitter.trim().split('\n').map((line) => Number(line.split(',')[3]));
+  const pensieve = (file: string) => readTextFile(join(DATA, 'traces/bandwidth/pensieve/train', file)).trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[1]));
+  const mahimahi = (file: string) => {
+    const times = readTextFile(join(DATA, 'traces/bandwidth/mahimahi', file)).trim().split('\n').map(Number);
+    const seconds = Math.floor(times[times.length - 1]! / 1000); // whole seconds: the last one is cut short
+    const mbps = new Array<number>(seconds).fill(0);
+    for (const ms of times) if (ms < seconds * 1000) mbps[Math.floor(ms / 1000)]! += 0.012; // 1500-byte opportunities
+    return mbps;
   };
+  const run = (name: string, model: 'poisson' | 'gaussian', values: number[]) => {
+    const input = model === 'poisson' ? values : values.map((v) => Math.log(Math.max(v, 0.012)));
+    const { changepoints } = detectChangepoints(input, { model, standardize: model === 'gaussian', rule: 'smoothed', maxRunLengths: values.length <= 2000 ? Infinity : 24 });
+    return { name, model, values, changepoints };
+  };
+  return [
+    run('Twitter, May 25: requests per second (23 h)', 'poisson', counts),
+    run('Mahimahi ATT-LTE-driving.up: uplink Mbit/s per second', 'gaussian', mahimahi('ATT-LTE-driving.up.gz')),
+    run('Mahimahi TMobile-LTE-short.up: uplink Mbit/s per second', 'gaussian', mahimahi('TMobile-LTE-short.up.gz')),
+    run('Pensieve bus.ljansbakken-oslo 2010-09-28: Mbit/s per sample', 'gaussian', pensieve('bus.ljansbakken-oslo-report.2010-09-28_1407CEST.log')),
+  ];
 }
 
-/** Mahimahi: one line per 1500-byte delivery opportunity (ms); Mbit/s per second = opportunities * 0.012. */
-function mahimahi(file: string): TraceResult {
-  const times = readFileSync(join(DATA, 'traces/bandwidth/mahimahi', file), 'utf8').trim().split('\n').map(Number);
-  // whole seconds only: the trace's last second is cut short and would read as a collapse
-  const seconds = Math.floor(times[times.length - 1]! / 1000);
-  const mbps = new Array<number>(seconds).fill(0);
-  for (const ms of times) if (ms < seconds * 1000) mbps[Math.floor(ms / 1000)]! += 0.012;
-  // ln of Mbit/s, with seconds of outage floored at one packet per second so the log stays finite
-  const logs = mbps.map((value) => Math.log(Math.max(value, 0.012)));
-  const result = detectChangepoints(logs, { model: 'gaussian', keepOutputs: true });
-  return {
-    name: `Mahimahi ${file}: uplink Mbit/s per second`,
-    model: 'gaussian',
-    unit: 'Mbit/s',
-    values: mbps,
-    plotted: mbps,
-    changepoints: result.changepoints,
-    levels: result.outputs!.map((o) => Math.exp(o.predictiveMean)),
-  };
-}
-
-/** Pensieve: "time_s Mbit/s" per line. */
-function pensieve(file: string): TraceResult {
-  const rows = readFileSync(join(DATA, 'traces/bandwidth/pensieve/train', file), 'utf8').trim().split('\n');
-  const mbps = rows.map((line) => Number(line.trim().split(/\s+/)[1]));
-  const logs = mbps.map((value) => Math.log(Math.max(value, 0.012)));
-  const result = detectChangepoints(logs, { model: 'gaussian', keepOutputs: true });
-  return {
-    name: `Pensieve ${file}: Mbit/s per sample`,
-    model: 'gaussian',
-    unit: 'Mbit/s',
-    values: mbps,
-    plotted: mbps,
-    changepoints: result.changepoints,
-    levels: result.outputs!.map((o) => Math.exp(o.predictiveMean)),
-  };
-}
-
-function tracesHtml(traces: TraceResult[]): string {
-  const uplotDir = join(import.meta.dirname, '..', 'node_modules', 'uplot', 'dist');
-  const js = readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8');
-  const css = readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8');
-  const data = traces.map((t) => ({ name: t.name, unit: t.unit, values: t.plotted.map((v) => Math.round(v * 1000) / 1000), levels: t.levels.map((v) => Math.round(v * 1000) / 1000), changepoints: t.changepoints }));
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>BOCPD on real traces</title>
-<style>${css}
-body { font-family: system-ui, sans-serif; margin: 1.5rem; } h2 { font-size: 1.05rem; margin-top: 2rem; }
-</style></head><body>
-<h1>Bayesian online changepoint detection on real traces</h1>
-<p>Grey: the series; blue: the detector's posterior mean of the current segment (per step); red lines: detected
-changepoints (default settings: hazard 1/250, threshold 0.5, min spacing 10). Drag to zoom, double-click to reset.
-Produced by <code>${COMMAND}</code>.</p>
-<div id="plots"></div>
-<script>${js}</script>
-<script>
-const traces = ${JSON.stringify(data)};
-for (const trace of traces) {
-  const title = document.createElement('h2');
-  title.textContent = trace.name + ' - ' + trace.changepoints.length + ' changepoints';
-  const holder = document.createElement('div');
-  document.getElementById('plots').append(title, holder);
-  const xs = trace.values.map((_, i) => i);
-  const changes = trace.changepoints;
-  const marks = {
-    hooks: {
-      draw: [(u) => {
-        const ctx = u.ctx;
-        ctx.save();
-        ctx.strokeStyle = 'rgba(220, 30, 30, 0.6)';
-        ctx.lineWidth = 1;
-        for (const c of changes) {
-          const x = Math.round(u.valToPos(c, 'x', true));
-          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
-          ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-        }
-        ctx.restore();
-      }],
-    },
-  };
-  new uPlot({
-    width: Math.min(window.innerWidth - 48, 1400), height: 320, plugins: [marks],
-    scales: { x: { time: false } },
-    axes: [{ label: 'index (0-based)' }, { label: trace.unit }],
-    series: [{ label: 'index' }, { label: trace.unit, stroke: '#999', width: 1 }, { label: 'segment mean', stroke: '#1f5fbf', width: 1.5 }],
-  }, [xs, trace.values, trace.levels], holder);
-}
-</script></body></html>
-`;
+function tracesHtml(series: ReturnType<typeof traces>): string {
+  const uplot = join(ROOT, 'node_modules', 'uplot', 'dist');
+  const data = series.map((t) => ({ name: t.name, values: t.values.map((v) => Math.round(v * 1000) / 1000), changepoints: t.changepoints }));
+  return `<!doctype html><html><head><meta charset="utf-8"><title>BOCPD on real traces</title>
+<style>${readFileSync(join(uplot, 'uPlot.min.css'), 'utf8')} body { font-family: system-ui, sans-serif; margin: 1.5rem; }</style></head><body>
+<h1>Changepoints on real traces</h1><p>Red lines: changes the CLI defaults report (standardised Gaussian on ln Mbit/s, or Poisson
+counts; smoothed rule). Produced by <code>${COMMAND}</code>. Drag to zoom, double-click to reset.</p><div id="plots"></div>
+<script>${readFileSync(join(uplot, 'uPlot.iife.min.js'), 'utf8')}</script><script>
+for (const t of ${JSON.stringify(data)}) {
+  const h = document.createElement('h2'); h.textContent = t.name + ' - ' + t.changepoints.length + ' changepoints';
+  const div = document.createElement('div'); document.getElementById('plots').append(h, div);
+  const draw = (u) => { u.ctx.save(); u.ctx.strokeStyle = 'rgba(220,30,30,0.6)';
+    for (const c of t.changepoints) { const x = Math.round(u.valToPos(c, 'x', true)); u.ctx.beginPath(); u.ctx.moveTo(x, u.bbox.top); u.ctx.lineTo(x, u.bbox.top + u.bbox.height); u.ctx.stroke(); }
+    u.ctx.restore(); };
+  new uPlot({ width: Math.min(innerWidth - 48, 1400), height: 300, scales: { x: { time: false } }, plugins: [{ hooks: { draw: [draw] } }],
+    series: [{}, { stroke: '#777', width: 1 }] }, [t.values.map((_, i) => i), t.values], div);
+}</script></body></html>\n`;
 }
 
 // ---------------------------------------------------------------- main
 
 const started = performance.now();
 const speedRows = speed();
+const pruning = pruningError();
 const stable = stability();
 console.log('stability', stable);
-const qualityRows = quality();
-const traces = [twitter(), mahimahi('ATT-LTE-driving.up'), mahimahi('TMobile-LTE-short.up'), pensieve('bus.ljansbakken-oslo-report.2010-09-28_1407CEST.log')];
-const htmlPath = join(import.meta.dirname, 'results', 'bocpd-traces.html');
-writeFileSync(htmlPath, tracesHtml(traces));
+const { rows: qualityRows, poissonF1 } = quality();
+const scores = accuracy();
+const cli = cliEndToEnd();
+const traceRuns = traces();
+writeFileSync(join(import.meta.dirname, 'results', 'bocpd-traces.html'), tracesHtml(traceRuns));
 
-const fmt = (value: number, digits = 1) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
-const traceRows = traces.map((t) => {
-  const gaps = t.changepoints.map((c, i) => c - (i === 0 ? 0 : t.changepoints[i - 1]!)).sort((a, b) => a - b);
-  return [t.name, t.model, t.values.length, t.changepoints.length, gaps.length ? gaps[gaps.length >> 1]! : '-'];
-});
-const markdown = `## BOCPD (Bayesian online changepoint detection)
+const defaults = scores.default!;
+const markdown = `## BOCPD (Bayesian changepoint detection)
 
 Reproduce: \`${COMMAND}\` (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}; took ${fmt((performance.now() - started) / 1000, 0)} s).
-Defaults: hazard 1/250, at most 24 run-length hypotheses, prune below 1e-9, change window 50, threshold 0.5, min spacing 10.
+Detector defaults: hazard 1/250, at most 24 run-length hypotheses (merge.ts), change window 50, threshold 0.5, min spacing 10.
 
-### Speed (observations per second, detector + decision rule)
+### Speed (detector + online rule, observations per CPU second)
 
-Wall-clock and CPU-time rates; the machine is shared, so CPU time is the steadier figure.
+${markdownTable(['model', 'run lengths kept', 'series length', 'obs / CPU s', 'obs / s (wall)'], speedRows.map((r) => [r.model, r.maxRunLengths, r.length.toExponential(0), int(r.obsPerSecCpu), int(r.obsPerSecWall)]))}
+
+The CLI end to end (\`edgebatch changepoints --model poisson --input FILE\`, 1e6 counts, file parse included):
+${cli.map((c) => `${c.rule}: ${fmt(c.seconds, 2)} s, ${int(c.obsPerSec)} obs/s (${c.changepoints} changepoints)`).join('; ')}.
+
+### Pruning error (largest |change probability - reference| at the defaults)
 
 ${markdownTable(
-  ['model', 'run lengths kept', 'series length', 'obs/s (wall)', 'obs/s (CPU)'],
-  speedRows.map((r) => [r.model, r.maxRunLengths, r.length.toExponential(0), Math.round(r.obsPerSecWall).toLocaleString('en-US'), Math.round(r.obsPerSecCpu).toLocaleString('en-US')]),
+  ['model', 'vs full recursion minus < 1e-20 hypotheses, 1e5 obs', 'vs exact recursion, 2e4 obs', 'that reference vs exact, 2e4 obs', 'log evidence, 1e5 obs'],
+  pruning.map((p) => [p.model, fmt(p.vsReference1e5.changeProbability, 4), fmt(p.vsExact2e4.changeProbability, 4), p.referenceVsExact2e4.changeProbability.toExponential(1), fmt(p.vsReference1e5.logPredictive, 4)]),
 )}
 
-### Stability: ${Number(stable.observations).toExponential(0)} Poisson observations at 10,000 per bin
+### Stability: ${int(Number(stable.observations))} Poisson observations at 10,000 per bin
 
 ${markdownTable(['measure', 'value'], Object.entries(stable).map(([k, v]) => [k, typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 1) : String(v)]))}
 
-### Detection quality (seeded synthetic series; ${SEEDS.length} seeds x ${LAYOUT.segments} segments of ${LAYOUT.segmentLength} +- 50 % steps; a change counts if reported within ${MAX_DELAY} steps)
+### Seeded piecewise series (online rule; a change counts if reported within 100 steps)
 
-Poisson rates alternate between the base rate and base x factor; Gaussian series are N(1.6, 0.3^2) (ln Mbit/s of
-about 5 Mbit/s) alternating with a shifted mean or a scaled sd. Delay = observations after the change before it
-is reported (0: on its first observation).
+Poisson set F1: ${fmt(poissonF1)}.
+
+${markdownTable(['scenario', 'changes', 'detected', 'false alarms', 'mean delay', 'F1'], qualityRows.map((r) => [r.scenario, r.changes, r.detected, r.falseAlarms, fmt(r.meanDelay, 1), fmt(r.f1)]))}
+
+### Annotated series: F1 (margin 5) and cover (van den Burg and Williams 2020), mean over series
+
+TCPD: 26 univariate TCPD series (data/changepoints/tcpd); literature: 4 series with published breaks; shaped:
+30 seeded series with trend, seasonality or AR(1) noise, 18 of them with level shifts. Default: the CLI's
+(standardised Gaussian, or Poisson for counts; smoothed rule; hazard 1/250).
 
 ${markdownTable(
-  ['scenario', 'changes', 'detection rate', 'mean delay', 'median delay', 'mean location error', 'false alarms / 10,000 steps'],
-  qualityRows.map(({ scenario, score }) => [scenario, score.changes, fmt(score.detectionRate, 3), fmt(score.meanDelay), fmt(score.medianDelay), fmt(score.meanLocationError), fmt(score.falseAlarmsPer10k, 2)]),
+  ['settings', ...Object.keys(defaults).map((set) => `${set} F1 / cover`)],
+  Object.entries(scores).map(([label, sets]) => [label, ...Object.values(sets).map((s) => `${fmt(s.mean.f1)} / ${fmt(s.mean.cover)}`)]),
+)}
+
+Per series at the defaults:
+
+${markdownTable(
+  ['set', 'series', 'n', 'changepoints', 'F1', 'cover'],
+  ['tcpd', 'literature'].flatMap((set) => defaults[set]!.series.map((s) => [set, s.name, s.observations, s.changepoints.join(' ') || '-', fmt(s.f1), fmt(s.cover)])),
 )}
 
 ### Real traces (plot: bench/results/bocpd-traces.html)
 
-${markdownTable(['trace', 'model', 'observations', 'changepoints', 'median segment'], traceRows)}
+${markdownTable(['trace', 'model', 'observations', 'changepoints'], traceRuns.map((t) => [t.name, t.model, t.values.length, t.changepoints.length]))}
 `;
-writeBenchResult('bocpd', { speed: speedRows, stability: stable, quality: qualityRows, traces: traces.map((t) => ({ name: t.name, model: t.model, observations: t.values.length, changepoints: t.changepoints })) }, markdown);
+writeBenchResult(
+  'bocpd',
+  { speed: speedRows, cli, pruning, stability: stable, quality: { poissonF1, rows: qualityRows }, annotated: scores, traces: traceRuns.map((t) => ({ name: t.name, model: t.model, observations: t.values.length, changepoints: t.changepoints })) },
+  markdown,
+);
 console.log(markdown);
-console.log(`wrote ${htmlPath}`);

@@ -26,6 +26,11 @@ import { gunzipSync } from 'node:zlib';
 
 /** Series up to this long run the exact recursion unless --max-run-lengths is given (it costs little there). */
 const EXACT_UP_TO = 2000;
+/**
+ * The smoothed rule keeps two evidences per observation and makes a second pass: the default up to this
+ * length (annotated series, day-long traces); longer series stream through the online rule unless asked.
+ */
+const SMOOTHED_UP_TO = 100_000;
 
 const usage = `Usage: edgebatch changepoints --input FILE [--model gaussian|poisson] [--annotations FILE.json] [options]
 
@@ -51,9 +56,10 @@ Options:
   --log                      take the natural log of each value first (e.g. bandwidth in Mbit/s)
   --no-standardize           gaussian: use the values as they are, with the log-bandwidth prior below
                              (default: standardise by the median and the series' marginal spread)
-  --rule smoothed|online     smoothed (default): changes where the posterior given the whole series puts
-                             probability mass >= the threshold within half the min spacing (a second pass
-                             over the series backwards); online: as the live detector reports them
+  --rule smoothed|online     smoothed: changes where the posterior given the whole series puts probability
+                             mass >= the threshold within half the min spacing (a second pass over the
+                             series backwards); online: as the live detector reports them. Default:
+                             smoothed for series up to ${SMOOTHED_UP_TO.toLocaleString('en-US')} observations, online beyond
   --hazard N                 expected segment length in observations; hazard 1/N (default ${DEFAULT_DETECTOR_OPTIONS.expectedSegmentLength})
   --prior LIST               poisson: shape,rate (default ${DEFAULT_POISSON_PRIOR.shape},${DEFAULT_POISSON_PRIOR.rate});
                              gaussian: mean,kappa,alpha,beta in standardised units (default ${Object.values(DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR).join(',')}),
@@ -142,8 +148,9 @@ async function run(argv: readonly string[]): Promise<number> {
   if (opts.standardize && model !== 'gaussian') throw new UsageError('--standardize applies to --model gaussian only: counts keep their scale.');
   if (opts.standardize && opts['no-standardize']) throw new UsageError('--standardize and --no-standardize contradict each other.');
   if (opts['exposure-column'] !== undefined && model !== 'poisson') throw new UsageError('--exposure-column applies to --model poisson only.');
-  const rule = opts.rule ?? 'smoothed';
-  if (rule !== 'smoothed' && rule !== 'online') throw new UsageError(`--rule: Expected smoothed or online, got ${JSON.stringify(rule)}.`);
+  if (opts.rule !== undefined && opts.rule !== 'smoothed' && opts.rule !== 'online') {
+    throw new UsageError(`--rule: Expected smoothed or online, got ${JSON.stringify(opts.rule)}.`);
+  }
   if (opts.series !== undefined && opts.annotations === undefined) throw new UsageError('--series applies with --annotations.');
   const standardize = model === 'gaussian' && !opts['no-standardize'];
   const expectedSegmentLength = numberOption('hazard', opts.hazard, DEFAULT_DETECTOR_OPTIONS.expectedSegmentLength, 1.000001);
@@ -168,6 +175,7 @@ async function run(argv: readonly string[]): Promise<number> {
     });
   }
   const maxRunLengths = cap ?? (values.length <= EXACT_UP_TO ? Infinity : DEFAULT_DETECTOR_OPTIONS.maxRunLengths);
+  const rule = (opts.rule as 'smoothed' | 'online' | undefined) ?? (values.length <= SMOOTHED_UP_TO ? 'smoothed' : 'online');
 
   let result;
   try {

@@ -62,8 +62,7 @@ class BocpdDetector implements Detector {
   private count = 0;
   private stepCount = 0;
   private capacity = 0;
-  // Per hypothesis (slot), longest run first: run length, posterior probability, model statistics, the
-  // segment mean after the last observation; and per-step scratch.
+  // Per hypothesis (slot), longest run first: run length, probability, statistics, mean; per-step scratch.
   private runLengths: Float64Array = new Float64Array(0);
   private probs: Float64Array = new Float64Array(0);
   private stats: Float64Array = new Float64Array(0);

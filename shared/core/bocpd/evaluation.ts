@@ -30,6 +30,54 @@ function boundaries(random: Random, { segments, segmentLength }: PiecewiseOption
   return starts;
 }
 
+/**
+ * Series like the engine's inputs, for speed and pruning-error measurements: a new level every `segment`
+ * observations, uniform in [0, 1), giving counts at 20-80 per bin (Poisson) or log-bandwidth N(1 + level,
+ * 0.3^2) (Gaussian).
+ */
+export function levelSeries(random: Random, model: 'poisson' | 'gaussian', length: number, segment = 500): Float64Array {
+  const values = new Float64Array(length);
+  let level = 0;
+  for (let i = 0; i < length; i += 1) {
+    if (i % segment === 0) level = random.next();
+    values[i] = model === 'poisson' ? random.poisson(20 + 60 * level) : random.normal(1 + level, 0.3);
+  }
+  return values;
+}
+
+export interface QualityScenario {
+  readonly scenario: string;
+  readonly model: 'poisson' | 'gaussian';
+  readonly build: (seed: number) => SyntheticSeries;
+}
+
+/**
+ * The bench's piecewise scenarios: Poisson rates 5, 20 and 200 per bin alternating with 1.25 to 4 times
+ * that (or stationary), and N(1.6, 0.3^2) alternating with a shifted mean or a scaled sd; 40 segments of
+ * 300 +- 50 % observations each.
+ */
+export function qualityScenarios(createRandom: (seed: number) => Random): QualityScenario[] {
+  const layout = { segments: 40, segmentLength: 300 };
+  const scenarios: QualityScenario[] = [];
+  for (const baseRate of [5, 20, 200]) {
+    for (const factor of [1, 1.25, 1.5, 2, 4]) {
+      scenarios.push({
+        scenario: `Poisson ${baseRate}/bin ${factor === 1 ? 'stationary' : `x${factor}`}`,
+        model: 'poisson',
+        build: (seed) => piecewisePoisson(createRandom(seed * 1000 + baseRate * 10 + factor), { ...layout, baseRate, factor }),
+      });
+    }
+  }
+  for (const [meanShift, sdFactor] of [[0, 1], [0.5, 1], [1, 1], [2, 1], [4, 1], [0, 1.5], [0, 2], [0, 4]] as const) {
+    scenarios.push({
+      scenario: meanShift === 0 && sdFactor === 1 ? 'Gaussian stationary' : meanShift > 0 ? `Gaussian mean +${meanShift} sd` : `Gaussian sd x${sdFactor}`,
+      model: 'gaussian',
+      build: (seed) => piecewiseGaussian(createRandom(seed * 1000 + meanShift * 100 + sdFactor), { ...layout, mean: 1.6, sd: 0.3, meanShift, sdFactor }),
+    });
+  }
+  return scenarios;
+}
+
 /** Poisson counts whose rate alternates between `baseRate` and `baseRate * factor` (factor 1: stationary). */
 export function piecewisePoisson(random: Random, options: PiecewiseOptions & { baseRate: number; factor: number }): SyntheticSeries {
   const starts = boundaries(random, options);
@@ -107,6 +155,11 @@ export function scoreDetections(detections: readonly DetectedChange[], changes: 
     observations,
     falseAlarmsPer10k: (falseAlarms / observations) * 10_000,
   };
+}
+
+/** F1 of matched detections: 2 detected / (2 detected + false alarms + missed changes). */
+export function detectionF1(score: DetectionScore): number {
+  return (2 * score.detected) / (2 * score.detected + score.falseAlarms + (score.changes - score.detected));
 }
 
 /** Adds scores of several runs (e.g. several seeds) into one. */

@@ -65,6 +65,7 @@ export function mergeSlots(
 ): number {
   const extra = total - below > cap ? total - below - cap : 0;
   if (below === 0 && extra === 0) return total;
+  if (below === 0 && extra === 1 && weakest > 0) return mergeOne(arrays, total, window, weakest);
   const { runLengths, weights: probs, stats, means, statCount } = arrays;
   marks.fill(0, 0, total);
   if (below > 0) for (let i = 1; i < total; i += 1) if (probs[i]! < threshold) marks[i] = 1;
@@ -98,6 +99,23 @@ export function mergeSlots(
     else probs[write - 1] = probs[write - 1]! + probs[read]!;
   }
   return write;
+}
+
+/** The steady state: one slot goes (the cap was passed by the one new hypothesis). Same rule, no marks. */
+function mergeOne(arrays: RunLengthArrays, total: number, window: number, slot: number): number {
+  const { runLengths, weights, stats, means, statCount } = arrays;
+  const r = runLengths[slot]!;
+  const shorterAllowed = slot + 1 < total && (r <= window || runLengths[slot + 1]! > window);
+  const target = shorterAllowed && r - runLengths[slot + 1]! < runLengths[slot - 1]! - r ? slot + 1 : slot - 1;
+  weights[target] = weights[target]! + weights[slot]!;
+  for (let read = slot + 1; read < total; read += 1) {
+    const write = read - 1;
+    runLengths[write] = runLengths[read]!;
+    means[write] = means[read]!;
+    weights[write] = weights[read]!;
+    for (let k = 0, from = read * statCount, to = write * statCount; k < statCount; k += 1) stats[to + k] = stats[from + k]!;
+  }
+  return total - 1;
 }
 
 /** How many hypotheses after the longest weigh less than `threshold`. */

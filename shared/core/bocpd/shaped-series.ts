@@ -6,6 +6,7 @@
  */
 import type { Random } from '../random.js';
 import type { SyntheticSeries } from './evaluation.js';
+import type { AnnotatedSeries } from './scoring.js';
 
 export const SERIES_SHAPES = ['trend', 'season', 'ar', 'null-trend-season', 'null-ar'] as const;
 export type SeriesShape = (typeof SERIES_SHAPES)[number];
@@ -35,4 +36,14 @@ export function shapedSeries(random: Random, shape: SeriesShape, length = 400): 
     values[t] = 10 + level + (trend ? slope * t : 0) + (season ? amplitude * Math.sin((2 * Math.PI * t) / period) : 0) + noise;
   }
   return { values, changes };
+}
+
+/** Every shape for each seed, as annotated series (the true changes as the one annotator). */
+export function shapedSet(createRandom: (seed: number) => Random, seeds: readonly number[] = [1, 2, 3, 4, 5, 6]): AnnotatedSeries[] {
+  return SERIES_SHAPES.flatMap((shape, s) =>
+    seeds.map((seed) => {
+      const series = shapedSeries(createRandom(seed * 100 + s), shape);
+      return { name: `${shape}-${seed}`, values: series.values, annotations: [series.changes] };
+    }),
+  );
 }

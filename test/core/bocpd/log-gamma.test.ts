@@ -34,3 +34,12 @@ describe('logGammaRatio', () => {
     expect(logGammaRatio(5, 0)).toBe(0);
   });
 });
+
+describe('log1pSmall', () => {
+  it('agrees with Math.log1p to a couple of ulps across both series and beyond', async () => {
+    const { log1pSmall } = await import('../../../shared/core/bocpd/math/log1p-small.js');
+    for (const u of [0, 1e-12, 3e-7, 1 / 4096, 1 / 2049, 1 / 2048, 1e-3, 5e-3, 1 / 129, 1 / 128, 0.01, 0.5, 3, 1e6]) {
+      expect(Math.abs(log1pSmall(u) - Math.log1p(u))).toBeLessThanOrEqual(4 * Number.EPSILON * Math.log1p(u));
+    }
+  });
+});
