@@ -5,6 +5,7 @@ import { ARRIVAL_FORMATS, type ArrivalFormat } from '../../shared/core/traces/ar
 import { BANDWIDTH_FORMATS, type BandwidthFormat } from '../../shared/core/traces/bandwidth.js';
 import { parseWindow } from '../../shared/core/traces/text-lines.js';
 import { DEFAULT_PRICES } from '../../shared/core/pricing/index.js';
+import { DEFAULT_SLO_TARGET } from '../../shared/core/planner/input.js';
 import { DEFAULT_TRACED_LANE } from '../../shared/core/topology.js';
 import { defaultPlanners, POLICY_NAMES, simulate, type SimulationResult } from '../../shared/core/sim/index.js';
 import { numberOption, parseCommandArgs } from '../args.js';
@@ -26,7 +27,8 @@ and changepoint detectors, FC instances with cold starts, cost from the CU price
   --bandwidth-format F     ${BANDWIDTH_FORMATS.join('|')} (default: detected)
   --azure-function X       Azure Functions trace: "sum" of rows (default), a row index, or a HashFunction prefix
   --profiles FILE          latency profiles (default: built-in, fitted from the prototype's measurements)
-  --slo S                  latency SLO in seconds (default 1)
+  --slo S                  the SLO's latency in seconds (default 1)
+  --target F               the SLO's target: the fraction of requests within it (default 0.999)
   --policy LIST            all (default) or a comma list of: ${POLICY_NAMES.join(', ')}
   --seed N                 seed of every random draw (default 1)
   --rate-scale K           multiply the arrival rate by K (default 1)
@@ -48,6 +50,7 @@ const options = {
   'azure-function': { type: 'string' },
   profiles: { type: 'string' },
   slo: { type: 'string' },
+  target: { type: 'string' },
   policy: { type: 'string' },
   seed: { type: 'string' },
   'rate-scale': { type: 'string' },
@@ -78,7 +81,7 @@ function progressBar(): ((fraction: number, policy: string) => void) | undefined
 }
 
 export function describeRun(result: SimulationResult, arrivalsPath: string, bandwidthPath: string): string {
-  return `${basename(arrivalsPath)} against ${basename(bandwidthPath)} (${result.options.tracedLane} link), SLO ${result.sloMs / 1000} s, ${(result.durationMs / 1000).toFixed(0)} s simulated, seed ${result.options.seed}`;
+  return `${basename(arrivalsPath)} against ${basename(bandwidthPath)} (${result.options.tracedLane} link), SLO ${(result.sloTarget * 100).toFixed(1)}% within ${result.sloMs / 1000} s, ${(result.durationMs / 1000).toFixed(0)} s simulated, seed ${result.options.seed}`;
 }
 
 export const command: Command = {
@@ -89,6 +92,7 @@ export const command: Command = {
     if (!values.arrivals) throw new UsageError('--arrivals FILE is required.');
     if (!values.bandwidth) throw new UsageError('--bandwidth FILE is required.');
     const sloMs = numberOption('slo', values.slo, 1, 0.001, 3600) * 1000;
+    const sloTarget = numberOption('target', values.target, DEFAULT_SLO_TARGET, 0.5, 0.999999);
     const seed = numberOption('seed', values.seed, 1, -(2 ** 31), 2 ** 31);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed: Expected an integer, got "${values.seed}".`);
     const rateScale = numberOption('rate-scale', values['rate-scale'], 1, 1e-6, 1e4);
@@ -120,6 +124,7 @@ export const command: Command = {
         bandwidth: bandwidth.trace,
         profiles,
         sloMs,
+        sloTarget,
         policies,
         planners: defaultPlanners(DEFAULT_PRICES),
         options: { seed, payloadBytes, tracedLane },

@@ -23,6 +23,7 @@ export const RESULT_COLUMNS: readonly Column[] = [
   { header: 'FC calls', cell: (r) => String(r.serverlessInvocations) },
   { header: 'cold starts', cell: (r) => String(r.coldStarts) },
   { header: 'rejected', cell: (r) => String(r.rejected) },
+  { header: 'hedged (won)', cell: (r) => `${r.hedgesSent} (${r.hedgesWon})` },
 ];
 
 export function formatResultRows(results: readonly PolicyResult[]): string[][] {

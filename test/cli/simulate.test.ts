@@ -10,7 +10,7 @@ const bin = join(REPO_ROOT, 'bin', 'edgebatch.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'simulate', ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 const twitter = join(DATA, 'seed/workload/TW_may25_15-16.gz');
 const pensieve = join(DATA, 'traces/bandwidth/pensieve/train/trace_10322_http---edition.cnn.com');
-const FIELDS = ['policy', 'requests', 'sloAttainment', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'latencyMaxMs', 'costTotalUsd', 'costPerMillionUsd', 'replans', 'edgeShare', 'serverlessInvocations', 'coldStarts', 'rejected'];
+const FIELDS = ['policy', 'requests', 'sloAttainment', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'latencyMaxMs', 'costTotalUsd', 'costPerMillionUsd', 'replans', 'edgeShare', 'serverlessInvocations', 'coldStarts', 'rejected', 'hedgesSent', 'hedgesWon', 'hedgeCostUsd', 'laneAttainment'];
 
 describe('edgebatch simulate', () => {
   it('prints one JSON object per policy with the issue fields, the same for the same seed', () => {

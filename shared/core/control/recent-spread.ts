@@ -6,8 +6,8 @@
  * segment at the last one.
  */
 
-/** Points of the spread: the mid-points of equal-probability slices, fine enough to see a link dead one second in thirty. */
-export const SPREAD_POINTS = 32;
+/** Points of the spread: the mid-points of equal-probability slices, fine enough to see a link dead one second in twenty. */
+export const SPREAD_POINTS = 20;
 /** Fewer recent samples than this give no spread (the planner then takes the link as steady). */
 const MIN_SAMPLES = 10;
 /** Arrivals are smoothed over this many intervals before the peak is taken: a burst that lasts builds FC's pool, one noisy second does not. */

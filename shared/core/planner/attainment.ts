@@ -295,10 +295,18 @@ function overLinkSpread(input: PlannerInput, lane: LaneId, evaluate: (input: Pla
   const steady = evaluate(input);
   const spread = input.linkSpread?.[lane];
   if (!spread || spread.length === 0) return steady;
+  // Points within a percent of each other give the same answer to the model's precision: evaluate each once.
+  const seen = new Map<number, number>();
   let fraction = 0;
   for (const ratio of spread) {
     const mbps = Math.max(MIN_LINK_MBPS, input.bandwidthMbps[lane] * ratio);
-    fraction += evaluate({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }).fraction;
+    const key = Math.round(Math.log(mbps) * 100);
+    let at = seen.get(key);
+    if (at === undefined) {
+      at = key === Math.round(Math.log(input.bandwidthMbps[lane]) * 100) ? steady.fraction : evaluate({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }).fraction;
+      seen.set(key, at);
+    }
+    fraction += at;
   }
   return { ...steady, fraction: fraction / spread.length };
 }

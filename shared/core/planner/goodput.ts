@@ -22,7 +22,7 @@ const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
 const ATTAINMENT_TOLERANCE = 0.002;
 /** Gathering timeouts tried, as fractions of the SLO: a short gather, and as long as the deadline allows. */
-const GATHER_FRACTIONS = [0.1, 1];
+const GATHER_FRACTIONS = [0.1, 0.4, 1];
 
 interface LanePick {
   readonly batch: number;
@@ -52,6 +52,8 @@ function beats(a: { fraction: number; cost: number }, b: { fraction: number; cos
     if (a.fraction < b.fraction - ATTAINMENT_TOLERANCE) return false;
   }
   if (a.cost !== b.cost) return a.cost < b.cost;
+  // Equal cost (the edge is paid by the hour): the one with more margin, past rounding noise.
+  if (Math.abs(a.fraction - b.fraction) > 1e-9) return a.fraction > b.fraction;
   return undefined;
 }
 
@@ -79,10 +81,12 @@ function lanePairs(grid: readonly number[], sloMs: number): Array<readonly [numb
   return pairs;
 }
 
-function bestEdgeAt(input: PlannerInput, rateRps: number): LanePick | undefined {
+/** The edge's pick at this rate; its cost is the hedges to FC it will cause (the box itself is paid by the hour). */
+function bestEdgeAt(input: PlannerInput, rateRps: number, hedgeOption: ServerlessOption | undefined): LanePick | undefined {
   let best: LanePick | undefined;
   for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
-    const pick = { batch, timeoutMs, result: edgeAttainment(input, batch, timeoutMs, rateRps) };
+    const attained = edgeAttainment(input, batch, timeoutMs, rateRps);
+    const pick = { batch, timeoutMs, result: { ...attained, costPerRequestUsd: edgeHedgeUsdPerRequest(input, attained, hedgeOption) } };
     if (better(pick, best, true, input.sloTarget)) best = pick;
   }
   return best;
@@ -129,9 +133,11 @@ function warmChoices(input: PlannerInput, option: ServerlessOption, batch: numbe
 const WARM_QUANTILES = [0.9, 0.99, 0.999];
 
 /**
- * The edge rates tried: even steps between what the serverless lane cannot take (its link's bound) and what the
- * edge can (its link's bound and its full batches' throughput). Steps span the constrained lane's range, so a
- * narrow link (the edge's cellular uplink, or FC's in the prototype's topology) still gets a fine split.
+ * The edge rates tried: even steps up to what the edge can carry (its link's bound and its full batches'
+ * throughput), and even steps between that and what the serverless lane cannot take (its link's bound). The
+ * second set keeps the split fine where the constrained lane's range is narrow (the edge's cellular uplink, or
+ * FC's in the prototype's topology); the first lets an overloaded edge take less than its share, since a lane
+ * past its capacity answers few in time.
  */
 function edgeRates(input: PlannerInput): number[] {
   const rate = input.rateRps;
@@ -140,11 +146,11 @@ function edgeRates(input: PlannerInput): number[] {
   if (!serverlessHealthy) return [rate];
   const maxBatch = input.bounds.maxBatch.edge;
   const edgeCeiling = Math.min(rate, linkCapacityRps(input.payloadBytes, input.bandwidthMbps.edge, input.bounds.linkMaxUtilisation), (1000 * maxBatch) / edgeBusyMs(input, maxBatch));
-  const edgeFloor = Math.max(0, rate - linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation));
+  const edgeFloor = Math.min(rate, Math.max(0, rate - linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation)));
   const low = Math.min(edgeFloor, edgeCeiling);
-  const rates = edgeFloor > 0 ? [] : [0];
-  for (let k = 0; k <= SPLIT_STEPS; k += 1) rates.push(low + ((edgeCeiling - low) * k) / SPLIT_STEPS);
-  if (edgeFloor > edgeCeiling) rates.push(edgeFloor);
+  const rates = [edgeFloor];
+  for (let k = 0; k <= SPLIT_STEPS; k += 1) rates.push((edgeCeiling * k) / SPLIT_STEPS);
+  if (low > 0) for (let k = 1; k < SPLIT_STEPS; k += 1) rates.push(low + ((edgeCeiling - low) * k) / SPLIT_STEPS);
   return [...new Set(rates)];
 }
 
@@ -153,12 +159,12 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
   const rate = input.rateRps;
   if (!(rate > 0) || (!input.bounds.edgeHealthy && !input.bounds.serverlessHealthy)) return undefined;
   const edgeCost = edgeCostPerRequestUsd(input);
+  // Hedges from the edge go to the cheapest FC configuration's price (a plan's own may differ; a second order).
   const cheapestOption = serverlessOptions(input)[0];
-  const hedgeUsd = (edge: LaneAttainment | undefined, option: ServerlessOption | undefined) => (edge ? edgeHedgeUsdPerRequest(input, edge, option ?? cheapestOption) : 0);
   let best: GoodputPlan | undefined;
   for (const edgeRate of edgeRates(input)) {
     const serverlessRate = rate - edgeRate;
-    const edge = edgeRate > 0 ? bestEdgeAt(input, edgeRate) : undefined;
+    const edge = edgeRate > 0 ? bestEdgeAt(input, edgeRate, cheapestOption) : undefined;
     const serverless = serverlessRate > 1e-9 ? bestServerlessAt(input, serverlessRate) : undefined;
     if ((edgeRate > 0 && !edge) || (serverlessRate > 1e-9 && !serverless)) continue;
     const inTime = edgeRate * (edge?.result.fraction ?? 0) + serverlessRate * (serverless?.result.fraction ?? 0);
@@ -167,7 +173,7 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
       ...(edge ? { edge } : {}),
       ...(serverless ? { serverless } : {}),
       attainment: inTime / rate,
-      costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0) + (edgeRate / rate) * hedgeUsd(edge?.result, serverless?.option),
+      costPerRequestUsd: edgeCost + (serverlessRate / rate) * (serverless?.result.costPerRequestUsd ?? 0) + (edgeRate / rate) * (edge?.result.costPerRequestUsd ?? 0),
     };
     const verdict = best && beats({ fraction: candidate.attainment, cost: candidate.costPerRequestUsd }, { fraction: best.attainment, cost: best.costPerRequestUsd }, input.sloTarget);
     if (!best || verdict) best = candidate;

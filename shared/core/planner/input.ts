@@ -8,8 +8,6 @@ export interface PlannerBounds {
   readonly maxBatch: Readonly<Record<LaneId, number>>;
   /** Serverless memory sizes the planner may pick (MB); empty = every option in the profile set. */
   readonly memoryMbCandidates: readonly number[];
-  /** Highest edge busy fraction allowed (service time / time to gather a batch). Default 0.8. */
-  readonly edgeMaxUtilisation: number;
   /**
    * Batches the scheduler keeps in flight per edge agent (default 4): they cross the link one after another and the
    * agent's GPU serves them one after another, so a batch occupies the edge for the longest of its service, its
@@ -44,7 +42,6 @@ export interface PlannerBounds {
 export const DEFAULT_BOUNDS: PlannerBounds = {
   maxBatch: { edge: 128, serverless: 20 },
   memoryMbCandidates: [],
-  edgeMaxUtilisation: 0.8,
   edgeSlots: 4,
   linkMaxUtilisation: 0.8,
   edgeHealthy: true,
@@ -108,7 +105,6 @@ export function validatePlannerInput(input: PlannerInput): void {
     check(Number.isInteger(input.bounds.maxBatch[lane]) && input.bounds.maxBatch[lane] >= 1, `bounds.maxBatch.${lane}, an integer >= 1`, input.bounds.maxBatch[lane]);
   }
   const b = input.bounds;
-  check(b.edgeMaxUtilisation > 0 && b.edgeMaxUtilisation <= 1, 'bounds.edgeMaxUtilisation in (0, 1]', b.edgeMaxUtilisation);
   check(Number.isInteger(b.edgeSlots) && b.edgeSlots >= 1, 'bounds.edgeSlots, an integer >= 1', b.edgeSlots);
   check(b.linkMaxUtilisation > 0 && b.linkMaxUtilisation <= 1, 'bounds.linkMaxUtilisation in (0, 1]', b.linkMaxUtilisation);
   check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);

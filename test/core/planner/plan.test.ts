@@ -13,80 +13,73 @@ const bandwidth = fc.double({ min: 2, max: 200, noNaN: true });
 const slo = fc.integer({ min: 300, max: 4000 });
 
 describe('plan (ours)', () => {
-  it('a feasible plan predicts every used lane within the SLO, and shares sum to 1', () => {
+  it('a plan that reaches the target predicts at least the target, and its shares sum to 1', () => {
     fc.assert(
       fc.property(rate, bandwidth, slo, fc.boolean(), (r, b, s, edgeUp) => {
         const result = tryPlan(input(r, b, s, edgeUp));
         if (!result) return;
-        for (const lane of ['edge', 'serverless'] as const) {
-          if (result.lanes[lane].share > 0) expect(result.predicted.p99LatencyMs[lane]).toBeLessThanOrEqual(s + 1e-6);
-        }
+        expect(result.predicted.attainment).toBeGreaterThanOrEqual(result.sloTarget);
         expect(result.lanes.edge.share + result.lanes.serverless.share).toBeCloseTo(1, 9);
-        expect(result.predicted.edgeUtilisation).toBeLessThanOrEqual(DEFAULT_BOUNDS.edgeMaxUtilisation + 1e-9);
+        if (!edgeUp) expect(result.lanes.edge.share).toBe(0);
       }),
-      { numRuns: 60, seed: 1 },
+      { numRuns: 40, seed: 1 },
     );
   });
 
-  it('a looser SLO never costs more', () => {
+  it('a plan that reaches the target can carry its rate', () => {
     fc.assert(
-      fc.property(rate, bandwidth, slo, fc.integer({ min: 1, max: 2000 }), (r, b, s, extra) => {
-        const tight = tryPlan(input(r, b, s));
-        if (!tight) return;
-        const loose = tryPlan(input(r, b, s + extra));
-        expect(loose).toBeDefined();
-        expect(loose!.predicted.costPerMillionUsd).toBeLessThanOrEqual(tight.predicted.costPerMillionUsd * (1 + 1e-9));
+      fc.property(rate, bandwidth, slo, (r, b, s) => {
+        const result = tryPlan(input(r, b, s));
+        if (!result) return;
+        expect(planCapacityRps(result, DEFAULT_PROFILES, DEFAULT_BOUNDS.maxInstances)).toBeGreaterThanOrEqual(r * (1 - 1e-9));
       }),
-      { numRuns: 60, seed: 2 },
+      { numRuns: 30, seed: 3 },
     );
   });
 
-  it('raising the rate never lowers total capacity', () => {
-    fc.assert(
-      fc.property(rate, fc.double({ min: 1.01, max: 4, noNaN: true }), bandwidth, slo, (r, factor, b, s) => {
-        const low = tryPlan(input(r, b, s));
-        const high = tryPlan(input(r * factor, b, s));
-        if (!low || !high) return;
-        expect(planCapacityRps(high, DEFAULT_PROFILES, DEFAULT_BOUNDS.maxInstances)).toBeGreaterThanOrEqual(
-          planCapacityRps(low, DEFAULT_PROFILES, DEFAULT_BOUNDS.maxInstances) * (1 - 1e-9),
-        );
-      }),
-      { numRuns: 60, seed: 3 },
-    );
-  });
-
-  it('at SLO 2 s and 48 req/s the edge carries everything with batches', () => {
-    const result = plan(input(48, 20, 2000));
+  it('at SLO 1 s and 48 req/s a LAN edge carries everything, batching what waits', () => {
+    const result = plan(input(48, 20, 1000));
     expect(result.lanes.edge.share).toBe(1);
     expect(result.lanes.edge.batchSize).toBeGreaterThan(1);
-    expect(result.predicted.p99LatencyMs.edge).toBeLessThanOrEqual(2000);
+    expect(result.predicted.attainment).toBeGreaterThanOrEqual(0.999);
   });
 
-  it('with the edge down all traffic goes serverless, batched, at the cheapest memory', () => {
-    const result = plan(input(48, 20, 1000, false));
+  it('with the edge down all traffic goes serverless, at the cheapest memory, with warm instances against cold starts', () => {
+    const result = plan({ ...input(48, 1000, 1000, false), rttMs: { edge: 50, serverless: 30 } });
     expect(result.lanes.serverless.share).toBe(1);
     expect(result.lanes.edge.share).toBe(0);
     expect(result.serverless.memoryMb).toBe(1024);
+    // About 17 calls in flight: a pool that covers most of them, so that scaling out rarely meets a cold start.
+    expect(result.warmInstances).toBeGreaterThan(10);
   });
 
-  it('an SLO nothing meets throws InfeasibleSloError naming the smallest feasible SLO', () => {
+  it('a target nothing reaches throws InfeasibleSloError naming the smallest latency that reaches it', () => {
     let caught: unknown;
     try {
-      plan(input(48, 20, 500));
+      plan(input(48, 20, 200));
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InfeasibleSloError);
     const error = caught as InfeasibleSloError;
     expect(error.status).toBe(400);
-    expect(error.minFeasibleSloMs).toBeGreaterThan(500);
+    expect(error.minFeasibleSloMs).toBeGreaterThan(200);
+    expect(error.bestAttainment).toBeLessThan(0.999);
     expect(error.message).toContain(`${(error.minFeasibleSloMs / 1000).toFixed(3)} s`);
     expect(tryPlan(input(48, 20, error.minFeasibleSloMs))).toBeDefined();
     expect(tryPlan(input(48, 20, error.minFeasibleSloMs - 2))).toBeUndefined();
   });
 
+  it('a lower target is met more cheaply or as cheaply', () => {
+    const strict = plan({ ...input(48, 1000, 1000, false), rttMs: { edge: 50, serverless: 30 } });
+    const loose = plan({ ...input(48, 1000, 1000, false), rttMs: { edge: 50, serverless: 30 }, sloTarget: 0.99 });
+    expect(loose.predicted.costPerMillionUsd).toBeLessThanOrEqual(strict.predicted.costPerMillionUsd);
+    expect(loose.predicted.attainment).toBeGreaterThanOrEqual(0.99);
+  });
+
   it('rejects bad input with Expected-X messages', () => {
     expect(() => plan(input(-1, 20, 1000))).toThrow('Expected rateRps, a finite rate >= 0, got -1');
     expect(() => plan(input(1, 0, 1000))).toThrow(/bandwidthMbps.serverless > 0/);
+    expect(() => plan({ ...input(1, 20, 1000), sloTarget: 1 })).toThrow(/sloTarget, a fraction in \(0, 1\)/);
   });
 });

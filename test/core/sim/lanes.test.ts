@@ -59,3 +59,37 @@ describe('InstancePool', () => {
     expect(pool.acquire(20, bigger)!.cold).toBe(true);
   });
 });
+
+describe('InstancePool warm instances', () => {
+  it('keeps warm instances past keep-alive, ready once started, and bills their idle memory', () => {
+    const pool = new InstancePool(1, 1000, 10);
+    pool.setWarm(0, config, 2, 300); // FC starts them in the background: ready at 300 ms
+    expect(pool.freeSlots(100, config)).toBe(8); // the two starting take no call yet (the limit still counts them)
+    const early = pool.acquire(100, config)!;
+    expect(early.cold).toBe(true); // a third, on-demand instance
+    pool.release(early.instance, 200);
+    const a = pool.acquire(5_000, config)!; // long past keep-alive: a warm one, not cold
+    expect(a.cold).toBe(false);
+    pool.release(a.instance, 5_500);
+    expect(pool.coldStarts).toBe(1);
+    pool.finish(10_000);
+    // Two instances of 1 GB idle from 300 ms to 10 s, less the one's 500 ms of work: 2 * 9,700 - 500 GB ms.
+    expect(pool.warmIdleGbMs).toBeCloseTo(2 * 9_700 - 500, 6);
+  });
+
+  it("returns warm instances past a lowered count to on-demand, and retires another memory size's", () => {
+    const pool = new InstancePool(1, 1000, 10);
+    pool.setWarm(0, config, 3, 0);
+    pool.setWarm(1_000, config, 1, 0);
+    expect(pool.freeSlots(5_000, config)).toBe(10); // the two chilled ones expired after keep-alive; the warm one is free
+    const bigger = { memoryMb: 2048, cpu: 1 };
+    pool.setWarm(6_000, bigger, 1, 0);
+    expect(pool.freeSlots(6_000, bigger)).toBe(10); // the old size's warm one retired: 9 to start, 1 warm
+    const call = pool.acquire(6_500, bigger)!;
+    expect(call.cold).toBe(false);
+    pool.release(call.instance, 6_500);
+    pool.finish(7_000);
+    // 1 GB: three idle 0-1 s and one 1-6 s; 2 GB: one idle 6-7 s.
+    expect(pool.warmIdleGbMs).toBeCloseTo(3 * 1_000 + 5_000 + 2 * 1_000, 6);
+  });
+});
