@@ -11,6 +11,9 @@
  *   x-fc-invocation-service-version; a function that throws: 200 + `x-fc-error-type: UnhandledInvocationError`
  *   and `{errorMessage, errorType, stackTrace}`; platform errors: status + JSON `{Code, Message, RequestId}`.
  *
+ * Minimum instances: `PUT /2023-03-30/functions/<fn>/provision-config` (PutProvisionConfig), handled by
+ * fc-api-standin-provision.ts; the instances it holds never start cold.
+ *
  * Knobs for tests and the chaos suite: fail the next N calls (5xx, throttling 429, function error, stall),
  * a cold-start delay for a new instance (first call, or after keep-alive expiry), an instance limit beyond
  * which calls are throttled as FC's concurrency limit does.
@@ -20,6 +23,9 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InstancePool } from './fc-api-standin-instances.js';
+import { PROVISION_PATH, putProvisionConfig, type ProvisionFault, type RecordedProvisionCall } from './fc-api-standin-provision.js';
+
+export type { ProvisionFault, RecordedProvisionCall } from './fc-api-standin-provision.js';
 
 /** What FC passes a built-in Node.js handler as `context` (the fields the inference handler may read). */
 export interface StandinContext {
@@ -76,6 +82,11 @@ export interface FcApiStandin {
   /** Makes the next `count` calls fail this way, in order after any already queued. */
   failNext(count: number, kind: FaultKind): void;
   readonly calls: readonly RecordedCall[];
+  /** Makes the next `count` PutProvisionConfig calls fail this way. */
+  failProvisionNext(count: number, kind: ProvisionFault): void;
+  readonly provisionCalls: readonly RecordedProvisionCall[];
+  /** Instances the function's minimum holds now. */
+  minimumInstances(functionName: string): number;
   readonly coldStarts: number;
   readonly instanceCount: number;
   close(): Promise<void>;
@@ -138,6 +149,8 @@ export async function startFcApiStandin(options: FcApiStandinOptions = {}): Prom
   );
   const faults: FaultKind[] = [];
   const calls: RecordedCall[] = [];
+  const provisionFaults: ProvisionFault[] = [];
+  const provisionCalls: RecordedProvisionCall[] = [];
   let coldStarts = 0;
   const closing = new AbortController();
   const known = options.functions ? new Set(options.functions) : undefined;
@@ -206,9 +219,32 @@ export async function startFcApiStandin(options: FcApiStandinOptions = {}): Prom
     }
   }
 
+  async function provision(req: IncomingMessage, res: ServerResponse, functionName: string, qualifier: string | null, requestId: string) {
+    const raw = await readBody(req);
+    const fault = provisionFaults.shift();
+    const region = options.region ?? 'cn-hangzhou';
+    const accountId = options.accountId ?? '1234567890123456';
+    const answer = putProvisionConfig(functionName, qualifier, raw, { pool, known, region, accountId, requestId, fault });
+    let body: unknown = raw.toString('utf8');
+    try {
+      body = JSON.parse(body as string);
+    } catch {
+      // recorded as the text it was
+    }
+    provisionCalls.push({ functionName, qualifier, headers: req.headers, body, status: answer.status, ...(fault ? { fault } : {}) });
+    sendJson(res, answer.status, requestId, answer.body);
+  }
+
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://standin');
+    const provisionMatch = PROVISION_PATH.exec(url.pathname);
+    if (provisionMatch && req.method === 'PUT') {
+      provision(req, res, decodeURIComponent(provisionMatch[1]!), url.searchParams.get('qualifier'), requestId).catch((err: unknown) => {
+        if (!res.headersSent) platformError(res, 500, 'InternalServerError', String(err), requestId);
+      });
+      return;
+    }
     const match = INVOKE_PATH.exec(url.pathname);
     if (!match || req.method !== 'POST') {
       req.resume();
@@ -232,6 +268,11 @@ export async function startFcApiStandin(options: FcApiStandinOptions = {}): Prom
       for (let i = 0; i < count; i++) faults.push(kind);
     },
     calls,
+    failProvisionNext(count, kind) {
+      for (let i = 0; i < count; i++) provisionFaults.push(kind);
+    },
+    provisionCalls,
+    minimumInstances: (functionName) => pool.minimumHeld(functionName),
     get coldStarts() {
       return coldStarts;
     },

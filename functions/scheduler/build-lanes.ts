@@ -5,7 +5,8 @@
 import { DEFAULT_BOUNDS } from '../../shared/core/planner/input.js';
 import type { LaneId } from '../../shared/core/types.js';
 import type { SchedulerConfig } from '../../shared/protocol/config.js';
-import { FcInvoker, fcCredentialsFromEnv } from './lanes/fc-invoker.js';
+import { FcInvoker, fcCredentialsFromEnv, internalEndpoint } from './lanes/fc-invoker.js';
+import { FcWarmPool, type WarmPoolEvents } from './lanes/fc-warm-pool.js';
 import { HttpBatchRunner } from './lanes/http-batch-runner.js';
 import { GuardedLane, type Lane } from './lanes/lane.js';
 
@@ -13,12 +14,14 @@ export interface BuiltLanes {
   readonly lanes: Readonly<Record<LaneId, Lane>>;
   /** The edge pool, which also takes heartbeats and new agents from telemetry. */
   readonly edge: HttpBatchRunner;
+  /** FC only: keeps the plan's warm (minimum) instances on the inference functions. */
+  readonly warmPool?: FcWarmPool;
 }
 
 /** Agents report every few seconds; three missed reports take one out of rotation. */
 const EDGE_HEARTBEAT_TIMEOUT_MS = 15_000;
 
-export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number): BuiltLanes {
+export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number, warmEvents?: WarmPoolEvents): BuiltLanes {
   const edge = new HttpBatchRunner(config.lanes.edge.urls, {
     concurrency: DEFAULT_BOUNDS.edgeSlots, // batches crossing the link and queued at the agent's GPU (the planner assumes the same)
     ...(config.security.edgeSecret ? { secret: config.security.edgeSecret } : {}),
@@ -27,9 +30,21 @@ export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string,
   });
   const serverlessConfig = config.lanes.serverless;
   let serverless: Lane;
+  let warmPool: FcWarmPool | undefined;
   if (serverlessConfig.fc) {
     const fc = serverlessConfig.fc;
     // Credentials are read per call: FC rotates a role's STS triple in the environment of a long-lived instance.
+    const credentials = () => config.security.cloud ?? fcCredentialsFromEnv(env);
+    warmPool = new FcWarmPool(
+      {
+        functionName: fc.functionName,
+        memorySizesMb: config.planner.bounds.memoryMbOptions,
+        endpoint: fc.endpoint ?? internalEndpoint(fc.accountId, fc.region),
+        protocol: fc.protocol,
+        credentials,
+      },
+      warmEvents ? { events: warmEvents } : {},
+    );
     const invoker = new FcInvoker(
       {
         accountId: fc.accountId,
@@ -38,7 +53,7 @@ export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string,
         memorySizesMb: config.planner.bounds.memoryMbOptions,
         protocol: fc.protocol,
         ...(fc.endpoint ? { endpoint: fc.endpoint } : {}),
-        credentials: () => config.security.cloud ?? fcCredentialsFromEnv(env),
+        credentials,
       },
       { now },
     );
@@ -51,5 +66,5 @@ export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string,
       now,
     });
   }
-  return { lanes: { edge, serverless }, edge };
+  return { lanes: { edge, serverless }, edge, ...(warmPool ? { warmPool } : {}) };
 }

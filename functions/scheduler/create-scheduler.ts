@@ -22,6 +22,7 @@ import { createDashboardRoutes } from './ops/dashboard/routes.js';
 import { createLogger, requestLogging, type Logger } from './ops/logger.js';
 import { SchedulerMetrics } from './ops/metrics.js';
 import { createOpenApiRoutes } from './ops/openapi.js';
+import { ServiceTally } from './ops/service-tally.js';
 import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
 import { parseDetectorsRecord } from './planning/detectors-record.js';
 import { StateHistoryRecorder } from './planning/history.js';
@@ -67,7 +68,16 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   const logger = options.logger ?? createLogger({ level: config.logging.level, secrets: configSecretValues(config) });
   const metrics = new SchedulerMetrics();
   const store = options.store ?? (await buildStore(config));
-  const { lanes, edge } = buildLanes(config, env, now);
+  const { lanes, edge, warmPool } = buildLanes(config, env, now, {
+    applied: (event) => {
+      logger.info({ function: event.functionName, instances: event.instances, current: event.current }, 'FC minimum instances set');
+      if (event.functionName === warmPool?.status().functionName) metrics.setWarmApplied(event.instances);
+    },
+    failed: (event) => {
+      metrics.countWarmError();
+      logger.warn({ function: event.functionName, instances: event.instances, error: event.error, retryInMs: event.retryInMs }, 'could not set FC minimum instances; retrying later');
+    },
+  });
 
   const sync = new StateSync(store, now, {
     // Only flushes and polls adopt, and those start after `planning` exists.
@@ -110,9 +120,11 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   }
 
   const history = new StateHistoryRecorder();
+  const tally = new ServiceTally();
   const telemetry = engineTelemetry({
     metrics,
     history,
+    tally,
     prices: () => pricesFor(config),
   });
   const observer = combineObservers(telemetry, options.observer ?? {});
@@ -126,18 +138,24 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     arrivals,
     edgeUrlAllowed: edgeUrlMatcher([...config.lanes.edge.urls, ...config.lanes.edge.allow]),
     history,
+    tally,
+    ...(warmPool ? { warmPool } : {}),
     updateEdgeProfile,
     now,
     onRefusedEdgeUrl: (event) => logger.warn({ url: event.url, agentId: event.agentId }, 'telemetry refused: batch URL is not an allowed edge URL'),
     onError: (error, action) => logger.error({ action, error: (error as Error)?.stack ?? String(error) }, 'planning failed'),
     onReplan: (event) => {
       metrics.countReplan(event.reason);
-      metrics.setPlan(event.plan);
       observer.replanned?.(event);
       void sync.save('profiles', engine.context.profiles);
     },
+    onPlanInForce: (plan) => {
+      metrics.setPlan(plan);
+      warmPool?.apply(plan);
+    },
     onTick: (event) => {
       observer.tick?.(event);
+      metrics.setSlo(planning.slo);
       const estimates = replanner.estimates;
       metrics.setEstimates(estimates.rateRps, estimates.bandwidthMbps);
       metrics.setChangeProbability('rate', estimates.rateChangeProbability);
@@ -150,6 +168,8 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     },
   });
   metrics.setPlan(context.plan);
+  metrics.setSlo(config.slo);
+  warmPool?.apply(context.plan);
   if (!storedPlan) {
     metrics.countReplan('initial');
     history.recordReplan({ atMs: now(), reason: 'initial' });
@@ -192,6 +212,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     async close() {
       planning.stop();
       engine.stop();
+      warmPool?.stop();
       await sync.save('detectors', planning.detectorsRecord());
       await sync.flush();
       await store.close();

@@ -27,7 +27,11 @@ export function describePlan(plan: Plan): string[] {
 
 export function prototypeLog(write: (line: string) => void): EngineObserver {
   return {
-    batchDispatched({ lane, size, plan, oldestWaitMs, retry }) {
+    batchDispatched({ lane, size, plan, oldestWaitMs, retry, hedge }) {
+      if (hedge) {
+        write(`Hedge <${size}> requests to <${LANE_NAME[lane]}> (their batch on the other lane is late)`);
+        return;
+      }
       write(`Prepare <${plan.lanes[lane].batchSize}> requests`);
       write(`Actual send <${size}> requests to <${LANE_NAME[lane]}>${retry ? ' (retry after the other lane failed)' : ''}`);
       write(`wait_time/timeout = <${seconds(oldestWaitMs)}>/<${seconds(plan.lanes[lane].timeoutMs)}>`);

@@ -47,6 +47,7 @@ export const InferResultSchema = z
     batchSize: z.number().int().min(1),
     batchId: z.string(),
     retried: z.boolean().describe('Whether the batch ran on its second lane after the first failed'),
+    hedged: z.boolean().describe('Whether the answer came from a hedge: a copy sent to the other lane while the first batch ran late'),
     timings: z.strictObject({
       queueMs: z.number().nonnegative(),
       transferMs: z.number().nonnegative(),
@@ -115,6 +116,43 @@ export const EdgeAgentStatusSchema = z.strictObject({
   lastSeenMs: z.number().nullable(),
 });
 
+const AttainmentSchema = z.strictObject({
+  /** Requests that ended: answered with a result or with an error (429 refusals included). */
+  requests: z.number().int().nonnegative(),
+  withinSlo: z.number().int().nonnegative(),
+  attainment: z.number().min(0).max(1).nullable().describe('withinSlo / requests; null before any request ended'),
+});
+
+/** The SLO beside what the plan predicts and what was measured. */
+export const SloStatusSchema = z
+  .strictObject({
+    latencyMs: z.number().positive().describe('The SLO latency (configuration)'),
+    target: z.number().gt(0).lt(1).describe('The SLO target (configuration): the fraction of requests to answer within latencyMs'),
+    planTarget: z.number().gt(0).lt(1).nullable().describe('The target the plan in force was made for'),
+    predictedAttainment: z.number().min(0).max(1).nullable().describe('The fraction of requests the plan in force is predicted to answer within latencyMs'),
+    measured: z.strictObject({
+      sinceStart: AttainmentSchema,
+      recent: AttainmentSchema.extend({ windowMs: z.number().positive() }),
+    }),
+  })
+  .describe('Measured attainment: requests answered with a result within latencyMs over every request that ended (errors and refusals count as misses)');
+
+/** Hedges: requests copied to the other lane because their batch ran late; the first answer won. */
+export const HedgeStatusSchema = z.strictObject({
+  sent: perLane(z.number().int().nonnegative()).describe('Copies sent to each lane'),
+  won: perLane(z.number().int().nonnegative()).describe('Requests answered first by their copy on each lane'),
+  costUsd: z.number().nonnegative().describe('Estimated extra FC spend of the serverless copies (configuration price for the measured duration)'),
+});
+
+/** FC minimum instances as the scheduler keeps them (FC lanes only). */
+export const WarmPoolStatusSchema = z.strictObject({
+  functionName: z.string().nullable().describe('The inference function of the plan in force'),
+  wanted: z.number().int().nonnegative().describe('Minimum instances the plan wants there'),
+  applied: z.number().int().nonnegative().nullable().describe('What FC last accepted (null until then)'),
+  pending: z.boolean().describe('A PutProvisionConfig call is still to be made or retried'),
+  lastError: z.string().nullable(),
+});
+
 export const SchedulerStateSchema = z
   .strictObject({
     nowMs: z.number(),
@@ -137,8 +175,10 @@ export const SchedulerStateSchema = z
     replans: z.array(z.strictObject({ atMs: z.number(), reason: PlanSchema.shape.reason })),
     lanes: z.strictObject({
       edge: z.strictObject({ healthy: z.boolean(), agents: z.array(EdgeAgentStatusSchema) }),
-      serverless: z.strictObject({ healthy: z.boolean(), target: z.string().optional() }),
+      serverless: z.strictObject({ healthy: z.boolean(), target: z.string().optional(), warm: WarmPoolStatusSchema.optional() }),
     }),
+    slo: SloStatusSchema,
+    hedges: HedgeStatusSchema,
     plan: PlanSchema.nullable(),
   })
   .describe('Live estimates, queue, recent history and the plan (what the dashboard draws)');

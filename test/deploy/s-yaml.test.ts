@@ -80,7 +80,7 @@ describe('s.yaml rendered by s preview', () => {
     expect(triggers[0]!.triggerConfig.methods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT']));
   });
 
-  it('names inference functions <base>-<memoryMb>, on the layer, without triggers', () => {
+  it('names inference functions <base>-<memoryMb>, on the layer, without triggers, with no minimum instances at deploy', () => {
     for (const [name, { props }] of Object.entries(rendered.resources)) {
       if (name === 'scheduler') continue;
       expect(props.functionName).toBe(`edgebatch-inference-${String(props.memorySize)}`);
@@ -88,7 +88,11 @@ describe('s.yaml rendered by s preview', () => {
       expect(props.handler).toBe('index.handler');
       expect(props.layers).toEqual([`acs:fc:cn-shanghai:${ACCOUNT_ID}:layers/onnxruntime-node/versions/7`]);
       expect(props.triggers).toBeUndefined();
+      // No minimum instances at deploy: the scheduler sets the plan's warm instances (PutProvisionConfig) on the
+      // plan's size; idle warm instances bill memory only (alwaysAllocateCPU false), as the planner costs them.
+      expect(props.provisionConfig).toEqual({ defaultTarget: 0, alwaysAllocateCPU: false, alwaysAllocateGPU: false, scheduledActions: [], targetTrackingPolicies: [] });
     }
+    expect(rendered.resources.scheduler!.props.provisionConfig).toBeUndefined();
     const env = rendered.resources.scheduler!.props.environmentVariables as Record<string, string>;
     const sizes = env.MEMORY_MB_OPTIONS!.split(',').map(Number);
     expect(sizes.map((memory) => `inference-${memory}`).sort()).toEqual(Object.keys(rendered.resources).filter((n) => n !== 'scheduler').sort());

@@ -37,7 +37,7 @@ describe('dashboard in a real browser (against a state stand-in fed from real da
     expect(PlanViewSchema.safeParse(await (await fetch(`${server.url}/v1/plan`)).json()).success).toBe(true);
   });
 
-  it('draws the four charts and the plan, updates them live, and loads nothing from elsewhere', async () => {
+  it('draws the four charts, the plan and the SLO against its target, updates them live, and loads nothing from elsewhere', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -74,6 +74,15 @@ describe('dashboard in a real browser (against a state stand-in fed from real da
     expect(await page.locator('#plan-why').textContent()).toMatch(/^Policy "ours" planned at .+ req\/s, bandwidth edge .+ SLO 1000 ms\.$/);
     expect(await page.locator('#status').getAttribute('class')).toBe('status');
     expect(await page.locator('#lanes').textContent()).toBe('edge up serverless up ');
+    // The SLO target beside the measured (red: below target) and the predicted attainment.
+    expect(await page.locator('#slo-target').textContent()).toBe('99.90% within 1000 ms');
+    expect(await page.locator('#slo-window').textContent()).toBe('last 60 s');
+    expect(await page.locator('#slo-measured').textContent()).toMatch(/^9\d\.\d\d%$/);
+    expect(await page.locator('#slo-measured').getAttribute('class')).toBe('value down');
+    expect(await page.locator('#slo-sub').textContent()).toMatch(/^predicted 99\.94% · since start 9\d\.\d\d% of \d+$/);
+    expect(await page.locator('#plan-target').textContent()).toBe('Target 99.90% within 1000 ms; predicted 99.94%.');
+    expect(await page.locator('#hedges').textContent()).toBe('12 / 9');
+    expect(await page.locator('#plan-extra').textContent()).toMatch(/^serverless 2048 MB \/ 1 vCPU, 2 warm · /);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);

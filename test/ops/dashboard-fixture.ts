@@ -24,6 +24,8 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
   const orinMs = column('seed/measurements/fitting_orin.txt', /\s+/, 2, 200).filter(Number.isFinite).map((s) => s * 1000);
 
   const history = new StateHistoryBuffer(300);
+  // Requests ended and answered within the SLO, per second: 99.5% of the arrivals, rounded down (display only).
+  const ended: { requests: number; withinSlo: number }[] = [];
   let second = 0;
   let plan: Plan | null = null;
 
@@ -37,14 +39,15 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
     sloTarget: 0.999,
     lanes: { edge: { batchSize: 20, timeoutMs: 400, share: 0.8 }, serverless: { batchSize: 2, timeoutMs: 150, share: 0.2 } },
     serverless: { memoryMb: 2048, cpu: 1 },
-    warmInstances: 0,
-    predicted: { p99LatencyMs: { edge: 620, serverless: 910 }, costPerMillionUsd: 3.7, edgeUtilisation: 0.82, attainment: 1 },
+    warmInstances: 2,
+    predicted: { p99LatencyMs: { edge: 620, serverless: 910 }, costPerMillionUsd: 3.7, edgeUtilisation: 0.82, attainment: 0.9994 },
   });
 
   const step = (): void => {
     const tMs = START_MS + second * 1000;
     const r = rate[second % rate.length]!;
     const bw = bandwidth[second % bandwidth.length]!;
+    ended.push({ requests: r, withinSlo: Math.floor(r * 0.995) });
     const lat = orinMs.slice(second % 40, (second % 40) + 10).sort((a, b) => a - b);
     history.push({
       tMs,
@@ -78,6 +81,11 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
     step();
     const h = history.history();
     const last = h.tMs.length - 1;
+    const count = (list: typeof ended) => {
+      const requests = list.reduce((sum, x) => sum + x.requests, 0);
+      const withinSlo = list.reduce((sum, x) => sum + x.withinSlo, 0);
+      return { requests, withinSlo, attainment: requests > 0 ? withinSlo / requests : null };
+    };
     const state: SchedulerState = {
       nowMs: h.tMs[last]!,
       queue: { depth: h.queueDepth[last] ?? 0, byLane: { edge: 10, serverless: 2 }, byPriority: { high: 1, low: 11 }, oldestWaitMs: 120 },
@@ -85,6 +93,14 @@ export function createStateFixture(): { app: Hono; calls: () => number } {
       history: h,
       ...history.events(),
       lanes: { edge: { healthy: true, agents: [{ id: 'orin-1', batchUrl: 'http://10.0.0.7:9200/v1/batch', healthy: true, lastSeenMs: h.tMs[last]! }] }, serverless: { healthy: true, target: 'edgebatch-inference' } },
+      slo: {
+        latencyMs: 1000,
+        target: 0.999,
+        planTarget: plan?.sloTarget ?? null,
+        predictedAttainment: plan?.predicted.attainment ?? null,
+        measured: { sinceStart: count(ended), recent: { ...count(ended.slice(-60)), windowMs: 60_000 } },
+      },
+      hedges: { sent: { edge: 0, serverless: 12 }, won: { edge: 0, serverless: 9 }, costUsd: 0.000412 },
       plan,
     };
     return c.json(state);

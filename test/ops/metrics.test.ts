@@ -118,6 +118,34 @@ describe('SchedulerMetrics', () => {
     }
   });
 
+  it('exports the SLO target beside the predicted and measured attainment, the hedges and the warm pool', async () => {
+    const metrics = new SchedulerMetrics({ processMetrics: false });
+    metrics.setPlan({ ...PLAN, warmInstances: 3, predicted: { ...PLAN.predicted, attainment: 0.9993 } });
+    metrics.setSlo({ latencyMs: 800, target: 0.995 });
+    metrics.setMeasuredAttainment('recent', null); // nothing ended yet: no sample rather than a made-up value
+    metrics.setMeasuredAttainment('since_start', 0.9871);
+    metrics.countHedgeSent('serverless', 4);
+    metrics.countHedgeSent('edge', 2);
+    metrics.countHedgeWon('serverless');
+    metrics.addHedgeCost(0.00002);
+    metrics.setWarmApplied(3);
+    metrics.countWarmError();
+    const text = parseExposition(await metrics.render());
+    expect(find(text, 'edgebatch_slo_target_ratio')).toBe(0.995);
+    expect(find(text, 'edgebatch_slo_latency_seconds')).toBe(0.8);
+    expect(find(text, 'edgebatch_plan_slo_target_ratio')).toBe(0.999);
+    expect(find(text, 'edgebatch_plan_predicted_attainment_ratio')).toBe(0.9993);
+    expect(find(text, 'edgebatch_slo_attainment_ratio', { window: 'since_start' })).toBe(0.9871);
+    expect(find(text, 'edgebatch_slo_attainment_ratio', { window: 'recent' })).toBeUndefined();
+    expect(find(text, 'edgebatch_hedges_sent_total', { lane: 'serverless' })).toBe(4);
+    expect(find(text, 'edgebatch_hedges_sent_total', { lane: 'edge' })).toBe(2);
+    expect(find(text, 'edgebatch_hedges_won_total', { lane: 'serverless' })).toBe(1);
+    expect(find(text, 'edgebatch_hedge_cost_usd_total')).toBeCloseTo(0.00002, 15);
+    expect(find(text, 'edgebatch_plan_warm_instances')).toBe(3);
+    expect(find(text, 'edgebatch_serverless_warm_instances_applied')).toBe(3);
+    expect(find(text, 'edgebatch_warm_pool_errors_total')).toBe(1);
+  });
+
   it('keeps its own registry: two instances do not share values, process metrics are optional', async () => {
     const a = new SchedulerMetrics({ processMetrics: false });
     const b = new SchedulerMetrics();

@@ -118,6 +118,27 @@ describe('OpenAPI document', () => {
     expect(validate('ConfigPatchResult', { slo: config.slo, planner: { replanIntervalMs: config.planner.replanIntervalMs, changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);
   });
 
+  it('documents the SLO beside its attainment and the hedges in the state, and hedged answers', () => {
+    const schemas = (doc.components as Json).schemas as Record<string, Json>;
+    const state = schemas.SchedulerState!;
+    expect(state.required).toEqual(expect.arrayContaining(['slo', 'hedges']));
+    const properties = state.properties as Record<string, Json>;
+    const slo = properties.slo!;
+    expect(Object.keys(slo.properties as Json).sort()).toEqual(['latencyMs', 'measured', 'planTarget', 'predictedAttainment', 'target']);
+    expect(Object.keys(properties.hedges!.properties as Json).sort()).toEqual(['costUsd', 'sent', 'won']);
+    const serverless = ((properties.lanes!.properties as Record<string, Json>).serverless!.properties as Record<string, Json>).warm!;
+    expect(Object.keys(serverless.properties as Json).sort()).toEqual(['applied', 'functionName', 'lastError', 'pending', 'wanted']);
+    expect(schemas.InferResult!.required).toEqual(expect.arrayContaining(['retried', 'hedged']));
+
+    const ajv = newAjv();
+    ajv.addSchema({ $id: 'doc', ...(doc as Json), $schema: undefined }, 'doc');
+    const counts = { requests: 10, withinSlo: 9, attainment: 0.9 };
+    const sloBody = { latencyMs: 1000, target: 0.999, planTarget: 0.999, predictedAttainment: 0.9993, measured: { sinceStart: counts, recent: { ...counts, windowMs: 60_000 } } };
+    const validSlo = ajv.validate({ $ref: 'doc#/components/schemas/SchedulerState/properties/slo' }, sloBody);
+    expect(validSlo, JSON.stringify(ajv.errors)).toBe(true);
+    expect(ajv.validate({ $ref: 'doc#/components/schemas/SchedulerState/properties/slo' }, { ...sloBody, target: 1.5 })).toBe(false);
+  });
+
   describe('served at GET /openapi.json', () => {
     let server: Awaited<ReturnType<typeof listen>>;
     beforeAll(async () => {

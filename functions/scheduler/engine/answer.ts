@@ -1,7 +1,7 @@
 import type { Label } from '../../../shared/protocol/batch.js';
 import type { LaneId } from '../../../shared/core/types.js';
 
-/** What each client gets back for its own image (DESIGN section 2, step 4). */
+/** What each client gets back for its own image. */
 export interface InferAnswer {
   readonly id: string;
   readonly result: { readonly labels: readonly Label[] };
@@ -12,6 +12,8 @@ export interface InferAnswer {
   readonly batchSize: number;
   /** Whether the batch ran on its second lane after the first failed. */
   readonly retried: boolean;
+  /** Whether the answer came from a hedge: a copy sent to the other lane while the first batch ran late. */
+  readonly hedged: boolean;
   readonly timings: {
     /** Arrival to dispatch. */
     readonly queueMs: number;

@@ -4,21 +4,25 @@
  * every admitted request exactly once: with its result, or with an error saying why.
  *
  * A batch that fails on one lane is retried once on the other while every request in it can still make its
- * deadline there; otherwise each request gets the lane's error.
+ * deadline there; otherwise each request gets the lane's error. A batch still unanswered at the last instant the
+ * other lane could answer it in time is hedged: its requests go there too, and the first answer wins.
  */
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';
-import { VirtualQueue, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
+import { VirtualQueue, hedgeAtMs, hedgeChunkSize, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
 import { LaneClock, type InFlightBatch } from '../../../shared/core/queue/lane-clock.js';
 import { expectedComputeMs } from '../../../shared/core/queue/lane-times.js';
-import type { LaneId, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
+import type { LaneId, LaneStatus, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
-import type { BatchOutcome } from '../lanes/batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
+import { answerFor, type AnsweredBatch, type BatchKind, type Flight } from './batch-answer.js';
+import { HedgeSchedule } from './hedge-schedule.js';
 import { laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
 import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
+import { REFUSAL, asEngineError } from './refusals.js';
+import { WakeTimer } from './wake-timer.js';
 
 export interface EngineOptions {
   /** Typical request size, for transfer estimates before a batch's real size is known. */
@@ -45,21 +49,11 @@ export interface EngineContext {
 
 const OTHER_LANE: Record<LaneId, LaneId> = { edge: 'serverless', serverless: 'edge' };
 
-const REFUSAL: Record<string, (retryAfterMs: number) => EngineError> = {
-  queue_full: (retryAfterMs) => new EngineError('queue_full', 'The queue is full; retry later', retryAfterMs),
-  // 429 like a full queue: the request is fine, the lanes are saturated; Retry-After is the backlog's drain time.
-  overloaded: (retryAfterMs) =>
-    new EngineError('queue_full', `Overloaded: no lane can answer before the deadline behind its current backlog; retry in about ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`, retryAfterMs),
-  shed: (retryAfterMs) => new EngineError('queue_full', 'Shed to make room for higher-priority requests; retry later', retryAfterMs),
-  deadline_unreachable: () => new EngineError('deadline_exceeded', 'No lane can answer before the deadline'),
-  no_lane: () => new EngineError('no_lane', 'No lane is healthy'),
-};
-
 export class SchedulerEngine {
   private readonly queue: VirtualQueue;
   private readonly pending = new PendingRequests();
-  private timer: NodeJS.Timeout | undefined;
-  private timerDueMs = Infinity;
+  private readonly hedges: HedgeSchedule;
+  private readonly wakeTimer = new WakeTimer(() => this.pump());
   private arrivalsSinceTick = 0;
   private pumping = false;
   private stopped = false;
@@ -79,6 +73,7 @@ export class SchedulerEngine {
     private readonly observer: EngineObserver = {},
   ) {
     this.queue = new VirtualQueue(options.queue);
+    this.hedges = new HedgeSchedule(options.now);
   }
 
   /** Admits a request (or refuses it at once) and resolves with its own answer. Never leaves it unanswered. */
@@ -132,10 +127,16 @@ export class SchedulerEngine {
     return this.pending.size;
   }
 
-  /** Stops admitting, answers everything still queued with an error, and clears the timer. */
+  /** Hedges armed for batches in flight, and whether their timer is set (none may outlive them). */
+  get hedgeTimers(): { armed: number; timerSet: boolean } {
+    return { armed: this.hedges.size, timerSet: this.hedges.timerSet };
+  }
+
+  /** Stops admitting, answers everything still queued with an error, and clears the timers. */
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.wakeTimer.clear();
+    this.hedges.stop();
     const nowMs = this.options.now();
     for (const request of this.queue.drain()) {
       this.fail(request, new EngineError('no_lane', 'The scheduler is shutting down'), nowMs);
@@ -156,11 +157,11 @@ export class SchedulerEngine {
         const nowMs = this.options.now();
         const decision = this.queue.next(this.context.plan, this.statuses(nowMs), nowMs);
         if (decision.kind === 'dispatch') {
-          void this.runBatch(decision.lane, decision.requests, false);
+          void this.runBatch(decision.lane, decision.requests, 'first');
         } else if (decision.kind === 'reject') {
           for (const request of decision.requests) this.fail(request, REFUSAL[decision.reason]!(0), nowMs);
         } else {
-          this.sleep(decision.ms, nowMs);
+          this.wakeTimer.sleep(decision.ms, nowMs);
           return;
         }
       }
@@ -169,58 +170,72 @@ export class SchedulerEngine {
     }
   }
 
-  private sleep(ms: number, nowMs: number): void {
-    const dueMs = nowMs + Math.max(0, ms);
-    if (!Number.isFinite(dueMs)) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerDueMs = Infinity;
-      return;
-    }
-    if (this.timer && this.timerDueMs <= dueMs) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDueMs = dueMs;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDueMs = Infinity;
-      this.pump();
-    }, Math.ceil(ms));
-  }
-
   private fail(request: QueuedRequest, error: EngineError, nowMs: number): void {
     if (this.pending.reject(request.id, error)) {
       this.observer.requestFailed?.({ id: request.id, error, waitedMs: nowMs - request.arrivalMs });
     }
   }
 
-  private async runBatch(lane: LaneId, requests: readonly QueuedRequest[], retry: boolean): Promise<void> {
+  private async runBatch(lane: LaneId, requests: readonly QueuedRequest[], kind: BatchKind): Promise<void> {
+    const live = requests.filter((request) => this.pending.get(request.id));
+    if (live.length === 0) return;
     const batchId = randomUUID();
     const dispatchMs = this.options.now();
-    const items: BatchItem[] = [];
-    for (const request of requests) {
-      const entry = this.pending.get(request.id);
-      if (entry) items.push({ id: request.id, contentType: entry.contentType, data: entry.data });
-    }
-    if (items.length === 0) return;
-    const live = requests.filter((request) => this.pending.get(request.id));
+    const items: BatchItem[] = live.map((request) => {
+      const entry = this.pending.get(request.id)!;
+      this.pending.copySent(request.id);
+      return { id: request.id, contentType: entry.contentType, data: entry.data };
+    });
     const deadlineMs = Math.min(...live.map((request) => request.deadlineMs));
     const oldestWaitMs = dispatchMs - Math.min(...live.map((request) => request.arrivalMs));
     const serverlessConfig = this.context.plan.serverless;
-    this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry });
+    const hedge = kind === 'hedge';
+    this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry: kind === 'retry', hedge });
+    const flight: Flight = { lane, batchId, requests: live, kind, done: false };
     let inFlight: InFlightBatch | undefined;
     try {
       // The call's budget: the batch's p99 time, behind what the lane already has in flight.
-      const status = this.statuses(dispatchMs)[lane];
-      const expectedMs = status.serviceMs(items.length) + (status.waitMs ?? 0);
+      const statuses = this.statuses(dispatchMs);
+      const expectedMs = statuses[lane].serviceMs(items.length) + (statuses[lane].waitMs ?? 0);
+      if (kind === 'first') this.armHedge(flight, statuses[OTHER_LANE[lane]], dispatchMs);
       inFlight = this.clockDispatch(lane, items, dispatchMs);
       const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, expectedMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
-      this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now() });
-      this.answer(lane, live, outcome, dispatchMs, retry);
+      this.landed(flight);
+      this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now(), hedge });
+      this.answer({ lane, kind, size: items.length, dispatchMs, outcome }, live);
     } catch (error) {
-      this.batchFailed(lane, live, batchId, asEngineError(error), retry);
+      this.landed(flight);
+      this.copyFailed(flight, asEngineError(error));
     } finally {
       if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), this.context.links[lane].bandwidthMbps);
       this.pump();
+    }
+  }
+
+  /** The batch came back: its hedge, if still waiting, is not needed any more. */
+  private landed(flight: Flight): void {
+    flight.done = true;
+    this.hedges.disarm(flight.armed);
+  }
+
+  /** Arms the hedge of a batch just sent: the last instant the other lane can still answer it in time. */
+  private armHedge(flight: Flight, otherStatus: LaneStatus, nowMs: number): void {
+    const atMs = hedgeAtMs(flight.requests, OTHER_LANE[flight.lane], otherStatus, nowMs);
+    if (atMs !== undefined) flight.armed = this.hedges.arm(atMs, () => this.sendHedge(flight));
+  }
+
+  /** The batch is still out at its hedge instant: copy its unanswered requests to the other lane while it has room. */
+  private sendHedge(flight: Flight): void {
+    if (flight.done || this.stopped) return;
+    const nowMs = this.options.now();
+    const other = OTHER_LANE[flight.lane];
+    const unanswered = flight.requests.filter((request) => this.pending.get(request.id));
+    if (unanswered.length === 0 || !this.lanes[other].healthy(nowMs)) return;
+    const chunk = hedgeChunkSize(other, unanswered.length);
+    for (let i = 0; i < unanswered.length && this.lanes[other].freeSlots(nowMs) > 0; i += chunk) {
+      const copies = unanswered.slice(i, i + chunk);
+      this.observer.hedgeSent?.({ from: flight.lane, lane: other, batchId: flight.batchId, size: copies.length, nowMs });
+      void this.runBatch(other, copies, 'hedge');
     }
   }
 
@@ -232,57 +247,47 @@ export class SchedulerEngine {
     return this.clocks[lane].dispatched(nowMs, bits, links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
   }
 
-  private answer(lane: LaneId, requests: readonly QueuedRequest[], outcome: BatchOutcome, dispatchMs: number, retried: boolean): void {
+  /** The first answer for a request wins; a twin's later answer finds it settled and is dropped. */
+  private answer(batch: AnsweredBatch, requests: readonly QueuedRequest[]): void {
     const nowMs = this.options.now();
-    const { response } = outcome;
-    const laneMs = response.timings.totalMs;
-    const byId = new Map(response.results.map((result) => [result.id, result]));
+    const byId = new Map(batch.outcome.response.results.map((result) => [result.id, result]));
     for (const request of requests) {
+      const copiesLeft = this.pending.copyReturned(request.id);
+      if (copiesLeft === undefined) continue; // answered by its twin already
       const result = byId.get(request.id);
       if (!result || !result.ok) {
+        if (copiesLeft > 0) continue; // its twin on the other lane may still answer
         const reason = result && !result.ok ? result.error.message : 'missing from the lane\'s answer';
         this.fail(request, new EngineError('bad_request', `The image could not be processed: ${reason}`), nowMs);
         continue;
       }
-      const answer: InferAnswer = {
-        id: request.id,
-        result: { labels: result.labels },
-        placement: lane,
-        target: outcome.target,
-        batchId: response.batchId,
-        batchSize: requests.length,
-        retried,
-        timings: {
-          queueMs: dispatchMs - request.arrivalMs,
-          transferMs: Math.max(0, outcome.roundTripMs - laneMs),
-          inferenceMs: laneMs,
-          totalMs: nowMs - request.arrivalMs,
-        },
-      };
+      const answer = answerFor(request, result.labels, batch, nowMs);
       if (this.pending.resolve(request.id, answer)) this.observer.requestAnswered?.({ answer, sloMs: this.context.sloMs });
     }
   }
 
-  private batchFailed(lane: LaneId, requests: readonly QueuedRequest[], batchId: string, error: EngineError, retried: boolean): void {
+  /**
+   * A copy failed. Requests whose twin is still out are left to it; the others are retried once on the other
+   * lane while every deadline among them allows (not after a retry or a hedge), or answered with the error.
+   */
+  private copyFailed(flight: Flight, error: EngineError): void {
+    const { lane, batchId, kind } = flight;
+    const orphans = flight.requests.filter((request) => this.pending.copyReturned(request.id) === 0);
     const nowMs = this.options.now();
     const other = OTHER_LANE[lane];
     const otherStatus = this.statuses(nowMs)[other];
     const canRetry =
-      !retried &&
+      kind === 'first' &&
+      orphans.length > 0 &&
       error.retryable &&
       otherStatus.healthy &&
       otherStatus.freeSlots > 0 &&
-      requests.every((request) => request.deadlineMs - nowMs >= otherStatus.serviceMs(requests.length));
-    this.observer.batchFailed?.({ lane, batchId, size: requests.length, error, ...(canRetry ? { willRetryOn: other } : {}) });
+      orphans.every((request) => request.deadlineMs - nowMs >= otherStatus.serviceMs(orphans.length));
+    this.observer.batchFailed?.({ lane, batchId, size: flight.requests.length, error, hedge: kind === 'hedge', ...(canRetry ? { willRetryOn: other } : {}) });
     if (canRetry) {
-      void this.runBatch(other, requests, true);
+      void this.runBatch(other, orphans, 'retry');
       return;
     }
-    for (const request of requests) this.fail(request, error, nowMs);
+    for (const request of orphans) this.fail(request, error, nowMs);
   }
-}
-
-function asEngineError(error: unknown): EngineError {
-  if (error instanceof EngineError) return error;
-  return new EngineError('lane_failed', `Lane call failed: ${(error as Error)?.message ?? String(error)}`, undefined, true);
 }

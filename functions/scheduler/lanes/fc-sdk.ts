@@ -51,30 +51,32 @@ interface SdkClient {
     runtime: $dara.RuntimeOptions,
   ): Promise<FCModels.InvokeFunctionResponse>;
 }
-type SdkClientClass = new (config: $OpenApiUtil.Config) => SdkClient;
 
 /**
  * The package is CommonJS with `exports.default = Client`. Plain Node ESM hands us `module.exports` (class at
  * `.default`), vitest hands us the class itself: accept both so production and tests run the same code.
  */
-function sdkClientClass(): SdkClientClass {
+export function sdkClientClass<T = SdkClient>(): new (config: $OpenApiUtil.Config) => T {
   const imported = FCImport as unknown as { default?: unknown };
   const candidate = typeof imported === 'function' ? imported : imported.default;
   if (typeof candidate !== 'function') throw new Error('@alicloud/fc20230330: cannot find the Client class');
-  return candidate as SdkClientClass;
+  return candidate as new (config: $OpenApiUtil.Config) => T;
+}
+
+/** The SDK's client configuration for these credentials and endpoint. */
+export function sdkConfig(options: FcClientOptions): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    accessKeyId: options.credentials.accessKeyId,
+    accessKeySecret: options.credentials.accessKeySecret,
+    ...(options.credentials.securityToken ? { securityToken: options.credentials.securityToken } : {}),
+    endpoint: options.endpoint,
+    protocol: options.protocol,
+  });
 }
 
 export function createFcSdkClient(options: FcClientOptions): FcInvokeClient {
   const Client = sdkClientClass();
-  const client = new Client(
-    new $OpenApiUtil.Config({
-      accessKeyId: options.credentials.accessKeyId,
-      accessKeySecret: options.credentials.accessKeySecret,
-      ...(options.credentials.securityToken ? { securityToken: options.credentials.securityToken } : {}),
-      endpoint: options.endpoint,
-      protocol: options.protocol,
-    }),
-  );
+  const client = new Client(sdkConfig(options));
   return {
     async invoke(call) {
       const response = await client.invokeFunctionWithOptions(

@@ -45,6 +45,17 @@ export class SchedulerMetrics {
   private readonly planTimeout: Gauge<'lane'>;
   private readonly planShare: Gauge<'lane'>;
   private readonly planMemory: Gauge;
+  private readonly planWarm: Gauge;
+  private readonly planSloTarget: Gauge;
+  private readonly planAttainment: Gauge;
+  private readonly sloTarget: Gauge;
+  private readonly sloLatency: Gauge;
+  private readonly sloAttainment: Gauge<'window'>;
+  private readonly hedgesSent: Counter<'lane'>;
+  private readonly hedgesWon: Counter<'lane'>;
+  private readonly hedgeCost: Counter;
+  private readonly warmApplied: Gauge;
+  private readonly warmErrors: Counter;
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? 'edgebatch_';
@@ -66,6 +77,22 @@ export class SchedulerMetrics {
     this.planTimeout = new Gauge({ name: `${p}plan_timeout_seconds`, help: 'Longest batch wait of the plan in force', labelNames: ['lane'], registers });
     this.planShare = new Gauge({ name: `${p}plan_share`, help: 'Traffic share of the plan in force', labelNames: ['lane'], registers });
     this.planMemory = new Gauge({ name: `${p}plan_serverless_memory_mb`, help: 'Serverless memory size of the plan in force', registers });
+    this.planWarm = new Gauge({ name: `${p}plan_warm_instances`, help: 'FC instances the plan in force keeps warm (minimum instances)', registers });
+    this.planSloTarget = new Gauge({ name: `${p}plan_slo_target_ratio`, help: 'SLO target the plan in force was made for', registers });
+    this.planAttainment = new Gauge({ name: `${p}plan_predicted_attainment_ratio`, help: 'Fraction of requests the plan in force is predicted to answer within the SLO latency', registers });
+    this.sloTarget = new Gauge({ name: `${p}slo_target_ratio`, help: 'The SLO target: the fraction of requests to answer within the SLO latency (configuration)', registers });
+    this.sloLatency = new Gauge({ name: `${p}slo_latency_seconds`, help: 'The SLO latency (configuration)', registers });
+    this.sloAttainment = new Gauge({
+      name: `${p}slo_attainment_ratio`,
+      help: 'Measured fraction of requests answered with a result within the SLO latency (errors and refusals count as misses), since start or over the recent window',
+      labelNames: ['window'],
+      registers,
+    });
+    this.hedgesSent = new Counter({ name: `${p}hedges_sent_total`, help: 'Requests copied to the other lane because their batch ran late, by the lane the copies went to', labelNames: ['lane'], registers });
+    this.hedgesWon = new Counter({ name: `${p}hedges_won_total`, help: 'Requests answered first by their hedge copy, by the lane that answered', labelNames: ['lane'], registers });
+    this.hedgeCost = new Counter({ name: `${p}hedge_cost_usd_total`, help: 'Estimated extra spend (USD) of serverless hedge copies: the configuration price for the measured duration', registers });
+    this.warmApplied = new Gauge({ name: `${p}serverless_warm_instances_applied`, help: 'FC minimum instances last applied to the function of the plan in force', registers });
+    this.warmErrors = new Counter({ name: `${p}warm_pool_errors_total`, help: 'FC calls setting minimum instances that failed (retried later)', registers });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
   }
 
@@ -125,6 +152,40 @@ export class SchedulerMetrics {
       this.planShare.set({ lane }, plan.lanes[lane].share);
     }
     this.planMemory.set(plan.serverless.memoryMb);
+    this.planWarm.set(plan.warmInstances);
+    this.planSloTarget.set(plan.sloTarget);
+    this.planAttainment.set(plan.predicted.attainment);
+  }
+
+  /** The SLO as configured (it may change live through PUT /v1/config). */
+  setSlo(slo: { readonly latencyMs: number; readonly target: number }): void {
+    this.sloLatency.set(slo.latencyMs / 1000);
+    this.sloTarget.set(slo.target);
+  }
+
+  /** Measured attainment over a window ('since_start' or 'recent'); left unset until a request has ended. */
+  setMeasuredAttainment(window: 'since_start' | 'recent', attainment: number | null): void {
+    if (attainment !== null) this.sloAttainment.set({ window }, attainment);
+  }
+
+  countHedgeSent(lane: LaneId, copies: number): void {
+    this.hedgesSent.inc({ lane }, copies);
+  }
+
+  countHedgeWon(lane: LaneId): void {
+    this.hedgesWon.inc({ lane });
+  }
+
+  addHedgeCost(usd: number): void {
+    if (usd > 0) this.hedgeCost.inc(usd);
+  }
+
+  setWarmApplied(instances: number): void {
+    this.warmApplied.set(instances);
+  }
+
+  countWarmError(): void {
+    this.warmErrors.inc();
   }
 
   /** The exposition text for `GET /metrics` (serve with `contentType`). */

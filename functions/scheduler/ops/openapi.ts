@@ -132,7 +132,7 @@ function paths(): Json {
     '/v1/state': {
       get: {
         operationId: 'getState',
-        summary: 'Rate and bandwidth estimates, changepoint probabilities, queue depth, recent history, lanes, plan',
+        summary: 'Rate and bandwidth estimates, changepoint probabilities, queue depth, recent history, lanes, the SLO against its predicted and measured attainment, hedges, plan',
         responses: ok('The live state', json(ref('SchedulerState'))),
       },
     },

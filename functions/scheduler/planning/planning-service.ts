@@ -16,12 +16,15 @@ import type { SchedulerState } from '../../../shared/protocol/http-schemas.js';
 import { TelemetryReportSchema, sampleMbps, type TelemetryReport } from '../../../shared/protocol/telemetry.js';
 import type { PlanningApi } from '../app.js';
 import type { SchedulerEngine } from '../engine/scheduler-engine.js';
+import type { WarmPoolStatus } from '../lanes/fc-warm-pool.js';
 import type { HttpBatchRunner } from '../lanes/http-batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
+import type { ServiceTally } from '../ops/service-tally.js';
 import type { ControllerRecord } from '../../../shared/core/control/index.js';
 import { detectorsRecord, parseDetectorsRecord, type DetectorsRecord } from './detectors-record.js';
 import type { StateHistoryRecorder } from './history.js';
 import { decideReplan } from './replan-decision.js';
+import { stateView } from './state-view.js';
 import type { SharedArrivals } from './shared-arrivals.js';
 import type { StateSync, RemoteState } from './state-sync.js';
 import type { Replanner, ReplannerEstimates } from './replanner.js';
@@ -37,9 +40,15 @@ export interface PlanningDeps {
   /** Whether telemetry may register (or refresh) the edge agent at this batch URL. */
   readonly edgeUrlAllowed: (url: string) => boolean;
   readonly history: StateHistoryRecorder;
+  /** Measured attainment and hedges, for /v1/state. */
+  readonly tally: ServiceTally;
+  /** FC minimum instances, when the serverless lane is FC. */
+  readonly warmPool?: { status(): WarmPoolStatus };
   /** Folds measured batch latencies into the edge profile (online fit). */
   readonly updateEdgeProfile: (profiles: ProfileSet, samples: TelemetryReport['batches']) => ProfileSet;
   readonly onReplan?: (event: { plan: Plan; previous: Plan | undefined; reason: PlanReason; nowMs: number }) => void;
+  /** A plan came into force, made here or adopted from another instance. */
+  readonly onPlanInForce?: (plan: Plan) => void;
   readonly onTick?: (event: { intervalMs: number; nowMs: number }) => void;
   readonly onStoreError?: (error: EngineError, action: string) => void;
   /** A signed telemetry report named a batch URL that is not allowed; it was refused and changed nothing. */
@@ -189,6 +198,7 @@ export class PlanningService implements PlanningApi {
     if (result.kind !== 'replanned') return;
     const previous = engine.context.plan;
     engine.setPlan(result.plan);
+    this.deps.onPlanInForce?.(result.plan);
     this.deps.history.recordReplan({ atMs: nowMs, reason: result.reason });
     this.deps.onReplan?.({ plan: result.plan, previous, reason: result.reason, nowMs });
     if (result.outcome === 'won') await sync.save('detectors', this.detectorsRecord());
@@ -201,6 +211,7 @@ export class PlanningService implements PlanningApi {
       const plan = state.value as Plan;
       engine.setPlan(plan);
       replanner.adoptPlan(plan);
+      this.deps.onPlanInForce?.(plan);
     } else if (state.key === 'detectors') {
       const record = parseDetectorsRecord(state.value);
       if (record) replanner.restore(record.controller);
@@ -240,40 +251,13 @@ export class PlanningService implements PlanningApi {
     return { plan: this.deps.engine.context.plan ?? null, version: this.deps.sync.version('plan') };
   }
 
+  /** The SLO in force (PUT /v1/config may change it). */
+  get slo(): SchedulerConfig['slo'] {
+    return this.config.slo;
+  }
+
   stateView(nowMs: number): SchedulerState {
-    const { engine, replanner, lanes, edgePool } = this.deps;
-    const queue = engine.queueSnapshot(nowMs);
-    const estimates = replanner.estimates;
-    return {
-      nowMs,
-      queue: {
-        depth: queue.size,
-        byLane: { edge: queue.lanes.edge.depth, serverless: queue.lanes.serverless.depth },
-        byPriority: { high: queue.byPriority.high, low: queue.byPriority.low },
-        oldestWaitMs: queue.oldestWaitMs ?? 0,
-      },
-      estimates: {
-        rateRps: estimates.rateRps,
-        bandwidthMbps: estimates.bandwidthMbps,
-        rateChangeProbability: clamp01(estimates.rateChangeProbability),
-        bandwidthChangeProbability: clamp01(estimates.bandwidthChangeProbability),
-      },
-      history: this.deps.history.view(),
-      ...this.deps.history.events(),
-      lanes: {
-        edge: {
-          healthy: lanes.edge.healthy(nowMs),
-          agents: edgePool.status(nowMs).map((agent) => ({
-            id: agent.url,
-            batchUrl: agent.url,
-            healthy: agent.state === 'closed' || agent.state === 'half-open',
-            lastSeenMs: agent.lastHeartbeatMs ?? null,
-          })),
-        },
-        serverless: { healthy: lanes.serverless.healthy(nowMs) },
-      },
-      plan: engine.context.plan ?? null,
-    };
+    return stateView(this.deps, this.config, nowMs);
   }
 
   async applyConfig(body: unknown, nowMs: number): Promise<unknown> {
@@ -284,8 +268,4 @@ export class PlanningService implements PlanningApi {
     const { slo, planner } = this.config;
     return { slo, planner: { replanIntervalMs: planner.replanIntervalMs, changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
   }
-}
-
-function clamp01(x: number): number {
-  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }

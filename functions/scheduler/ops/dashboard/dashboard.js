@@ -31,6 +31,8 @@
   const $ = (id) => document.getElementById(id);
   const fmt = (value, digits = 1) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
   const pct = (value) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
+  // Attainment is judged in tenths of a point against targets like 99.9%: two decimals.
+  const pct2 = (value) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${(value * 100).toFixed(2)}%`);
 
   /** Vertical markers for changepoints and re-plans, drawn over the plot area. */
   function markersPlugin() {
@@ -186,10 +188,27 @@
     $('lanes-sub').textContent = `agents: ${agents || 'none'}${lanes.serverless.target ? ` · serverless: ${lanes.serverless.target}` : ''}`;
   }
 
+  /** The SLO target beside the measured and the predicted attainment; the measured figure is red below target. */
+  function drawSlo(state) {
+    const slo = state.slo;
+    const recent = slo.measured.recent;
+    $('slo-window').textContent = `last ${fmt(recent.windowMs / 1000, 0)} s`;
+    $('slo-target').textContent = `${pct2(slo.target)} within ${fmt(slo.latencyMs, 0)} ms`;
+    $('slo-measured').textContent = pct2(recent.attainment);
+    $('slo-measured').className = recent.attainment === null ? 'value' : `value ${recent.attainment >= slo.target ? 'up' : 'down'}`;
+    const planTarget = slo.planTarget !== null && slo.planTarget !== slo.target ? ` (plan made for ${pct2(slo.planTarget)})` : '';
+    $('slo-sub').textContent =
+      `predicted ${pct2(slo.predictedAttainment)}${planTarget} · since start ${pct2(slo.measured.sinceStart.attainment)} of ${slo.measured.sinceStart.requests}`;
+    const h = state.hedges;
+    $('hedges').textContent = `${h.sent.edge + h.sent.serverless} / ${h.won.edge + h.won.serverless}`;
+    $('hedges-sub').textContent = `to edge ${h.sent.edge} (won ${h.won.edge}) · to serverless ${h.sent.serverless} (won ${h.won.serverless}) · extra $${fmt(h.costUsd, 6)}`;
+  }
+
   function drawPlan(plan, state) {
     if (!plan) {
       $('plan-reason').textContent = '–';
       $('plan-why').textContent = 'No plan yet.';
+      $('plan-target').textContent = '–';
       return;
     }
     $('plan-reason').textContent = plan.reason;
@@ -197,6 +216,10 @@
     $('plan-why').textContent =
       `Policy "${plan.policy}" planned at ${created} (${plan.reason}) for ${fmt(plan.rateRps)} req/s, ` +
       `bandwidth edge ${fmt(plan.bandwidthMbps.edge)} / serverless ${fmt(plan.bandwidthMbps.serverless)} Mbit/s, SLO ${fmt(plan.sloMs, 0)} ms.`;
+    const reaches = plan.predicted.attainment >= plan.sloTarget;
+    $('plan-target').textContent =
+      `Target ${pct2(plan.sloTarget)} within ${fmt(plan.sloMs, 0)} ms; predicted ${pct2(plan.predicted.attainment)}` +
+      (reaches ? '.' : ': best effort (no plan reaches the target).');
     for (const lane of ['edge', 'serverless']) {
       const cells = document.querySelectorAll(`#plan-table tr[data-lane="${lane}"] td`);
       const lp = plan.lanes[lane];
@@ -206,7 +229,7 @@
       cells[4].textContent = `${fmt(plan.predicted.p99LatencyMs[lane], 0)} ms`;
     }
     $('plan-extra').textContent =
-      `serverless ${plan.serverless.memoryMb} MB / ${plan.serverless.cpu} vCPU · predicted cost ` +
+      `serverless ${plan.serverless.memoryMb} MB / ${plan.serverless.cpu} vCPU, ${plan.warmInstances} warm · predicted cost ` +
       `$${fmt(plan.predicted.costPerMillionUsd, 2)} per million requests · edge utilisation ${pct(plan.predicted.edgeUtilisation)}`;
     const list = $('replans');
     list.innerHTML = '';
@@ -232,6 +255,7 @@
       // GET /v1/plan answers { plan, version }; the state carries the plan too.
       dashboard.plan = planView?.plan ?? state.plan;
       drawCards(state);
+      drawSlo(state);
       drawPlan(dashboard.plan, state);
       drawCharts(state);
       dashboard.updates += 1;
