@@ -70,6 +70,11 @@ export class HttpBatchRunner implements BatchRunner {
     return target.lastHeartbeatMs !== undefined && nowMs - target.lastHeartbeatMs > this.options.heartbeatTimeoutMs;
   }
 
+  /** The agent has reported (telemetry) within the heartbeat timeout. */
+  private reporting(target: Target, nowMs: number): boolean {
+    return target.lastHeartbeatMs !== undefined && nowMs - target.lastHeartbeatMs <= this.options.heartbeatTimeoutMs;
+  }
+
   private usable(target: Target, nowMs: number): boolean {
     return !this.isSilent(target, nowMs) && target.breaker.canCall(nowMs);
   }
@@ -150,6 +155,9 @@ export class HttpBatchRunner implements BatchRunner {
             ? new EngineError('deadline_exceeded', `${target.url} did not answer within ${budgetMs} ms`, undefined, true)
             : new EngineError('lane_failed', `${target.url}: ${(error as Error).message}`, undefined, true);
       if (mapped.code === 'throttled' || !blamesLane(mapped, dispatch, budgetMs)) target.breaker.neutral();
+      // An agent still reporting is slow, not broken (its link in a dip): the planner and the queue route around a
+      // slow lane, while an open circuit would flap with every dip. A silent agent's timeouts still count.
+      else if (mapped.code === 'deadline_exceeded' && this.reporting(target, this.options.now())) target.breaker.neutral();
       else if (mapped.code === 'deadline_exceeded') target.breaker.timedOut(startMs - budgetMs, this.options.now());
       else target.breaker.failure(this.options.now());
       throw mapped;

@@ -164,4 +164,13 @@ describe('HttpBatchRunner over loopback', () => {
     await expect(runner.run({ batchId: 'slow-2', items, deadlineMs: clock + 100, expectedMs: 50 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
     expect(runner.status(clock)[0]!.state).toBe('open');
   });
+
+  it('keeps the circuit of an agent that still reports closed while its calls time out (a link in a dip: slow, not broken)', async () => {
+    flaky.mode = 'stall';
+    const runner = breakingRunner(1);
+    runner.heartbeat(flakyUrl, Date.now());
+    await expect(runner.run({ batchId: 'dip', items, deadlineMs: Date.now() + 100, expectedMs: 50 })).rejects.toMatchObject({ code: 'deadline_exceeded' });
+    expect(runner.status(Date.now())[0]!.state).toBe('closed');
+    expect(runner.healthy(Date.now())).toBe(true);
+  });
 });
