@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts in its own process (one at a time, so they do not compete for
  * the two cores), each writing bench/results/<name>.json and <name>.md; then joins the markdown parts into
- * bench/results/summary.md. `npm run bench -- queue bocpd` runs only the named ones.
+ * bench/results/summary.md and docs/results.md (the results page the README points to). `npm run bench --
+ * queue bocpd` runs only the named ones; the pages are rewritten with the other parts as last written.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeResultsPages } from './report.js';
 
 const benchDir = import.meta.dirname;
-const resultsDir = join(benchDir, 'results');
 const wanted = process.argv.slice(2);
 const names = readdirSync(benchDir)
   .filter((file) => file.endsWith('.bench.ts'))
@@ -26,11 +27,5 @@ for (const name of names) {
   }
 }
 
-const parts = readdirSync(resultsDir)
-  .filter((file) => file.endsWith('.md') && file !== 'summary.md')
-  .sort()
-  .map((file) => readFileSync(join(resultsDir, file), 'utf8').trim());
-const header = `# Benchmark results\n\nProduced by \`npm run bench\` on ${new Date().toISOString()} (node ${process.version}, this machine: 2 cores).\n`;
-writeFileSync(join(resultsDir, 'summary.md'), [header, ...parts].join('\n\n') + '\n');
-console.log(`\nwrote ${join(resultsDir, 'summary.md')}${existsSync(resultsDir) ? '' : ''}`);
+for (const path of writeResultsPages()) console.log(`wrote ${path}`);
 process.exitCode = failed === 0 ? 0 : 1;
