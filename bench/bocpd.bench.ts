@@ -7,7 +7,7 @@
  * Reproduce: npm run bench -- bocpd
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTextFile } from '../cli/text-file.js';
@@ -134,8 +134,16 @@ function quality() {
 
 // ---------------------------------------------------------------- annotated series: F1 (margin 5) and cover
 
+/**
+ * Real annotated series are not in the repository (this workplace may not commit the copies it fetched): set
+ * CHANGEPOINT_SETS to a folder holding `tcpd/` and, optionally, `literature/`, each with TCPD-format series files
+ * and an `annotations.json` (a checkout of the Turing Change Point Dataset's univariate series gives `tcpd/`).
+ */
+const SETS_DIR = process.env.CHANGEPOINT_SETS;
+
 function annotatedSet(folder: string, counts: readonly string[] = []): AnnotatedSeries[] {
-  const dir = join(DATA, 'changepoints', folder);
+  if (SETS_DIR === undefined || !existsSync(join(SETS_DIR, folder, 'annotations.json'))) return [];
+  const dir = join(SETS_DIR, folder);
   const annotations = JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')) as unknown;
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json') && file !== 'annotations.json')
@@ -271,7 +279,7 @@ ${markdownTable(['scenario', 'changes', 'detected', 'false alarms', 'mean delay'
 
 ### Annotated series: F1 (margin 5) and cover (van den Burg and Williams 2020), mean over series
 
-TCPD: 26 univariate TCPD series (data/changepoints/tcpd); literature: 4 series with published breaks; shaped:
+TCPD and literature: real annotated series from \$CHANGEPOINT_SETS (${SETS_DIR === undefined ? 'not set in this run: those columns are empty' : SETS_DIR}); shaped:
 30 seeded series with trend, seasonality or AR(1) noise, 18 of them with level shifts. Default: the CLI's
 (standardised Gaussian, or Poisson for counts; smoothed rule; hazard 1/250).
 

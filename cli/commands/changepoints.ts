@@ -75,7 +75,7 @@ Options:
                              posterior, and the scores)
 
 Examples:
-  edgebatch changepoints --input data/changepoints/tcpd/nile.json --annotations data/changepoints/tcpd/annotations.json
+  edgebatch changepoints --input TCPD/datasets/nile/nile.json --annotations TCPD/annotations.json   (a Turing Change Point Dataset checkout)
   edgebatch changepoints --model poisson --input data/traces/arrivals/twitter-may25/per-second-23h.csv.gz --column 4
   edgebatch changepoints --log --input data/traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-28_1407CEST.log --column 2`;
 

@@ -57,15 +57,20 @@ describe('edgebatch changepoints', () => {
     expect(simple.code).toBe(0);
     // X = {0, 200}; alice {0, 200} and bob {0, 198} matched, carol {0}: P = 2/2, R = (1 + 1 + 1)/3, F1 = 1
     expect(simple.out).toMatch(/^changepoints: 200\nF1 \(margin 5\): 1\.000 \(precision 1\.000, recall 1\.000, 3 annotators\)\ncover: 0\.8\d\d$/);
-    // TCPD's own files: the Nile dataset and its five annotators
-    const nile = await run('--input', join(DATA, 'changepoints/tcpd/nile.json'), '--annotations', join(DATA, 'changepoints/tcpd/annotations.json'), '--json');
-    const parsed = JSON.parse(nile.out) as { changepoints: number[]; evaluation: { series: string; annotators: number; f1: number; cover: number } };
-    expect(parsed.changepoints).toEqual([28]);
-    expect(parsed.evaluation).toMatchObject({ series: 'nile', annotators: 5, f1: 1 });
-    expect(parsed.evaluation.cover).toBeCloseTo(0.888, 3);
-    const wrong = await run('--input', join(dir, 'counts.txt'), '--model', 'poisson', '--annotations', join(DATA, 'changepoints/tcpd/annotations.json'));
+    // TCPD's formats (a dataset with a missing value, and the annotations of five annotators), on a level shift at 60.
+    const step = Array.from({ length: 120 }, (_, i) => (i < 60 ? 10 : 14) + Math.sin(i * 1.7) * 0.8);
+    writeFileSync(join(dir, 'shift.json'), JSON.stringify({ name: 'shift', n_obs: 120, series: [{ label: 'V1', type: 'float', raw: step.map((v, i) => (i === 30 ? null : v)) }] }));
+    const annotators = { 1: [60], 2: [60], 3: [59], 4: [], 5: [61] };
+    writeFileSync(join(dir, 'annotations.json'), JSON.stringify({ shift: annotators, other: { 1: [] } }));
+    const shift = await run('--input', join(dir, 'shift.json'), '--annotations', join(dir, 'annotations.json'), '--json');
+    const parsed = JSON.parse(shift.out) as { changepoints: number[]; evaluation: { series: string; annotators: number; f1: number; cover: number } };
+    expect(parsed.changepoints).toEqual([60]);
+    // X = {0, 60}; annotators 1, 2, 3 and 5 each matched within 5, annotator 4 ({0}) only at 0: P = 1, R = 1, F1 = 1.
+    expect(parsed.evaluation).toMatchObject({ series: 'shift', annotators: 5, f1: 1 });
+    expect(parsed.evaluation.cover).toBeGreaterThan(0.8);
+    const wrong = await run('--input', join(dir, 'counts.txt'), '--model', 'poisson', '--annotations', join(dir, 'annotations.json'));
     expect(wrong.code).toBe(3);
-    expect(wrong.err).toMatch(/a series named one of bank, brent_spot/);
+    expect(wrong.err).toMatch(/a series named one of shift, other, got "counts"/);
   });
 
   it('--json gives detections and one output per observation', async () => {
