@@ -151,7 +151,7 @@ function edgeRates(input: PlannerInput): number[] {
   const rates = [edgeFloor];
   for (let k = 0; k <= SPLIT_STEPS; k += 1) rates.push((edgeCeiling * k) / SPLIT_STEPS);
   if (low > 0) for (let k = 1; k < SPLIT_STEPS; k += 1) rates.push(low + ((edgeCeiling - low) * k) / SPLIT_STEPS);
-  return [...new Set(rates)];
+  return [...new Set(rates.map((r) => Math.min(rate, Math.max(0, r))))];
 }
 
 /** The search's best plan, or undefined when no lane is healthy or the rate is 0. */
@@ -183,7 +183,8 @@ export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
 
 /** The plan for a goodput search's result, with its predicted attainment and its lanes' modelled tails. */
 export function goodputPlan(input: PlannerInput, found: GoodputPlan): Plan {
-  const edgeShare = found.edge ? found.rateEdge / input.rateRps : 0;
+  // Split points are sums of steps: keep rounding from pushing a share past 1.
+  const edgeShare = found.edge ? Math.min(1, found.rateEdge / input.rateRps) : 0;
   const serverlessShare = found.serverless ? 1 - edgeShare : 0;
   const lane = (pick: LanePick | undefined, share: number): LanePlan => (pick ? { batchSize: pick.batch, timeoutMs: pick.timeoutMs, share } : UNUSED_LANE);
   const tail = (pick: LanePick | undefined) => (pick ? latencyQuantileMs(pick.result.shape, input.bounds.tailQuantile) : 0);

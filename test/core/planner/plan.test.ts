@@ -83,3 +83,16 @@ describe('plan (ours)', () => {
     expect(() => plan({ ...input(1, 20, 1000), sloTarget: 1 })).toThrow(/sloTarget, a fraction in \(0, 1\)/);
   });
 });
+
+describe('plan shares', () => {
+  it('never exceed 1 whatever the rounding of the split steps (the queue refuses such a plan)', () => {
+    // Rates whose split steps do not add up exactly in floating point.
+    for (const rate of [0.3, 3.3, 47.7, 48.1, 96.7, 142.9]) {
+      for (const edgeMbps of [0.7, 2, 4.5, 20]) {
+        const result = tryPlan({ ...input(rate, 1000, 1000, true, edgeMbps), rttMs: { edge: 50, serverless: 30 } }) ?? plan({ ...input(rate, 1000, 5000, true, edgeMbps), rttMs: { edge: 50, serverless: 30 } });
+        expect(result.lanes.edge.share).toBeLessThanOrEqual(1);
+        expect(result.lanes.serverless.share).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+});
