@@ -93,17 +93,7 @@ export class ControllerReplanner implements Replanner {
   }
 
   replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } {
-    const estimates = this.controller.estimates;
-    const lanesHealthy = this.controller.toRecord().lanesHealthy;
-    const plan = productionPlanner(() => this.config, this.context)({
-      rateRps: estimates.rateRps,
-      rateHighRps: estimates.rateHighRps,
-      bandwidthMbps: estimates.bandwidthMbps,
-      linkSpread: estimates.linkSpread,
-      reason,
-      nowMs,
-      lanesHealthy,
-    });
+    const plan = productionPlanner(() => this.config, this.context)(this.controller.planRequest(reason, nowMs));
     this.adoptPlan(plan);
     return { plan, reason };
   }

@@ -212,6 +212,12 @@ export class ReplanController {
     return this.plan;
   }
 
+  /** What the planner is asked for `reason` now: the estimates and the lanes' health (no plan in force given). */
+  planRequest(reason: PlanReason, nowMs: number, estimates: ControllerEstimates = this.estimates): ControllerPlanRequest {
+    const { rateRps, rateHighRps, bandwidthMbps, linkSpread } = estimates;
+    return { rateRps, rateHighRps, bandwidthMbps, linkSpread, reason, nowMs, lanesHealthy: this.lanesHealthy };
+  }
+
   /** Call after the observations of an interval: a new plan and why, or undefined to keep the current one. */
   decide(nowMs: number): { plan: Plan; reason: PlanReason } | undefined {
     const o = this.options;
@@ -225,16 +231,7 @@ export class ReplanController {
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
-    const plan = this.options.planner({
-      rateRps: estimates.rateRps,
-      rateHighRps: estimates.rateHighRps,
-      bandwidthMbps: estimates.bandwidthMbps,
-      linkSpread: estimates.linkSpread,
-      reason,
-      nowMs,
-      lanesHealthy: this.lanesHealthy,
-      ...(this.plan ? { current: this.plan } : {}),
-    });
+    const plan = this.options.planner({ ...this.planRequest(reason, nowMs, estimates), ...(this.plan ? { current: this.plan } : {}) });
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
       this.plan = { ...this.plan, rateRps: plan.rateRps, bandwidthMbps: plan.bandwidthMbps };

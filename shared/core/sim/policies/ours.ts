@@ -42,8 +42,7 @@ function controlledPolicy(name: string, context: PolicyContext, options: OursOpt
   const onClock = (nowMs: number): Plan | undefined => {
     if (nowMs - lastPlanMs < everyMs!) return undefined;
     lastPlanMs = nowMs;
-    const e = controller.estimates;
-    current = planFor({ rateRps: e.rateRps, rateHighRps: e.rateHighRps, bandwidthMbps: e.bandwidthMbps, linkSpread: e.linkSpread, reason: 'periodic', nowMs, lanesHealthy: { edge: true, serverless: true } });
+    current = planFor(controller.planRequest('periodic', nowMs));
     return current;
   };
   return {
