@@ -279,7 +279,7 @@ ${markdownTable(['scenario', 'changes', 'detected', 'false alarms', 'mean delay'
 
 ### Annotated series: F1 (margin 5) and cover (van den Burg and Williams 2020), mean over series
 
-TCPD and literature: real annotated series from \$CHANGEPOINT_SETS (${SETS_DIR === undefined ? 'not set in this run: those columns are empty' : SETS_DIR}); shaped:
+TCPD and literature: real annotated series from \$CHANGEPOINT_SETS (${SETS_DIR === undefined ? 'not set in this run: those columns are empty' : 'for this run, a copy of the Turing Change Point Dataset\'s univariate series in tcpd/; none in literature/'}); shaped:
 30 seeded series with trend, seasonality or AR(1) noise, 18 of them with level shifts. Default: the CLI's
 (standardised Gaussian, or Poisson for counts; smoothed rule; hazard 1/250).
 

@@ -1,19 +1,20 @@
 /**
- * The predicted fraction of a lane's requests answered within the SLO (its attainment) for a batch size, timeout
- * and arrival rate: the yardstick of best-effort planning, when no plan can promise the SLO's tail to every batch.
+ * The predicted fraction of a lane's requests answered within the SLO's latency (its attainment) for a batch size,
+ * timeout and arrival rate: what the planner compares with the SLO's target, and maximises when none reaches it.
  *
  * A request's latency is W + fixed + S(n) (1 + r): W its wait from arrival to dispatch, `fixed` the transfer and
- * round trip, S(n) the mean service line at the batch size n the lane settles at, and r a relative residual of the
- * lane's fitted profile (the measured spread). W is taken as uniform over the span a batch gathers in, which is
- * how requests spread over a batch: the first waits the whole span, the last not at all. So, averaging over the
- * residuals, P(in time) = mean_r clamp((SLO - fixed - S(n)(1 + r)) / span, 0, 1).
+ * round trip, S(n) the mean service line at the batch size n, and r a relative residual of the lane's fitted
+ * profile (the measured spread). On the edge W is taken as uniform over the span a batch gathers in, which is how
+ * requests spread over a batch: the first waits the whole span, the last not at all. On FC each batch size is its
+ * own part, every request bounded by its batch's first wait (a 99.9% target is decided by the slowest calls of the
+ * largest batches). So, averaging over the residuals, P(in time) = mean_r P(W <= SLO - fixed - S(n)(1 + r)).
  *
  * A busy edge is a mixture of such parts, one per length of the batch a request arrived into (afterPreviousBatch):
- * with only the mean batch the model read 89% within 1 s at 48 req/s where the simulator measures 84%; with the
- * mixture it reads 83.5% (bench/simulate.bench.ts, "attainment model against the simulator").
+ * the mean batch alone reads several points high. A lane's link swings: the result is averaged over its recent
+ * spread (overLinkSpread).
  *
  * Times in ms, rates in req/s. Still first-order beyond one batch back (no longer backlog chains): it ranks plans,
- * and the simulator, which runs the real queue, measures them.
+ * and the simulator, which runs the real queue, measures them (bench/simulate.bench.ts compares the two).
  */
 import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
