@@ -116,7 +116,8 @@ export class FileStateStore implements StateStore {
   }
 }
 
-async function readRecord(path: string): Promise<VersionedRecord | undefined> {
+/** A file's text and its JSON (undefined when it does not parse); undefined when there is no such file. */
+async function readJsonFile(path: string): Promise<{ text: string; parsed: unknown } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -124,12 +125,18 @@ async function readRecord(path: string): Promise<VersionedRecord | undefined> {
     if (hasCode(err, 'ENOENT')) return undefined;
     throw storeIoError('read', path, err);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return { text, parsed: JSON.parse(text) as unknown };
   } catch {
-    throw new EngineError('store_unavailable', expected(`a JSON record in ${path}`, text));
+    return { text, parsed: undefined };
   }
+}
+
+async function readRecord(path: string): Promise<VersionedRecord | undefined> {
+  const file = await readJsonFile(path);
+  if (file === undefined) return undefined;
+  const { text, parsed } = file;
+  if (parsed === undefined) throw new EngineError('store_unavailable', expected(`a JSON record in ${path}`, text));
   const record = parsed as Partial<VersionedRecord> | null;
   if (
     typeof record !== 'object' ||
@@ -151,19 +158,10 @@ interface CountSlotFile {
 }
 
 async function readCountSlot(path: string): Promise<CountSlotFile | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (hasCode(err, 'ENOENT')) return undefined;
-    throw storeIoError('read', path, err);
-  }
-  let slot: Partial<CountSlotFile> | null;
-  try {
-    slot = JSON.parse(text) as Partial<CountSlotFile> | null;
-  } catch {
-    slot = null;
-  }
+  const file = await readJsonFile(path);
+  if (file === undefined) return undefined;
+  const { text } = file;
+  const slot = (file.parsed ?? null) as Partial<CountSlotFile> | null;
   if (
     typeof slot !== 'object' ||
     slot === null ||
