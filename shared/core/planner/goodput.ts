@@ -13,7 +13,7 @@ import type { LanePlan, Plan, ServerlessOption } from '../types.js';
 import { edgeAttainment, effectiveTimeoutMs, latencyQuantileMs, serverlessAttainment, serverlessTailMs, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps } from './lane-model.js';
-import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, onDemandPool, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, fullWarmPool, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
 import { edgeHedgeUsdPerRequest } from './hedge-cost.js';
 import { oursPlan, UNUSED_LANE } from './plan-record.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
@@ -114,16 +114,17 @@ function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | unde
 }
 
 /**
- * Warm pools tried: none (FC scales from zero); the pool the busiest moment of a keep-alive window asks for at the
- * forecast's high rate, which leaves no call cold in the model; and pools covering the usual concurrency at a few
- * quantiles in between, which leave only the rarest bursts to a cold start for less idle memory.
+ * Warm pools tried: none (FC scales from zero); the pool that leaves (nearly) no call cold at the forecast's high
+ * rate; and pools covering the usual concurrency at a few quantiles in between, which leave only the rarest bursts
+ * to a cold start for less idle memory.
  */
 function warmChoices(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): number[] {
   const expected = expectedBatchSize(batch, rateRps, timeoutMs);
   const callRate = rateRps / expected;
   const meanMs = latencyAt(option.latency.mean, expected);
-  const pool = onDemandPool(input, callRate, meanMs, rateRps);
-  if (!(pool > 0) || pool > input.bounds.maxInstances) return [0];
+  // The account's instance limit caps any pool.
+  const pool = Math.min(fullWarmPool(input, callRate, meanMs, rateRps), input.bounds.maxInstances);
+  if (!(pool > 0)) return [0];
   const concurrency = (callRate * meanMs) / 1000;
   const between = WARM_QUANTILES.map((q) => poissonQuantile(q, concurrency)).filter((w) => w > 0 && w < pool);
   return [...new Set([0, ...between, pool])];

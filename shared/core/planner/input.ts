@@ -30,13 +30,6 @@ export interface PlannerBounds {
   readonly maxInstances: number;
   /** How long FC keeps an idle instance warm (s). Default 300: an assumption, FC does not document it. */
   readonly keepAliveS: number;
-  /**
-   * Span over which FC builds the on-demand pool once (s), for the cold-start estimate. Default 300, the keep-alive:
-   * a pool sized for a burst is reclaimed once the burst has passed for that long, and the next burst builds it
-   * again. (An hour assumed the peak pool is built once; on the Twitter hour's bursts the simulator counts ten
-   * times the cold starts that predicts.)
-   */
-  readonly coldStartHorizonS: number;
 }
 
 export const DEFAULT_BOUNDS: PlannerBounds = {
@@ -49,7 +42,6 @@ export const DEFAULT_BOUNDS: PlannerBounds = {
   tailQuantile: 0.99,
   maxInstances: 100,
   keepAliveS: 300,
-  coldStartHorizonS: 300,
 };
 
 export interface PlannerInput {
@@ -110,7 +102,6 @@ export function validatePlannerInput(input: PlannerInput): void {
   check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);
   check(Number.isInteger(b.maxInstances) && b.maxInstances >= 1, 'bounds.maxInstances, an integer >= 1', b.maxInstances);
   check(b.keepAliveS >= 0, 'bounds.keepAliveS >= 0', b.keepAliveS);
-  check(b.coldStartHorizonS > 0, 'bounds.coldStartHorizonS > 0', b.coldStartHorizonS);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { coldStartCostUsd, serverlessCallCostUsd, warmIdleUsdPerSecond } from '../pricing/cost.js';
+import { coldStartsPerSecond } from '../stats/cold-start-rate.js';
 import { poissonIdleMean } from '../stats/poisson-idle-mean.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
 import type { ProfileSet, ServerlessOption } from '../types.js';
@@ -73,12 +74,9 @@ function serverlessFixedMs(input: PlannerInput, option: ServerlessOption, batch:
  * cold-start fraction and cost per request (no SLO check; load is Infinity past the instance limit).
  *
  * Calls arrive at y / E[N]; in-flight calls are Poisson with mean L = call rate x mean duration (M/G/infinity,
- * by Little's law). FC builds on demand the instances the warm ones do not cover: the pool that the busiest
- * moment of a keep-alive window needs, the (1 - 1 / calls per window)-quantile of the in-flight calls at the
- * forecast's high rate (`rateHighRps`), each built cold once per horizon. An on-demand instance idle past the
- * keep-alive goes cold too (a single instance's next call comes after an Exp(call rate) gap); a warm one never
- * does. So the cold fraction of calls is
- *   max(0, pool - w) / (call rate x horizon) + [w = 0] exp(-call rate x keep-alive).
+ * by Little's law). Cold starts come where the in-flight count reaches a level above the warm instances that it
+ * has not reached for a keep-alive (coldStartsPerSecond), taken at the forecast's high rate (`rateHighRps`) so a
+ * rise within the plan's life is covered; the cold fraction of calls is that rate over the call rate.
  * Warm instances bill their memory while idle: E[(w - L)+] of them on average (poissonIdleMean).
  */
 export function serverlessAt(
@@ -96,8 +94,9 @@ export function serverlessAt(
   const meanDuration = latencyAt(option.latency.mean, expectedBatch);
   const concurrency = (callRate * meanDuration) / 1000;
   const pool = onDemandPool(input, callRate, meanDuration, rateRps);
+  const highCallRate = (callRate * Math.max(rateRps, input.rateHighRps ?? rateRps)) / rateRps;
   const coldFraction =
-    callRate > 0 ? Math.min(1, Math.max(0, pool - warmInstances) / (callRate * bounds.coldStartHorizonS) + (warmInstances > 0 ? 0 : Math.exp(-callRate * bounds.keepAliveS))) : warmInstances > 0 ? 0 : 1;
+    callRate > 0 ? Math.min(1, coldStartsPerSecond(highCallRate, (highCallRate * meanDuration) / 1000, warmInstances, bounds.keepAliveS) / callRate) : warmInstances > 0 ? 0 : 1;
   const coldMs = coldFraction > 1 - q ? option.coldStartMs : 0;
   const waitP99Ms = waitQuantileMs(q, batch, rateRps, timeoutMs);
   const perCall = serverlessCallCostUsd(prices, option.config, meanDuration) + coldFraction * coldStartCostUsd(prices, option.config, option.coldStartMs);
@@ -118,13 +117,27 @@ export function serverlessAt(
 
 /**
  * The instances the busiest moment of a keep-alive window asks for: the (1 - 1 / calls per window)-quantile of
- * Poisson in-flight calls at the forecast's high rate. Also the warm pool that leaves (nearly) no call cold.
+ * Poisson in-flight calls at the forecast's high rate: what the account's instance limit must allow.
  */
 export function onDemandPool(input: PlannerInput, callRate: number, meanDurationMs: number, rateRps: number): number {
   if (!(callRate > 0)) return 0;
-  const highConcurrency = ((callRate * Math.max(rateRps, input.rateHighRps ?? rateRps)) / rateRps) * (meanDurationMs / 1000);
   const callsPerWindow = Math.max(2, callRate * Math.max(1, input.bounds.keepAliveS));
-  return Math.max(1, poissonQuantile(1 - 1 / callsPerWindow, highConcurrency));
+  return Math.max(1, poissonQuantile(1 - 1 / callsPerWindow, highConcurrency(input, callRate, meanDurationMs, rateRps)));
+}
+
+/**
+ * The warm pool that leaves (nearly) no call cold: cold starts come only at levels above the warm ones, at most
+ * at the rate the in-flight calls reach them, so covering all but 1e-6 of the in-flight distribution at the
+ * forecast's high rate leaves at most about that fraction of calls cold.
+ */
+export function fullWarmPool(input: PlannerInput, callRate: number, meanDurationMs: number, rateRps: number): number {
+  if (!(callRate > 0)) return 0;
+  return Math.max(1, poissonQuantile(1 - 1e-6, highConcurrency(input, callRate, meanDurationMs, rateRps)));
+}
+
+/** Mean in-flight calls at the forecast's high rate (`rateHighRps`, or the mean rate without one). */
+function highConcurrency(input: PlannerInput, callRate: number, meanDurationMs: number, rateRps: number): number {
+  return ((callRate * Math.max(rateRps, input.rateHighRps ?? rateRps)) / rateRps) * (meanDurationMs / 1000);
 }
 
 /** The profiled serverless options the planner may pick (bounds.memoryMbCandidates; empty = all). */

@@ -4,12 +4,14 @@
  * lane frees and plan changes), transfers over the lanes' links, service times from the fitted profiles with their
  * relative residuals as noise, Function Compute instances, and cost from the CU price model.
  */
+import { latencyAt } from '../planner/lane-model.js';
 import { nearestServerlessOption } from '../planner/lanes.js';
+import { poissonQuantile } from '../stats/poisson-quantile.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
 import { RecentLinkEstimate } from '../control/recent-link.js';
 import { LaneClock, type InFlightBatch } from '../queue/lane-clock.js';
-import { hedgeAtMs, hedgeChunkSize } from '../queue/hedge.js';
+import { hedgeAtMs, hedgeChunkSize, predictedLate, tailSpreadMs } from '../queue/hedge.js';
 import { clockedStatus, expectedComputeMs, laneTimes, type LaneTimes } from '../queue/lane-times.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
@@ -44,7 +46,7 @@ interface SimBatch {
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
-  | { readonly kind: 'hedge'; readonly atMs: number; readonly batch: SimBatch }
+  | { readonly kind: 'hedge'; readonly atMs: number; readonly batch: SimBatch; readonly inFlight: InFlightBatch; readonly tailSpreadMs: number }
   | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch; readonly release: () => void; readonly inFlight: InFlightBatch };
 
 const OTHER: Readonly<Record<LaneId, LaneId>> = { edge: 'serverless', serverless: 'edge' };
@@ -118,6 +120,12 @@ export function simulatePolicy(
   // plan's are in place when the run starts, as a deployment provisions its minimum instances before traffic.
   const warmPool = (nowMs: number, startMs = serverlessOption(profiles, plan).coldStartMs) => pool.setWarm(nowMs, plan.serverless, plan.warmInstances, startMs);
   warmPool(0, 0);
+  // The run is a slice of a service that was already running, so FC holds the on-demand instances the opening
+  // load keeps busy (sized as if all of it went to FC one request a call), not a pool built from nothing under
+  // load in the first second (a cascade of cold starts that belongs to a deployment, not to the hour measured).
+  const openingRps = firstObservation.arrivals / (interval / 1000);
+  const openingInFlight = (openingRps * latencyAt(serverlessOption(profiles, plan).latency.mean, 1)) / 1000;
+  pool.addRunning(0, plan.serverless, openingRps > 0 ? poissonQuantile(0.9999, openingInFlight) : 0);
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
     plan = next;
@@ -171,7 +179,7 @@ export function simulatePolicy(
     if (!hedge && policy.hedges) {
       const other = OTHER[lane];
       const at = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
-      if (at !== undefined) heap.push({ kind: 'hedge', atMs: at, batch });
+      if (at !== undefined) heap.push({ kind: 'hedge', atMs: at, batch, inFlight, tailSpreadMs: tailSpreadMs(model, size) });
     }
     return true;
   };
@@ -221,6 +229,9 @@ export function simulatePolicy(
     } else if (event.kind === 'hedge') {
       // Still unanswered at the last instant the other lane can make it: send the copy if that lane has room.
       const { batch } = event;
+      let deadlineMs = Infinity;
+      for (const request of batch.requests) deadlineMs = Math.min(deadlineMs, request.deadlineMs);
+      if (!predictedLate(event.inFlight.answerAtMs, event.tailSpreadMs, deadlineMs, now)) continue;
       const other = OTHER[batch.lane];
       const chunk = hedgeChunkSize(other, batch.requests.length);
       for (let i = 0; !batch.done && i < batch.requests.length && freeSlotsOf(other, now) > 0; i += chunk) {

@@ -155,6 +155,20 @@ export class InstancePool {
     this.nextExpiryMs = nowMs;
   }
 
+  /**
+   * Adds `count` idle on-demand instances of `config`, running already (no cold start): the pool a service that
+   * has been serving its load for a while has. They go after the keep-alive like any other idle instance.
+   */
+  addRunning(nowMs: number, config: ServerlessConfig, count: number): void {
+    this.cached = undefined;
+    const key = configKey(config);
+    for (let i = 0; i < count && this.instances.length < this.limit; i += 1) {
+      this.instances.push({ configKey: key, memoryMb: config.memoryMb, busy: 0, idleSinceMs: nowMs, warm: false, readyAtMs: nowMs });
+    }
+    this.peakInstances = Math.max(this.peakInstances, this.instances.length);
+    this.nextExpiryMs = Math.min(this.nextExpiryMs, nowMs + this.keepAliveMs);
+  }
+
   /** Bills warm instances' idle memory up to `nowMs` (call once at the end of a run). */
   finish(nowMs: number): void {
     for (const instance of this.instances) if (instance.warm && instance.busy === 0) this.billIdle(instance, nowMs);
