@@ -150,4 +150,10 @@ export interface LaneStatus {
    * estimates stay those of an idle lane, which is what the forecast's drain rate is anchored on. Default 0.
    */
   readonly waitMs?: number;
+  /**
+   * For a batch of this size: how long the lane can take it but would only queue it (ms), behind its one GPU
+   * serving earlier batches. The queue holds the batch that long and keeps gathering, so it sends one bigger
+   * batch just as the lane can start on it. Default 0.
+   */
+  readonly holdMs?: (batchSize: number) => number;
 }

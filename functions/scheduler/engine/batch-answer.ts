@@ -3,6 +3,7 @@
  * outcome.
  */
 import type { LaneId, QueuedRequest } from '../../../shared/core/types.js';
+import type { InFlightBatch } from '../../../shared/core/queue/lane-clock.js';
 import type { Label } from '../../../shared/protocol/batch.js';
 import type { BatchOutcome } from '../lanes/batch-runner.js';
 import type { InferAnswer } from './answer.js';
@@ -19,6 +20,10 @@ export interface Flight {
   readonly kind: BatchKind;
   done: boolean;
   armed?: ArmedHedge;
+  /** On its lane's clock: when it is expected to be answered. */
+  clocked?: InFlightBatch;
+  /** How much later than that its lane answers at the tail, for its size. */
+  tailSpreadMs?: number;
 }
 
 export interface AnsweredBatch {

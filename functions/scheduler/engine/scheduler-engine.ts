@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';
-import { VirtualQueue, hedgeAtMs, hedgeChunkSize, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
+import { VirtualQueue, hedgeAtMs, hedgeChunkSize, predictedLate, tailSpreadMs, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
 import { LaneClock, type InFlightBatch } from '../../../shared/core/queue/lane-clock.js';
 import { expectedComputeMs } from '../../../shared/core/queue/lane-times.js';
-import type { LaneId, LaneStatus, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
+import type { LaneId, LaneStatus, LatencyModel, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
 import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
@@ -197,8 +197,8 @@ export class SchedulerEngine {
       // The call's budget: the batch's p99 time, behind what the lane already has in flight.
       const statuses = this.statuses(dispatchMs);
       const expectedMs = statuses[lane].serviceMs(items.length) + (statuses[lane].waitMs ?? 0);
-      if (kind === 'first') this.armHedge(flight, statuses[OTHER_LANE[lane]], dispatchMs);
       inFlight = this.clockDispatch(lane, items, dispatchMs);
+      if (kind === 'first') this.armHedge(flight, inFlight, statuses[OTHER_LANE[lane]], dispatchMs);
       const outcome = await this.lanes[lane].run({ batchId, items, deadlineMs, expectedMs, ...(lane === 'serverless' ? { serverlessConfig } : {}) });
       this.landed(flight);
       this.observer.batchCompleted?.({ lane, batchId, size: items.length, outcome, serverlessConfig, nowMs: this.options.now(), hedge });
@@ -219,9 +219,12 @@ export class SchedulerEngine {
   }
 
   /** Arms the hedge of a batch just sent: the last instant the other lane can still answer it in time. */
-  private armHedge(flight: Flight, otherStatus: LaneStatus, nowMs: number): void {
+  private armHedge(flight: Flight, clocked: InFlightBatch, otherStatus: LaneStatus, nowMs: number): void {
     const atMs = hedgeAtMs(flight.requests, OTHER_LANE[flight.lane], otherStatus, nowMs);
-    if (atMs !== undefined) flight.armed = this.hedges.arm(atMs, () => this.sendHedge(flight));
+    if (atMs === undefined) return;
+    flight.clocked = clocked;
+    flight.tailSpreadMs = tailSpreadMs(this.laneModel(flight.lane), flight.requests.length);
+    flight.armed = this.hedges.arm(atMs, () => this.sendHedge(flight));
   }
 
   /** The batch is still out at its hedge instant: copy its unanswered requests to the other lane while it has room. */
@@ -231,6 +234,8 @@ export class SchedulerEngine {
     const other = OTHER_LANE[flight.lane];
     const unanswered = flight.requests.filter((request) => this.pending.get(request.id));
     if (unanswered.length === 0 || !this.lanes[other].healthy(nowMs)) return;
+    const deadlineMs = Math.min(...unanswered.map((request) => request.deadlineMs));
+    if (flight.clocked && !predictedLate(flight.clocked.answerAtMs, flight.tailSpreadMs ?? 0, deadlineMs, nowMs)) return;
     const chunk = hedgeChunkSize(other, unanswered.length);
     for (let i = 0; i < unanswered.length && this.lanes[other].freeSlots(nowMs) > 0; i += chunk) {
       const copies = unanswered.slice(i, i + chunk);
@@ -239,10 +244,16 @@ export class SchedulerEngine {
     }
   }
 
+  /** The latency model the lane's batches follow: the edge's profile, or the plan's FC memory size's. */
+  private laneModel(lane: LaneId): LatencyModel {
+    const { profiles, plan } = this.context;
+    return lane === 'edge' ? profiles.edge : serverlessModel(profiles, plan);
+  }
+
   /** Puts the batch on its lane's clock: its bytes on the link, then the mean service of its model. */
   private clockDispatch(lane: LaneId, items: readonly BatchItem[], nowMs: number) {
-    const { profiles, plan, links } = this.context;
-    const model = lane === 'edge' ? profiles.edge : serverlessModel(profiles, plan);
+    const { links } = this.context;
+    const model = this.laneModel(lane);
     const bits = items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
     return this.clocks[lane].dispatched(nowMs, bits, links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
   }

@@ -4,7 +4,8 @@
  * costs one more call instead of a missed deadline; a batch answered on time costs nothing more. The first
  * answer wins: each request is answered once, and the loser's answer is dropped.
  */
-import type { LaneId, LaneStatus, QueuedRequest } from '../types.js';
+import { latencyAt } from '../planner/lane-model.js';
+import type { LaneId, LaneStatus, LatencyModel, QueuedRequest } from '../types.js';
 
 /**
  * How a hedge onto `other` is cut: FC scales out, so each request goes as its own call (the shortest tail); the
@@ -25,4 +26,20 @@ export function hedgeAtMs(requests: readonly QueuedRequest[], otherLane: LaneId,
   for (const request of requests) deadline = Math.min(deadline, request.deadlineMs);
   const at = deadline - other.serviceMs(hedgeChunkSize(otherLane, requests.length)) - (other.waitMs ?? 0);
   return at > nowMs ? at : undefined;
+}
+
+/**
+ * Whether a batch still out at its hedge instant is predicted to miss its earliest deadline: the answer its
+ * lane's clock expects, plus its lane's tail spread at its size (`tailSpreadMs`), falls after the deadline; or it
+ * is already later than that tail (a stalled link or a cold call: nothing then says when it will be answered). A
+ * batch predicted on time is not hedged: its copy would cost a call and almost never answer first.
+ */
+export function predictedLate(expectedAnswerAtMs: number, tailSpreadMs: number, deadlineMs: number, nowMs: number): boolean {
+  const tailAnswerAtMs = expectedAnswerAtMs + tailSpreadMs;
+  return tailAnswerAtMs > deadlineMs || nowMs > tailAnswerAtMs;
+}
+
+/** How much later than its mean a batch of `size` is answered at the tail: the p99 line less the mean line. */
+export function tailSpreadMs(model: LatencyModel, size: number): number {
+  return Math.max(0, latencyAt(model.p99, size) - latencyAt(model.mean, size));
 }

@@ -10,4 +10,4 @@ export type {
   RefusalReason,
   RejectReason,
 } from './decisions.js';
-export { hedgeAtMs, hedgeChunkSize } from './hedge.js';
+export { hedgeAtMs, hedgeChunkSize, predictedLate, tailSpreadMs } from './hedge.js';

@@ -58,10 +58,24 @@ export class LaneClock {
    * expected to be answered: behind the link's queue, and on a one-server lane behind the batch being served.
    */
   waitMs(nowMs: number, transferMs: number): number {
-    const linkWait = this.shape.sharedLink ? this.linkFreeAtMs - nowMs : 0;
+    return Math.max(this.linkFreeInMs(nowMs), this.serverWaitMs(nowMs, transferMs), 0);
+  }
+
+  /** Expected time until the link has carried what is in flight (0 when free, or when batches do not share it). */
+  linkFreeInMs(nowMs: number): number {
+    return this.shape.sharedLink ? Math.max(0, this.linkFreeAtMs - nowMs) : 0;
+  }
+
+  /** On a one-server lane: how long a batch sent now, once across, would wait for the batches ahead of it (0 if none). */
+  private serverWaitMs(nowMs: number, transferMs: number): number {
     const last = this.inFlight.at(-1);
-    const serverWait = this.shape.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
-    return Math.max(linkWait, serverWait, 0);
+    return this.shape.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
+  }
+
+  /** Expected time until the last batch in flight is answered (0 when none). */
+  lastAnswerInMs(nowMs: number): number {
+    const last = this.inFlight.at(-1);
+    return last === undefined ? 0 : Math.max(0, last.answerAtMs - nowMs);
   }
 
   /** Expected time until the first batch in flight is answered (a slot frees); 0 when none is in flight. */

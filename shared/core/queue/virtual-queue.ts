@@ -139,6 +139,12 @@ export class VirtualQueue {
       const rules = plan.lanes[lane];
       if (waiting >= rules.batchSize && view.eligible[lane] && !(status.freeSlots > 0)) this.forecast.noteBlocked(lane);
       if (waiting === 0 || !view.eligible[lane] || !(status.freeSlots > 0)) continue;
+      // Its GPU is busy a little longer: a batch not yet full keeps gathering; look again when it can start on more.
+      const holdMs = waiting < rules.batchSize ? (status.holdMs?.(waiting) ?? 0) : 0;
+      if (holdMs > TIME_EPSILON_MS) {
+        wakeAt = Math.min(wakeAt, nowMs + holdMs);
+        continue;
+      }
       if (waiting >= rules.batchSize) return this.dispatch(lane, rules.batchSize, rules.batchSize, nowMs);
       // Close at the timeout from the first arrival, or earlier if waiting longer would miss a deadline.
       const timeoutAt = queue.oldestArrivalMs() + rules.timeoutMs;
