@@ -195,12 +195,10 @@ export const ConfigPatchResultSchema = z
   .strictObject({
     slo: z.strictObject({ latencyMs: z.number(), target: z.number(), defaultPriority: PrioritySchema }),
     planner: z.strictObject({
-      replanIntervalMs: z.number(),
       changeThreshold: z.number(),
       bounds: z.strictObject({
         maxEdgeBatch: z.number().int(),
         maxServerlessBatch: z.number().int(),
-        maxTimeoutMs: z.number().optional(),
         memoryMbOptions: z.array(z.number().int()),
       }),
     }),

@@ -115,7 +115,7 @@ describe('OpenAPI document', () => {
     expect(validate('RuntimeConfigPatch', { slo: { latencyMs: 800 } })).toBe(true);
     expect(validate('RuntimeConfigPatch', { server: { port: 1 } })).toBe(false);
     const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' } });
-    expect(validate('ConfigPatchResult', { slo: config.slo, planner: { replanIntervalMs: config.planner.replanIntervalMs, changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);
+    expect(validate('ConfigPatchResult', { slo: config.slo, planner: { changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);
   });
 
   it('documents the SLO beside its attainment and the hedges in the state, and hedged answers', () => {

@@ -18,7 +18,7 @@ const SLO_MS = 10_000;
 describe('the scheduler under a burst past what its lanes serve in time', () => {
   let gated: GatedLaneScheduler;
   beforeAll(async () => {
-    gated = await startGatedLaneScheduler({ sloMs: SLO_MS, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH, maxTimeoutMs: 1_000 });
+    gated = await startGatedLaneScheduler({ sloMs: SLO_MS, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH });
   }, 60_000);
   afterAll(async () => gated?.close());
 

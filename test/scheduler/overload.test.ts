@@ -16,7 +16,7 @@ describe('the scheduler under overload', () => {
   let gated: GatedLaneScheduler;
   // A long SLO: the gate, not the clock, decides when the lane answers.
   beforeAll(async () => {
-    gated = await startGatedLaneScheduler({ sloMs: 30_000, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH, maxTimeoutMs: 30_000 });
+    gated = await startGatedLaneScheduler({ sloMs: 30_000, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH });
   }, 60_000);
   afterAll(async () => gated?.close());
 

@@ -266,6 +266,6 @@ export class PlanningService implements PlanningApi {
     this.deps.replanner.configure?.(this.config);
     await this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
-    return { slo, planner: { replanIntervalMs: planner.replanIntervalMs, changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
+    return { slo, planner: { changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
   }
 }
