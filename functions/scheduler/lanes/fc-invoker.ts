@@ -235,36 +235,3 @@ export function fcCredentialsFromEnv(env: Readonly<Record<string, string | undef
   const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };
 }
-
-/**
- * The invoker's configuration from the scheduler's environment (the names s.yaml sets; FC_ACCOUNT_ID and
- * FC_REGION, which FC injects, are fallbacks).
- */
-export function fcInvokerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): FcInvokerConfig {
-  const functionName = env.INFERENCE_FUNCTION;
-  const region = env.INFERENCE_REGION ?? env.FC_REGION;
-  const accountId = env.ACCOUNT_ID ?? env.FC_ACCOUNT_ID;
-  if (!functionName || !region || !accountId) {
-    throw new EngineError('bad_request', `FC invoker: ${expected('INFERENCE_FUNCTION, INFERENCE_REGION and ACCOUNT_ID', { INFERENCE_FUNCTION: functionName, INFERENCE_REGION: region, ACCOUNT_ID: accountId })}`);
-  }
-  const protocol = env.INFERENCE_PROTOCOL;
-  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
-    throw new EngineError('bad_request', `INFERENCE_PROTOCOL: ${expected('"https" or "http"', protocol)}`);
-  }
-  const memorySizesMb = (env.MEMORY_MB_OPTIONS ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map(Number);
-  const config: FcInvokerConfig = {
-    functionName,
-    region,
-    accountId,
-    memorySizesMb,
-    credentials: fcCredentialsFromEnv(env),
-    ...(env.INFERENCE_ENDPOINT ? { endpoint: env.INFERENCE_ENDPOINT } : {}),
-    ...(protocol ? { protocol } : {}),
-  };
-  validate(config);
-  return config;
-}
