@@ -18,23 +18,23 @@ export interface InferLimits {
 function parsePriority(raw: unknown, fallback: Priority): Priority {
   if (raw === undefined || raw === null || raw === '') return fallback;
   if (raw === 'high' || raw === 'low') return raw;
-  throw new EngineError('bad_request', `priority: ${expected('"high" or "low"', raw)}`);
+  throw new EngineError('invalid_input', `priority: ${expected('"high" or "low"', raw)}`);
 }
 
 function parseDeadline(raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const value = typeof raw === 'string' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 3_600_000) {
-    throw new EngineError('bad_request', `deadlineMs: ${expected('a number of milliseconds between 0 and 3600000', raw)}`);
+    throw new EngineError('invalid_input', `deadlineMs: ${expected('a number of milliseconds between 0 and 3600000', raw)}`);
   }
   return value;
 }
 
 function decodeBase64(raw: unknown): Uint8Array {
-  if (typeof raw !== 'string' || raw.length === 0) throw new EngineError('bad_request', `image: ${expected('a base64 string', raw)}`);
+  if (typeof raw !== 'string' || raw.length === 0) throw new EngineError('invalid_input', `image: ${expected('a base64 string', raw)}`);
   const compact = raw.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw new EngineError('bad_request', 'image: Expected valid base64 (A-Z, a-z, 0-9, +, /, = padding), got malformed text');
+    throw new EngineError('invalid_input', 'image: Expected valid base64 (A-Z, a-z, 0-9, +, /, = padding), got malformed text');
   }
   return Buffer.from(compact, 'base64');
 }
@@ -51,16 +51,16 @@ export function parseInferRequest(
     try {
       json = JSON.parse(new TextDecoder().decode(body));
     } catch {
-      throw new EngineError('bad_request', 'Body is not valid JSON');
+      throw new EngineError('invalid_input', 'Body is not valid JSON');
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new EngineError('bad_request', expected('a JSON object', json));
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new EngineError('invalid_input', expected('a JSON object', json));
     const fields = json as Record<string, unknown>;
     const unknownKeys = Object.keys(fields).filter((key) => !['image', 'contentType', 'deadlineMs', 'priority'].includes(key));
-    if (unknownKeys.length > 0) throw new EngineError('bad_request', `Unknown field(s): ${unknownKeys.join(', ')}`);
+    if (unknownKeys.length > 0) throw new EngineError('invalid_input', `Unknown field(s): ${unknownKeys.join(', ')}`);
     const data = decodeBase64(fields.image);
     // Without a declared type, the bytes say what the image is.
     const imageType = fields.contentType ?? `image/${readImageHeader(data).format}`;
-    if (typeof imageType !== 'string') throw new EngineError('bad_request', `contentType: ${expected('a string', imageType)}`);
+    if (typeof imageType !== 'string') throw new EngineError('invalid_input', `contentType: ${expected('a string', imageType)}`);
     checkImage(data, imageType, limits.maxPixels);
     const deadlineMs = parseDeadline(fields.deadlineMs);
     return { data, contentType: imageType, priority: parsePriority(fields.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };

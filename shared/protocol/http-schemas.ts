@@ -5,18 +5,18 @@
  * RuntimeConfigPatchSchema in config.ts.
  */
 import { z } from 'zod';
-import { ERROR_STATUS, type ErrorCode } from '../core/errors.js';
+import { ERROR_CODES } from '../core/errors.js';
 import type { Plan } from '../core/types.js';
 
 export const LaneIdSchema = z.enum(['edge', 'serverless']);
 export const PrioritySchema = z.enum(['high', 'low']);
 const perLane = <T extends z.ZodType>(value: T) => z.strictObject({ edge: value, serverless: value });
 
-/** `{ error: { code, message } }` with the status of ERROR_STATUS[code]. */
+/** `{ error: { code, message } }`; the status of each code is functions/scheduler/http-errors.ts's. */
 export const ErrorBodySchema = z
   .strictObject({
     error: z.strictObject({
-      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      code: z.enum(ERROR_CODES),
       message: z.string(),
     }),
   })

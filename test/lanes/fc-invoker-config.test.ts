@@ -88,9 +88,9 @@ describe('routing and endpoint', () => {
 });
 
 describe('mapInvokeError on the SDK error classes', () => {
-  it('a refused payload (400 EntityTooLarge) is bad_request, not retried', () => {
+  it('a refused payload (400 EntityTooLarge) is invalid_input, not retried', () => {
     const mapped = mapInvokeError(new ClientError({ statusCode: 400, code: 'EntityTooLarge', message: 'payload size exceeds maximum', requestId: 'r1' }), 'fn');
-    expect(mapped.error.code).toBe('bad_request');
+    expect(mapped.error.code).toBe('invalid_input');
     expect(mapped.retrySameLane).toBe(false);
     expect(mapped.error.message).toBe('Function Compute fn: EntityTooLarge 400: payload size exceeds maximum (request r1)');
   });

@@ -30,13 +30,13 @@ describe('parseInferRequest', () => {
     ['a bad priority', json({ image: jpeg.toString('base64'), priority: 'urgent' }), /priority: Expected "high" or "low", got "urgent"/],
     ['a bad deadline', json({ image: jpeg.toString('base64'), deadlineMs: -5 }), /deadlineMs: Expected a number/],
     ['base64 of text', json({ image: Buffer.from('not an image at all').toString('base64') }), /Not a readable image/],
-  ])('refuses %s with 400', (_name, body, message) => {
+  ])('refuses %s as invalid input', (_name, body, message) => {
     expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(message);
-    expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 
-  it('refuses a body without an image content type with 415', () => {
-    expect(() => parseInferRequest('text/plain', jpeg, {}, limits)).toThrow(expect.objectContaining({ status: 415 }));
+  it('refuses a body without an image content type as an unsupported media type', () => {
+    expect(() => parseInferRequest('text/plain', jpeg, {}, limits)).toThrow(expect.objectContaining({ code: 'unsupported_media_type' }));
     expect(() => parseInferRequest('', jpeg, {}, limits)).toThrow(/got "none"/);
   });
 });

@@ -73,17 +73,17 @@ export function functionNameFor(base: string, memorySizesMb: readonly number[], 
 }
 
 function validate(config: FcInvokerConfig): void {
-  if (!/^\d{6,20}$/.test(config.accountId)) throw new EngineError('bad_request', `FC invoker accountId: ${expected('6 to 20 digits', config.accountId)}`);
-  if (!/^[a-z]{2}-[a-z0-9-]+$/.test(config.region)) throw new EngineError('bad_request', `FC invoker region: ${expected('a region id like cn-hangzhou', config.region)}`);
+  if (!/^\d{6,20}$/.test(config.accountId)) throw new EngineError('invalid_input', `FC invoker accountId: ${expected('6 to 20 digits', config.accountId)}`);
+  if (!/^[a-z]{2}-[a-z0-9-]+$/.test(config.region)) throw new EngineError('invalid_input', `FC invoker region: ${expected('a region id like cn-hangzhou', config.region)}`);
   if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(config.functionName)) {
-    throw new EngineError('bad_request', `FC invoker functionName: ${expected('a function name', config.functionName)}`);
+    throw new EngineError('invalid_input', `FC invoker functionName: ${expected('a function name', config.functionName)}`);
   }
   if (config.endpoint !== undefined && /^[a-z]+:\/\//i.test(config.endpoint)) {
-    throw new EngineError('bad_request', `FC invoker endpoint: ${expected('host[:port] without a scheme (set protocol instead)', config.endpoint)}`);
+    throw new EngineError('invalid_input', `FC invoker endpoint: ${expected('host[:port] without a scheme (set protocol instead)', config.endpoint)}`);
   }
   for (const size of config.memorySizesMb ?? []) {
     if (!Number.isInteger(size) || size < 128 || size % 64 !== 0) {
-      throw new EngineError('bad_request', `FC invoker memorySizesMb: ${expected('multiples of 64 MB from 128', size)}`);
+      throw new EngineError('invalid_input', `FC invoker memorySizesMb: ${expected('multiples of 64 MB from 128', size)}`);
     }
   }
 }
@@ -230,7 +230,7 @@ export function fcCredentialsFromEnv(env: Readonly<Record<string, string | undef
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? '';
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '';
   if (!accessKeyId || !accessKeySecret) {
-    throw new EngineError('bad_request', 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set (FC sets them from the function role)');
+    throw new EngineError('invalid_input', 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set (FC sets them from the function role)');
   }
   const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ERROR_STATUS } from '../../../shared/core/errors.js';
+import { HTTP_STATUS } from '../http-errors.js';
 import { RuntimeConfigPatchSchema } from '../../../shared/protocol/config.js';
 import {
   ConfigPatchResultSchema,
@@ -205,7 +205,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Json {
     info: {
       title: 'edgebatch scheduler',
       version: options.version ?? '0.1.0',
-      description: `Batches image inference requests onto an edge box or a serverless function within a latency SLO. Errors are { error: { code, message } } with statuses ${[...new Set(Object.values(ERROR_STATUS))].join(', ')}.`,
+      description: `Batches image inference requests onto an edge box or a serverless function within a latency SLO. Errors are { error: { code, message } } with statuses ${[...new Set(Object.values(HTTP_STATUS))].sort((a, b) => a - b).join(', ')}.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),

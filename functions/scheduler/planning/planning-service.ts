@@ -222,7 +222,7 @@ export class PlanningService implements PlanningApi {
     const parsed = TelemetryReportSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new EngineError('bad_request', `Telemetry ${issue.path.join('.') || 'body'}: ${issue.message}`);
+      throw new EngineError('invalid_input', `Telemetry ${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const report = parsed.data;
     const { edgePool, replanner, engine } = this.deps;

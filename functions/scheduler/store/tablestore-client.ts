@@ -38,11 +38,11 @@ export function createTablestoreClient(connection: TablestoreConnection): TableS
   const instanceName = requiredText('instanceName (the Tablestore instance)', connection.instanceName);
   const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EngineError('bad_request', expected('timeoutMs to be a positive number', timeoutMs));
+    throw new EngineError('invalid_input', expected('timeoutMs to be a positive number', timeoutMs));
   }
   const maxRetries = connection.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) {
-    throw new EngineError('bad_request', expected('maxRetries to be an integer from 0 to 10', maxRetries));
+    throw new EngineError('invalid_input', expected('maxRetries to be an integer from 0 to 10', maxRetries));
   }
   return new TableStore.Client({
     endpoint,
@@ -82,7 +82,7 @@ export function tablestoreConnectionFromEnv(env: Readonly<Record<string, string 
 function checkEndpoint(endpoint: unknown): string {
   if (typeof endpoint !== 'string' || !/^https?:\/\/[^/\s]+\/?$/.test(endpoint.trim())) {
     throw new EngineError(
-      'bad_request',
+      'invalid_input',
       expected('a Tablestore endpoint like https://<instance>.<region>.ots.aliyuncs.com (http:// or https://, no path)', endpoint),
     );
   }
@@ -91,7 +91,7 @@ function checkEndpoint(endpoint: unknown): string {
 
 function requiredText(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new EngineError('bad_request', expected(`${name} to be a non-empty string`, value));
+    throw new EngineError('invalid_input', expected(`${name} to be a non-empty string`, value));
   }
   return value.trim();
 }

@@ -92,7 +92,7 @@ export const DEFAULT_PAYLOAD_BYTES = 24_178;
 /** Checks an input once, with "Expected X, got Y" messages. */
 export function validatePlannerInput(input: PlannerInput): void {
   const check = (ok: boolean, what: string, got: unknown) => {
-    if (!ok) throw new EngineError('bad_request', expected(what, got));
+    if (!ok) throw new EngineError('internal', expected(what, got));
   };
   check(input.rateRps >= 0 && Number.isFinite(input.rateRps), 'rateRps, a finite rate >= 0', input.rateRps);
   check(input.sloMs > 0 && Number.isFinite(input.sloMs), 'sloMs > 0', input.sloMs);
@@ -127,7 +127,7 @@ export class InfeasibleSloError extends EngineError {
   ) {
     const goal = `${formatPercent(sloTarget)} of requests within ${formatSeconds(sloMs)}`;
     super(
-      'bad_request',
+      'infeasible',
       Number.isFinite(minFeasibleSloMs)
         ? `No plan answers ${goal} at this rate and bandwidth (the best reaches ${formatPercent(bestAttainment)}); the smallest latency at which ${formatPercent(sloTarget)} can be reached is ${formatSeconds(minFeasibleSloMs)}.`
         : `No plan answers ${goal} (the best reaches ${formatPercent(bestAttainment)}), at any latency: no healthy lane can carry this rate.`,

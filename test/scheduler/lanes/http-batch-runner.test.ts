@@ -110,7 +110,7 @@ describe('HttpBatchRunner over loopback', () => {
   it('passes a refusal of the batch itself through as 400 without blaming the target', async () => {
     flaky.mode = 'refuse';
     const runner = new HttpBatchRunner([flakyUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now });
-    await expect(runner.run({ batchId: 'r', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(runner.run({ batchId: 'r', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(runner.status(Date.now())[0]!.state).toBe('closed');
   });
 

@@ -46,6 +46,6 @@ export function createPolicy(name: string, context: PolicyContext, tuning: Polic
     case 'oracle':
       return oraclePolicy(context);
     default:
-      throw new EngineError('bad_request', expected(`a policy in ${POLICY_NAMES.join(', ')}`, name));
+      throw new EngineError('invalid_input', expected(`a policy in ${POLICY_NAMES.join(', ')}`, name));
   }
 }
