@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/errors.js';
 import type { Plan } from '../core/types.js';
+import { IMAGE_CONTENT_TYPES } from './image-header.js';
 
 export const LaneIdSchema = z.enum(['edge', 'serverless']);
 export const PrioritySchema = z.enum(['high', 'low']);
@@ -25,13 +26,22 @@ export const ErrorBodySchema = z
 /** Standard base64 (RFC 4648 section 4), padding optional. */
 const base64 = z.string().min(4).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Expected base64');
 
+/** The image types /v1/infer takes, as a raw body's content type or as the JSON body's `contentType`. */
+export const INFER_IMAGE_TYPES = Object.keys(IMAGE_CONTENT_TYPES) as [string, ...string[]];
+
+/** Answer within this many ms of arrival; at most the SLO (the SLO applies when absent). */
+export const DeadlineMsSchema = z.number().int().positive().max(3_600_000).describe('Relative deadline (ms from arrival), at most the SLO');
+
+/**
+ * The JSON body of `POST /v1/infer`. The route validates with it (functions/scheduler/infer-input.ts), and a raw
+ * image body's `x-deadline-ms` and `x-priority` headers go through the same field schemas.
+ */
 export const InferJsonRequestSchema = z
   .strictObject({
     /** The image file, base64-encoded. */
-    image: base64.describe('The image file (JPEG, PNG or WebP), base64-encoded'),
-    contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']).optional().describe('Type of the image; sniffed from its bytes when absent'),
-    /** Answer within this many ms of arrival; at most the SLO (the SLO applies when absent). */
-    deadlineMs: z.number().int().positive().max(3_600_000).optional().describe('Relative deadline (ms from arrival), at most the SLO'),
+    image: base64.describe('The image file, base64-encoded'),
+    contentType: z.enum(INFER_IMAGE_TYPES).optional().describe('Type of the image; sniffed from its bytes when absent'),
+    deadlineMs: DeadlineMsSchema.optional(),
     priority: PrioritySchema.optional().describe('Dispatch order within a lane and shedding order under overload'),
   });
 

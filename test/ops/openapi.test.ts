@@ -64,10 +64,10 @@ describe('OpenAPI document', () => {
   it('documents the raw image and JSON bodies of /v1/infer and its error statuses, 429 with Retry-After', () => {
     const infer = (doc.paths as Record<string, Record<string, Json>>)['/v1/infer']!.post!;
     const content = (infer.requestBody as Json).content as Json;
-    expect(Object.keys(content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'image/webp']);
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'image/gif', 'image/jpeg', 'image/jpg', 'image/png', 'image/webp']);
     expect((infer.parameters as Json[]).map((p) => `${p.in}:${p.name}`)).toEqual(['header:x-deadline-ms', 'header:x-priority']);
     const responses = infer.responses as Record<string, Json>;
-    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '429', '500', '503', '504']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '429', '500', '502', '503', '504']);
     expect((responses['429']!.headers as Json)['Retry-After']).toBeDefined();
     for (const status of ['400', '413', '415', '503', '504']) {
       expect(((responses[status]!.content as Json)['application/json'] as Json).schema).toEqual({ $ref: '#/components/schemas/Error' });
