@@ -1,5 +1,5 @@
 /**
- * Bodies of the scheduler's HTTP API (DESIGN section 3) as zod schemas: the routes validate with them and
+ * Bodies of the scheduler's HTTP API as zod schemas: the routes validate with them and
  * functions/scheduler/ops/openapi.ts turns them into the OpenAPI document, so the document cannot drift from
  * what the server accepts. The telemetry body is shared/protocol/telemetry.ts; the config patch is
  * RuntimeConfigPatchSchema in config.ts.

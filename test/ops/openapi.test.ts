@@ -55,7 +55,7 @@ describe('OpenAPI document', () => {
     expect(validateDocument({ ...doc, info: { title: 'x' } })).toBe(false);
   });
 
-  it('covers every route of DESIGN section 3, the probe and itself', () => {
+  it('covers every route the scheduler serves, the probe and itself', () => {
     const paths = doc.paths as Record<string, Json>;
     for (const [path, method] of ROUTES) expect(paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
     expect(Object.keys(paths).sort()).toEqual(ROUTES.map(([p]) => p).sort());

@@ -1,4 +1,4 @@
-/** Every policy the simulator compares, by name (DESIGN section 4). */
+/** Every policy the simulator compares, by name: ours, the prototype's and the baselines it is measured against. */
 import { EngineError, expected } from '../../errors.js';
 import type { PolicyContext, SimPolicy } from '../policy.js';
 import { aimdPolicy } from './aimd.js';
