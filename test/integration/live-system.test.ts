@@ -17,8 +17,7 @@ import { REPO_ROOT, DATA } from '../support/paths.js';
 import { getPlan, infer, putConfig, type InferReply } from './support/live.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'images');
-// Generous: on this 2-core machine the model serves a few dozen images a second per process, and the point here
-// is correctness of answers, not attainment.
+// Generous: the model runs on a shared CPU, and the point here is correctness of answers, not attainment.
 const SLO_MS = 5000;
 
 interface TestImage {

@@ -12,9 +12,9 @@ export interface PlannerBounds {
    * Batches the scheduler keeps in flight per edge agent (default 4): they cross the link one after another and the
    * agent's GPU serves them one after another, so a batch occupies the edge for the longest of its service, its
    * transfer and its slot time over the slots (edgeBusyMs). Why 4: with 2, a slot sits out its batch's service
-   * and round trip while the link idles, and on a link-bound edge (24 KB images over 4.5 Mbit/s at 18 req/s) the
-   * simulator answered 73.5% within 1 s; with 3, 98.9%; with 4, 99.87%, as the model predicts. The agent queues
-   * what its GPU has not started (MAX_QUEUED_BATCHES).
+   * and round trip while the link idles, so a link-bound edge loses link time it cannot make up; 4 slots keep a
+   * batch crossing the link while others are served or on their way back. The agent queues what its GPU has not
+   * started (MAX_QUEUED_BATCHES).
    */
   readonly edgeSlots: number;
   /**
@@ -33,8 +33,8 @@ export interface PlannerBounds {
   /**
    * Span over which FC builds the on-demand pool once (s), for the cold-start estimate. Default 300, the keep-alive:
    * a pool sized for a burst is reclaimed once the burst has passed for that long, and the next burst builds it
-   * again. (An hour assumed the peak pool is built once; on the Twitter hour's bursts the simulator counts ten
-   * times the cold starts that predicts.)
+   * again. (A span of an hour would assume the peak pool is built once, and undercount cold starts on traffic that
+   * bursts more often than that.)
    */
   readonly coldStartHorizonS: number;
 }
