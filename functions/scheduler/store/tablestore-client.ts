@@ -2,10 +2,9 @@
  * Builds the real `tablestore` SDK client from configuration, with retries and timeouts bounded so that a dead
  * store fails a scheduler call in seconds instead of hanging it (the SDK's defaults: 20 retries, no timeout).
  *
- * Environment (tablestoreConnectionFromEnv), as FC injects it for the function's role plus our own variables:
- *   TABLESTORE_ENDPOINT          https://<instance>.<region>.ots.aliyuncs.com (must start with http:// or https://)
- *   TABLESTORE_INSTANCE          the instance name
- *   ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALIBABA_CLOUD_SECURITY_TOKEN (STS, optional)
+ * The connection comes from the scheduler's configuration (build-store.ts's tablestoreConnection), which reads
+ * TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and the role credentials FC injects (ALIBABA_CLOUD_ACCESS_KEY_ID,
+ * ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN) like every other setting.
  */
 import TableStore from 'tablestore';
 import { EngineError, expected } from '../../../shared/core/errors.js';
@@ -65,18 +64,6 @@ export function setTablestoreCredentials(client: TableStore.Client, credentials:
   client.config.secretAccessKey = credentials.accessKeySecret;
   client.config.stsToken = credentials.securityToken;
   client.config.securityToken = credentials.securityToken;
-}
-
-/** Reads the connection from environment variables (names at the top of this file). */
-export function tablestoreConnectionFromEnv(env: Readonly<Record<string, string | undefined>>): TablestoreConnection {
-  const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN;
-  return {
-    endpoint: requiredText('TABLESTORE_ENDPOINT', env.TABLESTORE_ENDPOINT),
-    instanceName: requiredText('TABLESTORE_INSTANCE', env.TABLESTORE_INSTANCE),
-    accessKeyId: requiredText('ALIBABA_CLOUD_ACCESS_KEY_ID', env.ALIBABA_CLOUD_ACCESS_KEY_ID),
-    accessKeySecret: requiredText('ALIBABA_CLOUD_ACCESS_KEY_SECRET', env.ALIBABA_CLOUD_ACCESS_KEY_SECRET),
-    ...(securityToken ? { securityToken } : {}),
-  };
 }
 
 function checkEndpoint(endpoint: unknown): string {
