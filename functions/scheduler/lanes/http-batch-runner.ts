@@ -129,8 +129,9 @@ export class HttpBatchRunner implements BatchRunner {
       const response = await this.fetchImpl(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(budgetMs) });
       const text = await response.text();
       if (!response.ok) {
-        // A 4xx means the target refused this batch itself (not its health); anything else counts against it.
-        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+        // A 4xx means the target refused this batch itself (not its health); anything else counts against it. A
+        // 401 or 403 refuses the scheduler's own credentials, which is no fault of the client's input.
+        if (response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 401 && response.status !== 403) {
           target.breaker.success(this.options.now());
           throw new EngineError('invalid_input', `${target.url} refused the batch: ${response.status} ${text.slice(0, 200)}`);
         }
