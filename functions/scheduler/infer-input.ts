@@ -20,14 +20,19 @@ export interface InferLimits {
 
 /** The schema's verdict on one value, or invalid_input naming every problem ("<field>: Expected X, got Y"). */
 function validated<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
+  // The plain parse is zod's fast path; only a refusal is parsed again, keeping each bad value to say "got Y".
+  const quick = schema.safeParse(value);
+  if (quick.success) return quick.data;
   const result = safeParseFormatted(schema, value, (path) => (path.length === 0 && field ? field : formatIssuePath(path)));
-  if (result.ok) return result.value;
-  throw new EngineError('invalid_input', result.errors.join('; '));
+  throw new EngineError('invalid_input', result.ok ? `${field ?? 'body'}: Expected a valid value` : result.errors.join('; '));
 }
 
 /** A raw body's headers, through the same field schemas as the JSON body's fields. */
 function headerPriority(raw: string | undefined, fallback: Priority): Priority {
-  return raw === undefined || raw === '' ? fallback : validated(PrioritySchema, raw, 'x-priority');
+  if (raw === undefined || raw === '') return fallback;
+  // The schema's own list of values first: a valid header costs a lookup, not a parse, on every request.
+  if ((PrioritySchema.options as readonly string[]).includes(raw)) return raw as Priority;
+  return validated(PrioritySchema, raw, 'x-priority');
 }
 
 function headerDeadline(raw: string | undefined): number | undefined {
