@@ -271,15 +271,20 @@ export class ReplanController {
   static fromRecord(record: ControllerRecord, options: ReplanControllerOptions): ReplanController {
     if (!record || record.version !== 1) throw new EngineError('invalid_input', expected('a controller record of version 1', record?.version));
     const controller = new ReplanController(options);
-    const channel = (r: ControllerRecord['rate']): Channel => ({
-      detector: restoreDetector(r.detector),
-      rule: restoreChangepointRule(r.rule),
-      segment: SegmentTracker.fromRecord(r.segment),
-      lastChangeMs: r.lastChangeMs,
-      probability: r.probability,
-    });
-    controller.rate = channel(record.rate);
-    controller.bandwidth = { edge: channel(record.bandwidth.edge), serverless: channel(record.bandwidth.serverless) };
+    // The record carries each channel's state; its settings (the hazard, the rule's threshold and spacing) are
+    // the options', so a configuration changed since the record was written applies to the restored channels.
+    const channel = (r: ControllerRecord['rate'], configured: Channel): Channel => {
+      const settings = { detector: configured.detector.toRecord().options, rule: configured.rule.toRecord() };
+      return {
+        detector: restoreDetector({ ...r.detector, options: { ...r.detector.options, expectedSegmentLength: settings.detector.expectedSegmentLength } }),
+        rule: restoreChangepointRule({ ...r.rule, threshold: settings.rule.threshold, minSpacing: settings.rule.minSpacing }),
+        segment: SegmentTracker.fromRecord(r.segment),
+        lastChangeMs: r.lastChangeMs,
+        probability: r.probability,
+      };
+    };
+    controller.rate = channel(record.rate, controller.rate);
+    controller.bandwidth = { edge: channel(record.bandwidth.edge, controller.bandwidth.edge), serverless: channel(record.bandwidth.serverless, controller.bandwidth.serverless) };
     controller.plan = record.plan ?? undefined;
     controller.pending = record.pending ?? undefined;
     controller.lastReplanMs = record.lastReplanMs ?? undefined;
