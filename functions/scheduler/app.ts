@@ -1,6 +1,6 @@
 /**
- * The scheduler's HTTP API (the routes below; GET /openapi.json documents them) as a Hono app that sees only Web-standard requests; main.ts serves
- * it with @hono/node-server, tests call it over real loopback HTTP.
+ * The scheduler's HTTP API (the routes below; GET /openapi.json documents them) as a Hono app that sees only
+ * Web-standard requests; main.ts serves it with @hono/node-server, tests call it over real loopback HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
