@@ -247,6 +247,8 @@ export type SchedulerConfigInput = z.input<typeof SchedulerConfigSchema>;
 /**
  * `PUT /v1/config`: what may change while running. A subset (SLO and planner bounds), validated the same
  * way; at least one key. The scheduler merges it over the running config and re-plans (reason 'config-change').
+ * Not the memory sizes: they name the FC functions deployed (`<base>-<memoryMb>`), which the lanes and the warm
+ * pool are built on at start, so a running scheduler could not serve a size it was patched to plan for.
  */
 export const RuntimeConfigPatchSchema = z
   .strictObject({
@@ -264,7 +266,6 @@ export const RuntimeConfigPatchSchema = z
           .strictObject({
             maxEdgeBatch: batchBound.optional(),
             maxServerlessBatch: batchBound.optional(),
-            memoryMbOptions: z.array(z.number().int().min(128).max(32_768).multipleOf(64)).min(1).max(32).optional(),
           })
           .optional(),
       })

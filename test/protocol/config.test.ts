@@ -204,6 +204,10 @@ describe('runtime config patch (PUT /v1/config)', () => {
 
   it('refuses keys outside the patchable subset and empty patches', () => {
     expect(() => applyConfigPatch(current, { server: { port: 1 } })).toThrowError('server: Expected no such key (unknown keys are rejected), got "server"');
+    // The memory sizes name the deployed functions the lanes were built on: a start-up setting only.
+    expect(() => applyConfigPatch(current, { planner: { bounds: { memoryMbOptions: [1024] } } })).toThrowError(
+      'planner.bounds.memoryMbOptions: Expected no such key (unknown keys are rejected), got "memoryMbOptions"',
+    );
     expect(() => applyConfigPatch(current, {})).toThrowError('(root): Expected at least one of slo, planner, got an empty patch');
     expect(() => applyConfigPatch(current, { slo: { latencyMs: 'fast' } })).toThrowError('slo.latencyMs: Expected a number, got "fast"');
     expect(() => applyConfigPatch(current, { slo: { target: 2 } })).toThrow(expect.objectContaining({ name: 'EngineError', code: 'invalid_input' }));

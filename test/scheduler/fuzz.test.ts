@@ -98,7 +98,7 @@ const telemetrySample = {
   ],
   batches: [{ atMs: 1_700_000_000_500, batchSize: 8, preprocessMs: 12, inferMs: 60, totalMs: 80 }],
 };
-const configSamples = [{ slo: { latencyMs: 800 } }, { planner: { bounds: { maxEdgeBatch: 16, memoryMbOptions: [1024, 2048] } } }, { slo: { target: 0.99 } }];
+const configSamples = [{ slo: { latencyMs: 800 } }, { planner: { bounds: { maxEdgeBatch: 16, maxServerlessBatch: 8 } } }, { slo: { target: 0.99 } }];
 
 /** Real JSON bodies with one field replaced by an arbitrary JSON value, byte-mutated, or arbitrary JSON. */
 function jsonBodies(samples: readonly object[]): fc.Arbitrary<Uint8Array<ArrayBuffer>> {
