@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended rules everywhere; the pure core also may not use `any`
-// nor reach for process, timers or the clock (DESIGN: everything is injected).
+// nor reach for process, timers or the clock: everything it needs is injected, so the simulator and the live
+// scheduler can drive the same code with their own clocks.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(

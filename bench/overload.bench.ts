@@ -1,5 +1,5 @@
 /**
- * Overload (issue 6): the local stack (scheduler, edge agent behind a shaped link, inference function, each its
+ * Overload: the local stack (scheduler, edge agent behind a shaped link, inference function, each its
  * own process on loopback) offered three times what its lanes together serve. Measures the scheduler's RSS over
  * time (its own process_resident_memory_bytes), how fast requests beyond the queue bound are refused (429 with
  * Retry-After), and whether the admitted ones still meet the SLO or fail fast with a clear error.
@@ -32,7 +32,7 @@ const MAX_QUEUED = 32;
 /**
  * Largest batch per lane. The planner grows batches with the rate it sees, so without a cap the lanes' capacity
  * grows with the flood and "3x capacity" would never be reached by a front end on the same 2 cores; with the cap
- * the capacity is a property of the lanes, as the issue means it.
+ * the capacity is a property of the lanes (what they serve), not of how large a batch a flood lets the planner pick.
  */
 const MAX_BATCH = { edge: 2, serverless: 1 } as const;
 /**
@@ -211,7 +211,7 @@ try {
     rssMb: { idle: idleRssMb, min: Math.min(...rssValues), max: Math.max(...rssValues), after: afterRssMb, ...rssHalves, samples: rss },
   };
   const markdown = [
-    `## Overload: 3x the capacity of both lanes (issue 6)${VARIANT ? ` [${OVERLOAD_MS / 1000} s${EDGE_MBPS === undefined ? '' : `, edge link ${EDGE_MBPS} Mbit/s`}]` : ''}`,
+    `## Overload: 3x the capacity of both lanes${VARIANT ? ` [${OVERLOAD_MS / 1000} s${EDGE_MBPS === undefined ? '' : `, edge link ${EDGE_MBPS} Mbit/s`}]` : ''}`,
     ``,
     `Local stack on this 2-core machine, SLO ${SLO_MS} ms, queue bound ${MAX_QUEUED}, batches at most ${MAX_BATCH.edge} (edge) and ${MAX_BATCH.serverless} (serverless); model processes at nice ${LANE_PROCESSES.nice} with ${LANE_PROCESSES.modelThreads} onnxruntime thread,`,
     `local inference stand-in at most ${SERVERLESS_MAX_CONCURRENCY} batches at once, load generator at nice ${LOAD_GENERATOR_NICE}. Capacity measured first: results/s under a ${PROBE_RPS} requests/s flood;`,

@@ -1,5 +1,5 @@
 /**
- * Decisions per second of the virtual-queue policy with about 1,000 requests queued (issue 2).
+ * Decisions per second of the virtual-queue policy with about 1,000 requests queued.
  * Reproduce: `npm run bench -- queue` (writes bench/results/queue.json and queue.md).
  *
  * Arrivals replay the real inter-arrival gaps of one hour of Twitter traffic (data/seed/workload/

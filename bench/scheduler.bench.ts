@@ -1,5 +1,5 @@
 /**
- * The scheduler's own overhead and throughput (issue 8), beside a bare Hono echo server measured in the same run.
+ * The scheduler's own overhead and throughput, beside a bare Hono echo server measured in the same run.
  * Reproduce: `npm run bench -- scheduler` (writes bench/results/scheduler.json and scheduler.md; about 1 minute).
  *
  * Processes: the scheduler (functions/scheduler/main.ts, in-memory store) or the echo server pinned to core 0

@@ -55,7 +55,7 @@ interface Target {
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 const usd = (r: PolicyResult) => `USD ${r.costTotalUsd.toFixed(4)}`;
 
-/** The issue's targets for `ours` on one run of its kind. */
+/** The targets `ours` must hold on one run of its kind (reported as holds / does not hold, never tuned to pass). */
 export function targets(kind: Scenario['kind'], rows: readonly PolicyResult[]): Target[] {
   const by = (name: string) => rows.find((r) => r.policy === name)!;
   const ours = by('ours');

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError } from '../shared/core/errors.js';
+import { EngineError, type ErrorCode } from '../shared/core/errors.js';
 import { EXIT, InputError, UsageError, type Command } from './command.js';
 
 /**
@@ -30,6 +30,26 @@ async function printOverview(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
+/**
+ * The core's errors as exit codes: what the user gave (an option, a file, a window) is bad usage, a well-formed
+ * but unsatisfiable request is a failed result, and the program's own faults (internal, or a lane or store
+ * that failed) are undefined here: they propagate with their stack.
+ */
+export function exitCodeOf(code: ErrorCode): number | undefined {
+  switch (code) {
+    case 'infeasible':
+      return EXIT.failed;
+    case 'internal':
+    case 'lane_failed':
+    case 'no_lane':
+    case 'store_unavailable':
+    case 'deadline_exceeded':
+      return undefined;
+    default:
+      return EXIT.usage;
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -56,10 +76,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`edgebatch ${name}: ${error.message}`);
       return EXIT.input;
     }
-    // The core's validation errors (a bad window, a bad option value) are the user's input too.
-    if (error instanceof EngineError && error.status < 500) {
-      console.error(`edgebatch ${name}: ${error.message}`);
-      return EXIT.usage;
+    const exit = error instanceof EngineError ? exitCodeOf(error.code) : undefined;
+    if (exit !== undefined) {
+      console.error(`edgebatch ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return exit;
     }
     throw error;
   }

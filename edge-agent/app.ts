@@ -10,6 +10,7 @@
  */
 import { Hono } from 'hono';
 import { EngineError } from '../shared/core/errors.js';
+import { errorResponse } from '../functions/scheduler/http-errors.js';
 import { BATCH_CONTENT_TYPE, decodeBatch } from '../shared/protocol/batch.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type RequestVerifier } from '../shared/protocol/auth.js';
 import type { BatchModel } from '../shared/model/runner.js';
@@ -41,15 +42,8 @@ export interface EdgeAgent {
   readonly gate: BatchGate;
 }
 
-/**
- * `unread`: the request body was not (all) read. The connection then closes after the answer, so that the
- * client does not reuse a socket that still carries the rest of the refused body.
- */
-function errorResponse(error: EngineError, unread = false): Response {
-  const headers: Record<string, string> = unread ? { connection: 'close' } : {};
-  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
-  return Response.json(error.toJSON(), { status: error.status, headers });
-}
+/** Refused before the body was (all) read: the connection closes after the answer (see ErrorResponseOptions). */
+const refusedUnread = (error: EngineError) => errorResponse(error, { closeConnection: true });
 
 export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
   const { model, verifier, clock, telemetry, limits } = deps;
@@ -63,18 +57,18 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
   app.post('/v1/batch', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== BATCH_CONTENT_TYPE) {
-      return errorResponse(new EngineError('unsupported_media_type', `Expected content type ${BATCH_CONTENT_TYPE}, got ${type || 'none'}`), true);
+      return refusedUnread(new EngineError('unsupported_media_type', `Expected content type ${BATCH_CONTENT_TYPE}, got ${type || 'none'}`));
     }
     const declared = Number(c.req.header('content-length') ?? NaN);
-    if (declared > limits.maxBatchBytes) return errorResponse(tooLarge(limits.maxBatchBytes), true);
+    if (declared > limits.maxBatchBytes) return refusedUnread(tooLarge(limits.maxBatchBytes));
     const timestamp = c.req.header(TIMESTAMP_HEADER);
     const signature = c.req.header(SIGNATURE_HEADER);
     if (verifier && (!timestamp || !signature)) {
-      return errorResponse(new EngineError('unauthorized', `Missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER} header`), true);
+      return refusedUnread(new EngineError('unauthorized', `Missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER} header`));
     }
 
     // A full queue refuses before reading the body, so that uploads cannot pile up in memory behind it.
-    if (gate.full) return errorResponse(gate.busy(), true);
+    if (gate.full) return refusedUnread(gate.busy());
 
     let release: (() => void) | undefined;
     try {
@@ -101,9 +95,11 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
       });
       return c.json(response);
     } catch (error) {
-      if (error instanceof EngineError) return errorResponse(error, error.code === 'payload_too_large');
-      deps.logger?.error({ err: error }, 'Batch failed');
-      return errorResponse(new EngineError('internal', 'Batch failed inside the edge agent'));
+      return errorResponse(error, {
+        closeConnection: error instanceof EngineError && error.code === 'payload_too_large',
+        internalMessage: 'Batch failed inside the edge agent',
+        onInternal: (fault) => deps.logger?.error({ err: fault }, 'Batch failed'),
+      });
     } finally {
       release?.();
     }

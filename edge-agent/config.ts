@@ -43,9 +43,9 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new EngineError('bad_request', `${name}: Expected an http(s) URL, got "${raw}"`);
+    throw new EngineError('invalid_input', `${name}: Expected an http(s) URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('bad_request', `${name}: Expected an http(s) URL, got "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('invalid_input', `${name}: Expected an http(s) URL, got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -56,7 +56,7 @@ export function readEdgeAgentConfig(env: NodeJS.ProcessEnv): EdgeAgentConfig {
   if (schedulerUrl || secret !== undefined) assertUsableSecret(secret, 'EDGE_SECRET');
   if (!secret && !LOOPBACK_HOSTS.has(host)) {
     // Without a secret anyone who can reach the port could run batches: only allowed on loopback.
-    throw new EngineError('bad_request', `EDGE_SECRET: Expected a secret of at least 16 characters when HOST is not loopback, got none (HOST is "${host}")`);
+    throw new EngineError('invalid_input', `EDGE_SECRET: Expected a secret of at least 16 characters when HOST is not loopback, got none (HOST is "${host}")`);
   }
   return {
     port: intEnv(env, 'PORT', 9200, 0, 65_535),

@@ -210,7 +210,7 @@ async function run(argv: readonly string[]): Promise<number> {
       try {
         json = JSON.parse(annotationsText);
       } catch (error) {
-        throw new EngineError('bad_request', `not valid JSON (${(error as Error).message}).`);
+        throw new EngineError('invalid_input', `not valid JSON (${(error as Error).message}).`);
       }
       return annotationsFor(json, name);
     }, opts.annotations);

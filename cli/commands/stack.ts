@@ -37,9 +37,9 @@ const DATA = join(import.meta.dirname, '..', '..', 'data');
  *   92 s), comes part way back, dips to 3 to 5 Mbit/s again, and recovers to 25 to 40 Mbit/s at 120 s. At
  *   23 req/s the 24 KB request images need about 4.5 Mbit/s: the link carries them before and after the dip,
  *   not in it.
- * - The model: PaddleOCR's PP-OCRv4 text detector at 256 x 256 (shared/model/detector-manifest.ts), about 24 ms
- *   an image on one core here with its preprocessing: at 23 req/s the edge is half busy one image at a time,
- *   and the inference function, which takes everything in the dip, about as busy.
+ * - The model: PaddleOCR's PP-OCRv4 text detector at 256 x 256 (shared/model/detector-manifest.ts), heavy enough
+ *   per image that 23 req/s keeps the edge busy for a good part of each second, and the inference function,
+ *   which takes everything in the dip, about as busy (`npm start` calibrates both on the machine it runs on).
  */
 const DEFAULT_ARRIVALS = join(DATA, 'traces', 'arrivals', 'twitter-may25', 'per-second-23h.csv.gz');
 const DEFAULT_ARRIVALS_WINDOW = '59320:59470';

@@ -147,7 +147,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         EDGE_SECRET: LOCAL_SECRET,
         CONFIG_SECRET: LOCAL_SECRET,
         SLO_MS: String(options.sloMs),
-        MAX_TIMEOUT_MS: String(options.sloMs),
         STORE: 'file',
         STORE_DIR: join(stateDir, 'state'),
         PROTOTYPE_LOG: '1',

@@ -5,7 +5,7 @@
  *
  * How it signals errors:
  * - A batch that is at fault (malformed, too many items) is answered, not thrown: the result is
- *   `{"error": {"code": "bad_request", "message": ...}}`. Retrying it anywhere would fail the same way, and a
+ *   `{"error": {"code": "invalid_input", "message": ...}}`. Retrying it anywhere would fail the same way, and a
  *   returned body reaches the invoker intact, whereas FC replaces a thrown error with its own
  *   UnhandledInvocationError wrapper.
  * - Anything else (the model cannot load, onnxruntime fails) is thrown. FC then marks the invocation with
@@ -14,6 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { EngineError } from '../../shared/core/errors.js';
+import { blamesCaller } from '../scheduler/http-errors.js';
 import { decodeBatch, type BatchResponse } from '../../shared/protocol/batch.js';
 import type { BatchModel } from '../../shared/model/runner.js';
 
@@ -29,7 +30,7 @@ export async function runInvocation(body: Uint8Array, model: () => BatchModel, n
   try {
     batch = decodeBatch(body);
   } catch (error) {
-    if (error instanceof EngineError && error.status < 500) return { ok: false, error };
+    if (error instanceof EngineError && blamesCaller(error.code)) return { ok: false, error };
     throw error;
   }
   return { ok: true, response: await model().runBatch(batch, { receivedAtMs }) };

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EngineError } from '../../shared/core/errors.js';
+import { blamesCaller, errorResponse } from '../scheduler/http-errors.js';
 import { BATCH_CONTENT_TYPE } from '../../shared/protocol/batch.js';
 import type { BatchModel } from '../../shared/model/runner.js';
 import { runInvocation } from './handler.js';
@@ -12,8 +13,6 @@ export interface InferenceAppDeps {
   readonly maxBodyBytes: number;
   readonly logger?: { error(object: object, message: string): void };
 }
-
-const errorResponse = (error: EngineError) => Response.json(error.toJSON(), { status: error.status });
 
 export function createInferenceApp(deps: InferenceAppDeps): Hono {
   const app = new Hono();
@@ -35,9 +34,9 @@ export function createInferenceApp(deps: InferenceAppDeps): Hono {
         const result = await runInvocation(body, () => deps.model);
         return result.ok ? c.json(result.response) : errorResponse(result.error);
       } catch (error) {
-        deps.logger?.error({ err: error }, 'Batch failed');
-        const engineError = error instanceof EngineError ? error : new EngineError('internal', 'Inference failed');
-        return errorResponse(engineError.status >= 500 ? engineError : new EngineError('internal', engineError.message));
+        // runInvocation answers the caller's faults itself; one thrown past it is this server's own.
+        const fault = error instanceof EngineError && blamesCaller(error.code) ? new EngineError('internal', error.message) : error;
+        return errorResponse(fault, { internalMessage: 'Inference failed', onInternal: () => deps.logger?.error({ err: error }, 'Batch failed') });
       }
     },
   );

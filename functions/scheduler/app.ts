@@ -1,6 +1,6 @@
 /**
- * The scheduler's HTTP API (DESIGN section 3) as a Hono app that sees only Web-standard requests; main.ts serves
- * it with @hono/node-server, tests call it over real loopback HTTP.
+ * The scheduler's HTTP API (the routes below; GET /openapi.json documents them) as a Hono app that sees only
+ * Web-standard requests; main.ts serves it with @hono/node-server, tests call it over real loopback HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -50,8 +50,7 @@ export interface SchedulerServices {
   readonly now: () => number;
 }
 
-const tooLarge = (limit: number) => (c: Context) =>
-  errorResponse(c, new EngineError('payload_too_large', `Body exceeds the limit of ${limit} bytes`));
+const tooLarge = (limit: number) => () => errorResponse(new EngineError('payload_too_large', `Body exceeds the limit of ${limit} bytes`));
 
 async function verified(c: Context, verifier: RequestVerifier | undefined, nowMs: number, what: string): Promise<Uint8Array> {
   if (!verifier) throw new EngineError('forbidden', `${what} is disabled: no secret is configured`);
@@ -73,7 +72,7 @@ function parseJson(body: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch {
-    throw new EngineError('bad_request', 'Body is not valid JSON');
+    throw new EngineError('invalid_input', 'Body is not valid JSON');
   }
 }
 
@@ -84,8 +83,8 @@ export function createSchedulerApp(services: SchedulerServices): Hono {
 
   const startedAtMs = now();
   if (services.middleware) app.use('*', services.middleware);
-  app.onError((error, c) => errorResponse(c, error, services.onInternalError));
-  app.notFound((c) => errorResponse(c, new EngineError('not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.onError((error) => errorResponse(error, services.onInternalError ? { onInternal: services.onInternalError } : {}));
+  app.notFound((c) => errorResponse(new EngineError('not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname}`)));
 
   app.post('/v1/infer', bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge(limits.maxBodyBytes) }), async (c) => {
     const body = new Uint8Array(await c.req.arrayBuffer());
@@ -109,7 +108,7 @@ export function createSchedulerApp(services: SchedulerServices): Hono {
     const raw = c.req.query('bytes') ?? '65536';
     const size = Number(raw);
     if (!Number.isInteger(size) || size < 1 || size > limits.maxProbeBytes) {
-      throw new EngineError('bad_request', `bytes: Expected an integer from 1 to ${limits.maxProbeBytes}, got "${raw}"`);
+      throw new EngineError('invalid_input', `bytes: Expected an integer from 1 to ${limits.maxProbeBytes}, got "${raw}"`);
     }
     return c.body(probeBytes.subarray(0, size), 200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
   });

@@ -5,7 +5,7 @@
 import { DEFAULT_BOUNDS } from '../../shared/core/planner/input.js';
 import type { LaneId } from '../../shared/core/types.js';
 import type { SchedulerConfig } from '../../shared/protocol/config.js';
-import { FcInvoker, fcCredentialsFromEnv, internalEndpoint } from './lanes/fc-invoker.js';
+import { FcInvoker, fcCredentialsFromEnv, internalEndpoint, type FcCredentials, type FcInvokerConfig } from './lanes/fc-invoker.js';
 import { FcWarmPool, type WarmPoolEvents } from './lanes/fc-warm-pool.js';
 import { HttpBatchRunner } from './lanes/http-batch-runner.js';
 import { GuardedLane, type Lane } from './lanes/lane.js';
@@ -21,6 +21,31 @@ export interface BuiltLanes {
 /** Agents report every few seconds; three missed reports take one out of rotation. */
 const EDGE_HEARTBEAT_TIMEOUT_MS = 15_000;
 
+/** What the FC invoker and the warm pool both take, every field settled. */
+type FcLaneConfig = FcInvokerConfig & {
+  readonly memorySizesMb: readonly number[];
+  readonly protocol: 'https' | 'http';
+  readonly credentials: () => FcCredentials;
+};
+
+/**
+ * The FC invoker's settings from the validated configuration, or undefined when the serverless lane is not FC.
+ * Credentials are read per call: FC rotates a role's STS triple in the environment of a long-lived instance.
+ */
+export function fcInvokerConfig(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>): FcLaneConfig | undefined {
+  const fc = config.lanes.serverless.fc;
+  if (!fc) return undefined;
+  return {
+    accountId: fc.accountId,
+    region: fc.region,
+    functionName: fc.functionName,
+    memorySizesMb: config.planner.bounds.memoryMbOptions,
+    protocol: fc.protocol,
+    ...(fc.endpoint ? { endpoint: fc.endpoint } : {}),
+    credentials: () => config.security.cloud ?? fcCredentialsFromEnv(env),
+  };
+}
+
 export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string, string | undefined>>, now: () => number, warmEvents?: WarmPoolEvents): BuiltLanes {
   const edge = new HttpBatchRunner(config.lanes.edge.urls, {
     concurrency: DEFAULT_BOUNDS.edgeSlots, // batches crossing the link and queued at the agent's GPU (the planner assumes the same)
@@ -31,32 +56,19 @@ export function buildLanes(config: SchedulerConfig, env: Readonly<Record<string,
   const serverlessConfig = config.lanes.serverless;
   let serverless: Lane;
   let warmPool: FcWarmPool | undefined;
-  if (serverlessConfig.fc) {
-    const fc = serverlessConfig.fc;
-    // Credentials are read per call: FC rotates a role's STS triple in the environment of a long-lived instance.
-    const credentials = () => config.security.cloud ?? fcCredentialsFromEnv(env);
+  const fc = fcInvokerConfig(config, env);
+  if (fc) {
     warmPool = new FcWarmPool(
       {
         functionName: fc.functionName,
-        memorySizesMb: config.planner.bounds.memoryMbOptions,
+        memorySizesMb: fc.memorySizesMb,
         endpoint: fc.endpoint ?? internalEndpoint(fc.accountId, fc.region),
         protocol: fc.protocol,
-        credentials,
+        credentials: fc.credentials,
       },
       warmEvents ? { events: warmEvents } : {},
     );
-    const invoker = new FcInvoker(
-      {
-        accountId: fc.accountId,
-        region: fc.region,
-        functionName: fc.functionName,
-        memorySizesMb: config.planner.bounds.memoryMbOptions,
-        protocol: fc.protocol,
-        ...(fc.endpoint ? { endpoint: fc.endpoint } : {}),
-        credentials,
-      },
-      { now },
-    );
+    const invoker = new FcInvoker(fc, { now });
     serverless = new GuardedLane(invoker, serverlessConfig.maxConcurrency, now);
   } else {
     serverless = new HttpBatchRunner(serverlessConfig.url ? [serverlessConfig.url] : [], {

@@ -187,7 +187,10 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
       maxPixels: config.limits.maxPixels,
       maxTelemetryBytes: 1024 * 1024,
       maxProbeBytes: PROBE_MAX_BYTES,
-      defaultPriority: config.slo.defaultPriority,
+      // Read per request: PUT /v1/config may change it while running.
+      get defaultPriority() {
+        return planning.slo.defaultPriority;
+      },
     },
     ...(config.security.edgeSecret ? { edgeVerifier: new RequestVerifier(config.security.edgeSecret) } : {}),
     ...(config.security.configSecret ? { configVerifier: new RequestVerifier(config.security.configSecret) } : {}),

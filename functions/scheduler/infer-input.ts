@@ -1,42 +1,44 @@
 /**
  * Turns a `POST /v1/infer` request into a SubmitInput: a raw image body with an image content type, or JSON
- * `{ image: <base64>, contentType?, deadlineMs?, priority? }`. Type, size and pixel count are checked here, before
- * anything is queued; the body-size limit is enforced earlier, while the body streams in.
+ * `{ image: <base64>, contentType?, deadlineMs?, priority? }`. The JSON body is validated by
+ * InferJsonRequestSchema, the same definition the OpenAPI document is generated from, so the two cannot
+ * disagree. Type, size and pixel count are checked here, before anything is queued; the body-size limit is
+ * enforced earlier, while the body streams in.
  */
-import { EngineError, expected } from '../../shared/core/errors.js';
+import type { z } from 'zod';
+import { EngineError } from '../../shared/core/errors.js';
 import type { Priority } from '../../shared/core/types.js';
+import { formatIssuePath, safeParseFormatted } from '../../shared/protocol/config-issues.js';
+import { DeadlineMsSchema, InferJsonRequestSchema, PrioritySchema } from '../../shared/protocol/http-schemas.js';
 import { checkImage, IMAGE_CONTENT_TYPES, readImageHeader } from '../../shared/protocol/image-header.js';
 import type { SubmitInput } from './engine/scheduler-engine.js';
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export interface InferLimits {
   readonly maxPixels: number;
   readonly defaultPriority: Priority;
 }
 
-function parsePriority(raw: unknown, fallback: Priority): Priority {
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  if (raw === 'high' || raw === 'low') return raw;
-  throw new EngineError('bad_request', `priority: ${expected('"high" or "low"', raw)}`);
+/** The schema's verdict on one value, or invalid_input naming every problem ("<field>: Expected X, got Y"). */
+function validated<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
+  // The plain parse is zod's fast path; only a refusal is parsed again, keeping each bad value to say "got Y".
+  const quick = schema.safeParse(value);
+  if (quick.success) return quick.data;
+  const result = safeParseFormatted(schema, value, (path) => (path.length === 0 && field ? field : formatIssuePath(path)));
+  throw new EngineError('invalid_input', result.ok ? `${field ?? 'body'}: Expected a valid value` : result.errors.join('; '));
 }
 
-function parseDeadline(raw: unknown): number | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const value = typeof raw === 'string' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 3_600_000) {
-    throw new EngineError('bad_request', `deadlineMs: ${expected('a number of milliseconds between 0 and 3600000', raw)}`);
-  }
-  return value;
+/** A raw body's headers, through the same field schemas as the JSON body's fields. */
+function headerPriority(raw: string | undefined, fallback: Priority): Priority {
+  if (raw === undefined || raw === '') return fallback;
+  // The schema's own list of values first: a valid header costs a lookup, not a parse, on every request.
+  if ((PrioritySchema.options as readonly string[]).includes(raw)) return raw as Priority;
+  return validated(PrioritySchema, raw, 'x-priority');
 }
 
-function decodeBase64(raw: unknown): Uint8Array {
-  if (typeof raw !== 'string' || raw.length === 0) throw new EngineError('bad_request', `image: ${expected('a base64 string', raw)}`);
-  const compact = raw.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw new EngineError('bad_request', 'image: Expected valid base64 (A-Z, a-z, 0-9, +, /, = padding), got malformed text');
-  }
-  return Buffer.from(compact, 'base64');
+function headerDeadline(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  return validated(DeadlineMsSchema, Number.isNaN(value) ? raw : value, 'x-deadline-ms');
 }
 
 export function parseInferRequest(
@@ -51,19 +53,15 @@ export function parseInferRequest(
     try {
       json = JSON.parse(new TextDecoder().decode(body));
     } catch {
-      throw new EngineError('bad_request', 'Body is not valid JSON');
+      throw new EngineError('invalid_input', 'Body is not valid JSON');
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new EngineError('bad_request', expected('a JSON object', json));
-    const fields = json as Record<string, unknown>;
-    const unknownKeys = Object.keys(fields).filter((key) => !['image', 'contentType', 'deadlineMs', 'priority'].includes(key));
-    if (unknownKeys.length > 0) throw new EngineError('bad_request', `Unknown field(s): ${unknownKeys.join(', ')}`);
-    const data = decodeBase64(fields.image);
+    const request = validated(InferJsonRequestSchema, json);
+    const data = Buffer.from(request.image, 'base64');
     // Without a declared type, the bytes say what the image is.
-    const imageType = fields.contentType ?? `image/${readImageHeader(data).format}`;
-    if (typeof imageType !== 'string') throw new EngineError('bad_request', `contentType: ${expected('a string', imageType)}`);
+    const imageType = request.contentType ?? `image/${readImageHeader(data).format}`;
     checkImage(data, imageType, limits.maxPixels);
-    const deadlineMs = parseDeadline(fields.deadlineMs);
-    return { data, contentType: imageType, priority: parsePriority(fields.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };
+    const priority = request.priority ?? limits.defaultPriority;
+    return { data, contentType: imageType, priority, ...(request.deadlineMs ? { deadlineMs: request.deadlineMs } : {}) };
   }
   if (!(mediaType in IMAGE_CONTENT_TYPES)) {
     throw new EngineError(
@@ -72,6 +70,6 @@ export function parseInferRequest(
     );
   }
   checkImage(body, mediaType, limits.maxPixels);
-  const deadlineMs = parseDeadline(headers.deadlineMs);
-  return { data: body, contentType: mediaType, priority: parsePriority(headers.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };
+  const deadlineMs = headerDeadline(headers.deadlineMs);
+  return { data: body, contentType: mediaType, priority: headerPriority(headers.priority, limits.defaultPriority), ...(deadlineMs ? { deadlineMs } : {}) };
 }

@@ -1,40 +1,49 @@
 /**
- * The engine's one error vocabulary. Every HTTP answer that is not a result is `{ error: { code, message } }`
- * with the status below (DESIGN section 3); lanes, stores and the CLI throw these codes too.
+ * The core's one error vocabulary. It says what went wrong in the core's own terms; which HTTP status or exit
+ * code that becomes is decided only by the adapters (functions/scheduler/http-errors.ts for the HTTP servers,
+ * cli/edgebatch.ts for exit codes), so the core never speaks HTTP.
+ *
+ * Which code to throw:
+ * - `invalid_input`: a value from outside the core's own computations (a request, a configuration value, a file,
+ *   a record read back from a store, a caller's options) is malformed or out of range. The caller can fix it.
+ * - `infeasible`: well-formed input that asks for something no plan can give (an SLO below the fastest lane).
+ * - `internal`: a precondition that the core's own computations guarantee did not hold: a bug, never the
+ *   caller's fault, whatever value triggered it.
+ * - the rest name outcomes of serving a request: refused credentials, a full queue, a failed lane, a missed
+ *   deadline, an unavailable store.
  */
-export const ERROR_STATUS = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  queue_full: 429,
-  throttled: 429,
-  internal: 500,
-  lane_failed: 502,
-  no_lane: 503,
-  store_unavailable: 503,
-  deadline_exceeded: 504,
-} as const;
+export const ERROR_CODES = [
+  'invalid_input',
+  'infeasible',
+  'internal',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'queue_full',
+  'throttled',
+  'lane_failed',
+  'no_lane',
+  'store_unavailable',
+  'deadline_exceeded',
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';
-  readonly status: number;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** For 429 (Retry-After) and for retryable lane failures. */
+    /** For refusals that may succeed later (Retry-After) and for retryable lane failures. */
     readonly retryAfterMs?: number,
     /** Whether trying the same thing again (or on the other lane) may succeed. */
     readonly retryable = false,
   ) {
     super(message);
-    this.status = ERROR_STATUS[code];
   }
 
   toJSON(): { error: { code: ErrorCode; message: string } } {

@@ -21,7 +21,7 @@ export interface Random {
 
 /** Creates a generator from a seed (any finite number; its 32-bit integer part and fraction both count). */
 export function createRandom(seed: number): Random {
-  if (!Number.isFinite(seed)) throw new EngineError('bad_request', expected('a finite number as the random seed', seed));
+  if (!Number.isFinite(seed)) throw new EngineError('invalid_input', expected('a finite number as the random seed', seed));
   return new Xoshiro128(seed);
 }
 
@@ -72,25 +72,25 @@ class Xoshiro128 implements Random {
   }
 
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1) throw new EngineError('bad_request', expected('a positive integer bound', n));
+    if (!Number.isInteger(n) || n < 1) throw new EngineError('internal', expected('a positive integer bound', n));
     return Math.floor(this.next() * n);
   }
 
   exponential(rate: number): number {
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('bad_request', expected('a positive finite rate', rate));
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('internal', expected('a positive finite rate', rate));
     return -Math.log1p(-this.next()) / rate;
   }
 
   normal(mean: number, sd: number): number {
-    if (!Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite mean', mean));
-    if (!(sd >= 0) || !Number.isFinite(sd)) throw new EngineError('bad_request', expected('a finite sd >= 0', sd));
+    if (!Number.isFinite(mean)) throw new EngineError('internal', expected('a finite mean', mean));
+    if (!(sd >= 0) || !Number.isFinite(sd)) throw new EngineError('internal', expected('a finite sd >= 0', sd));
     const u1 = 1 - this.next(); // (0, 1]: the logarithm stays finite
     const u2 = this.next();
     return mean + sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   poisson(mean: number): number {
-    if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite Poisson mean >= 0', mean));
+    if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
     if (mean === 0) return 0;
     return mean < 10 ? this.poissonInversion(mean) : this.poissonPtrs(mean);
   }

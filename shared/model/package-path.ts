@@ -21,7 +21,7 @@ export function splitPackageReference(reference: string): { packageName: string;
   const subpath = parts.slice(nameParts).join('/');
   const validName = nameParts === 2 ? /^@[^/]+\/[^/]+$/.test(packageName) : /^[^/@.][^/]*$/.test(packageName);
   if (!validName || subpath === '' || parts.includes('..')) {
-    throw new EngineError('bad_request', expected(`"${PACKAGE_PREFIX}<package>/<path inside it>"`, `${PACKAGE_PREFIX}${reference}`));
+    throw new EngineError('invalid_input', expected(`"${PACKAGE_PREFIX}<package>/<path inside it>"`, `${PACKAGE_PREFIX}${reference}`));
   }
   return { packageName, subpath };
 }
@@ -36,12 +36,12 @@ export function packageSearchPaths(packageName: string, fromDir: string, env: No
 
 /**
  * A model or labels path from a manifest: absolute, relative to the manifest's folder, or `package:`.
- * Throws a bad_request EngineError naming every folder it looked in when a package file is missing.
+ * Throws an invalid_input EngineError naming every folder it looked in when a package file is missing.
  */
 export function resolveModelFile(reference: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): string {
   if (!reference.startsWith(PACKAGE_PREFIX)) {
     const path = isAbsolute(reference) ? reference : resolve(baseDir, reference);
-    if (!existsSync(path)) throw new EngineError('bad_request', `Model file not found: ${path}`);
+    if (!existsSync(path)) throw new EngineError('invalid_input', `Model file not found: ${path}`);
     return path;
   }
   const { packageName, subpath } = splitPackageReference(reference.slice(PACKAGE_PREFIX.length));
@@ -50,5 +50,5 @@ export function resolveModelFile(reference: string, baseDir: string, env: NodeJS
     const candidate = join(dir, packageName, subpath);
     if (existsSync(candidate)) return candidate;
   }
-  throw new EngineError('bad_request', `Cannot find ${subpath} in package ${packageName}; looked in: ${searched.join(', ')}`);
+  throw new EngineError('invalid_input', `Cannot find ${subpath} in package ${packageName}; looked in: ${searched.join(', ')}`);
 }

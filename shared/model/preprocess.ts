@@ -22,7 +22,7 @@ interface ResizedImage {
 }
 
 function decodeError(message: string): EngineError {
-  return new EngineError('bad_request', `Not a decodable image: ${message}`);
+  return new EngineError('invalid_input', `Not a decodable image: ${message}`);
 }
 
 /** Reads only the header: format and dimensions, after EXIF orientation. */
@@ -102,7 +102,7 @@ export function writeTensorSlot(tensor: Float32Array, index: number, image: Resi
   }
 }
 
-/** Decodes, checks and resizes one image; throws EngineError (bad_request, payload_too_large, ...) for a bad one. */
+/** Decodes, checks and resizes one image; throws EngineError (invalid_input, payload_too_large, ...) for a bad one. */
 export function preprocessImage(data: Uint8Array, spec: InputSpec, maxPixels = DEFAULT_MAX_PIXELS): Promise<ResizedImage> {
   if (data.byteLength === 0) return Promise.reject(decodeError('empty'));
   return resized(data, spec, maxPixels);

@@ -63,7 +63,7 @@ function acceptsContentType(contentType: string): boolean {
 }
 
 function failure(id: string, error: unknown): ItemResult {
-  const engineError = error instanceof EngineError ? error : new EngineError('bad_request', (error as Error).message);
+  const engineError = error instanceof EngineError ? error : new EngineError('invalid_input', (error as Error).message);
   return { id, ok: false, error: { code: engineError.code, message: engineError.message } };
 }
 
@@ -193,7 +193,7 @@ export function modelRunnerFromEnv(env: NodeJS.ProcessEnv, logger?: ModelLogger)
   const rawPixels = env.MAX_IMAGE_PIXELS;
   const maxPixels = rawPixels === undefined || rawPixels === '' ? DEFAULT_MAX_PIXELS : Number(rawPixels);
   if (!Number.isInteger(maxPixels) || maxPixels < 1) {
-    throw new EngineError('bad_request', `MAX_IMAGE_PIXELS: Expected a positive integer, got "${rawPixels}"`);
+    throw new EngineError('invalid_input', `MAX_IMAGE_PIXELS: Expected a positive integer, got "${rawPixels}"`);
   }
   return getModelRunner(env.MODEL_MANIFEST || undefined, { maxPixels, ...(logger ? { logger } : {}) });
 }

@@ -44,9 +44,9 @@ export async function openSession(manifest: ModelManifest, logger: ModelLogger):
 
 function checkNames(session: ort.InferenceSession, manifest: ModelManifest): void {
   if (!session.inputNames.includes(manifest.input.name)) {
-    throw new EngineError('bad_request', `Model manifest ${manifest.source}: input.name: ${expected(`one of ${session.inputNames.join(', ')}`, manifest.input.name)}`);
+    throw new EngineError('invalid_input', `Model manifest ${manifest.source}: input.name: ${expected(`one of ${session.inputNames.join(', ')}`, manifest.input.name)}`);
   }
   if (!session.outputNames.includes(manifest.output.name)) {
-    throw new EngineError('bad_request', `Model manifest ${manifest.source}: output.name: ${expected(`one of ${session.outputNames.join(', ')}`, manifest.output.name)}`);
+    throw new EngineError('invalid_input', `Model manifest ${manifest.source}: output.name: ${expected(`one of ${session.outputNames.join(', ')}`, manifest.output.name)}`);
   }
 }

@@ -25,7 +25,7 @@ function digest(secret: string, timestamp: string, method: string, path: string,
 /** Checks a secret once, at start-up: a short secret is a configuration error, not a runtime one. */
 export function assertUsableSecret(secret: string | undefined, name: string): asserts secret is string {
   if (!secret || secret.length < MIN_SECRET_LENGTH) {
-    throw new EngineError('bad_request', `${name}: Expected a secret of at least ${MIN_SECRET_LENGTH} characters, got ${secret ? `${secret.length} characters` : 'none'}`);
+    throw new EngineError('invalid_input', `${name}: Expected a secret of at least ${MIN_SECRET_LENGTH} characters, got ${secret ? `${secret.length} characters` : 'none'}`);
   }
 }
 

@@ -85,7 +85,7 @@ export function encodeBatch(batchId: string, sentAtMs: number, items: readonly B
 }
 
 function bad(message: string): EngineError {
-  return new EngineError('bad_request', `Malformed batch: ${message}`);
+  return new EngineError('invalid_input', `Malformed batch: ${message}`);
 }
 
 function isNonEmptyString(value: unknown, maxLength: number): value is string {

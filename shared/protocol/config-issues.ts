@@ -1,5 +1,5 @@
 /**
- * Turns zod issues into the project's one message style, "<path>: Expected X, got Y" (DESIGN section 6), so
+ * Turns zod issues into the project's one message style, "<path>: Expected X, got Y" (what errors.ts's `expected` writes), so
  * a bad configuration file, environment variable or request body reads the same everywhere. zod's own
  * messages ("Invalid input: expected number, received string") are replaced, not wrapped.
  */

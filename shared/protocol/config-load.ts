@@ -90,6 +90,6 @@ export function loadSchedulerConfig(options: LoadConfigOptions = {}): LoadConfig
 /** For start-up code: the config, or an EngineError listing every problem (one per line). */
 export function loadSchedulerConfigOrThrow(options: LoadConfigOptions = {}): SchedulerConfig {
   const result = loadSchedulerConfig(options);
-  if (!result.ok) throw new EngineError('bad_request', `Invalid configuration:\n  ${result.errors.join('\n  ')}`);
+  if (!result.ok) throw new EngineError('invalid_input', `Invalid configuration:\n  ${result.errors.join('\n  ')}`);
   return result.config;
 }

@@ -8,11 +8,11 @@ import { RuntimeConfigPatchSchema, SchedulerConfigSchema, type SchedulerConfig }
 import { safeParseFormatted } from './config-issues.js';
 import { mergeConfig } from './config-load.js';
 
-/** The new configuration, or EngineError `bad_request` (400) listing the problems. */
+/** The new configuration, or EngineError `invalid_input` listing the problems. */
 export function applyConfigPatch(current: SchedulerConfig, body: unknown): SchedulerConfig {
   const patch = safeParseFormatted(RuntimeConfigPatchSchema, body);
-  if (!patch.ok) throw new EngineError('bad_request', patch.errors.join('; '));
+  if (!patch.ok) throw new EngineError('invalid_input', patch.errors.join('; '));
   const merged = safeParseFormatted(SchedulerConfigSchema, mergeConfig(current, patch.value));
-  if (!merged.ok) throw new EngineError('bad_request', merged.errors.join('; '));
+  if (!merged.ok) throw new EngineError('invalid_input', merged.errors.join('; '));
   return merged.value;
 }

@@ -111,8 +111,6 @@ export const PlannerBoundsSchema = z
   .strictObject({
     maxEdgeBatch: batchBound.default(200),
     maxServerlessBatch: batchBound.default(20),
-    /** Longest wait a plan may ask for (ms). Unset: the SLO (which caps it in any case). */
-    maxTimeoutMs: positiveMs.optional(),
     /** Serverless memory sizes (MB) the planner may choose from: multiples of 64 within FC's 128..32768. */
     memoryMbOptions: z
       .array(z.number().int().min(128).max(32_768).multipleOf(64))
@@ -128,10 +126,6 @@ export const PlannerBoundsSchema = z
 
 export const PlannerConfigSchema = z
   .strictObject({
-    /** Which policy plans in production. */
-    policy: z.string().min(1).max(40).default('ours'),
-    /** Re-plan at least this often even without a changepoint (ms); 0 = only on changepoints. */
-    replanIntervalMs: z.number().int().min(0).max(86_400_000).default(300_000),
     /** Never re-plan more often than this (ms), whatever the detectors say. */
     minReplanIntervalMs: z.number().int().min(0).max(3_600_000).default(2000),
     /** Arrivals are counted in bins of this length (ms) for the rate detector. */
@@ -241,14 +235,6 @@ export const SchedulerConfigSchema = z
         message: `Expected at most 32 counting intervals (${32 * countIntervalMs} ms), got ${countGraceMs}`,
       });
     }
-    const { maxTimeoutMs } = config.planner.bounds;
-    if (maxTimeoutMs !== undefined && maxTimeoutMs > config.slo.latencyMs) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['planner', 'bounds', 'maxTimeoutMs'],
-        message: `Expected at most slo.latencyMs (${config.slo.latencyMs}), got ${maxTimeoutMs}`,
-      });
-    }
     if (config.store.kind === 'tablestore' && !config.security.cloud) {
       ctx.addIssue({ code: 'custom', path: ['security', 'cloud'], message: 'Expected credentials when store.kind is "tablestore", got nothing' });
     }
@@ -261,6 +247,8 @@ export type SchedulerConfigInput = z.input<typeof SchedulerConfigSchema>;
 /**
  * `PUT /v1/config`: what may change while running. A subset (SLO and planner bounds), validated the same
  * way; at least one key. The scheduler merges it over the running config and re-plans (reason 'config-change').
+ * Not the memory sizes: they name the FC functions deployed (`<base>-<memoryMb>`), which the lanes and the warm
+ * pool are built on at start, so a running scheduler could not serve a size it was patched to plan for.
  */
 export const RuntimeConfigPatchSchema = z
   .strictObject({
@@ -273,14 +261,11 @@ export const RuntimeConfigPatchSchema = z
       .optional(),
     planner: z
       .strictObject({
-        replanIntervalMs: z.number().int().min(0).max(86_400_000).optional(),
         changeThreshold: z.number().gt(0).lt(1).optional(),
         bounds: z
           .strictObject({
             maxEdgeBatch: batchBound.optional(),
             maxServerlessBatch: batchBound.optional(),
-            maxTimeoutMs: positiveMs.optional(),
-            memoryMbOptions: z.array(z.number().int().min(128).max(32_768).multipleOf(64)).min(1).max(32).optional(),
           })
           .optional(),
       })

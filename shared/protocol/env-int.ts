@@ -6,7 +6,7 @@ export function intEnv(env: Readonly<Record<string, string | undefined>>, name: 
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EngineError('bad_request', `${name}: Expected an integer from ${min} to ${max}, got "${raw}"`);
+    throw new EngineError('invalid_input', `${name}: Expected an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }

@@ -1,22 +1,23 @@
 /**
- * Bodies of the scheduler's HTTP API (DESIGN section 3) as zod schemas: the routes validate with them and
+ * Bodies of the scheduler's HTTP API as zod schemas: the routes validate with them and
  * functions/scheduler/ops/openapi.ts turns them into the OpenAPI document, so the document cannot drift from
  * what the server accepts. The telemetry body is shared/protocol/telemetry.ts; the config patch is
  * RuntimeConfigPatchSchema in config.ts.
  */
 import { z } from 'zod';
-import { ERROR_STATUS, type ErrorCode } from '../core/errors.js';
+import { ERROR_CODES } from '../core/errors.js';
 import type { Plan } from '../core/types.js';
+import { IMAGE_CONTENT_TYPES } from './image-header.js';
 
 export const LaneIdSchema = z.enum(['edge', 'serverless']);
 export const PrioritySchema = z.enum(['high', 'low']);
 const perLane = <T extends z.ZodType>(value: T) => z.strictObject({ edge: value, serverless: value });
 
-/** `{ error: { code, message } }` with the status of ERROR_STATUS[code]. */
+/** `{ error: { code, message } }`; the status of each code is functions/scheduler/http-errors.ts's. */
 export const ErrorBodySchema = z
   .strictObject({
     error: z.strictObject({
-      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      code: z.enum(ERROR_CODES),
       message: z.string(),
     }),
   })
@@ -25,13 +26,22 @@ export const ErrorBodySchema = z
 /** Standard base64 (RFC 4648 section 4), padding optional. */
 const base64 = z.string().min(4).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Expected base64');
 
+/** The image types /v1/infer takes, as a raw body's content type or as the JSON body's `contentType`. */
+export const INFER_IMAGE_TYPES = Object.keys(IMAGE_CONTENT_TYPES) as [string, ...string[]];
+
+/** Answer within this many ms of arrival; at most the SLO (the SLO applies when absent). */
+export const DeadlineMsSchema = z.number().int().positive().max(3_600_000).describe('Relative deadline (ms from arrival), at most the SLO');
+
+/**
+ * The JSON body of `POST /v1/infer`. The route validates with it (functions/scheduler/infer-input.ts), and a raw
+ * image body's `x-deadline-ms` and `x-priority` headers go through the same field schemas.
+ */
 export const InferJsonRequestSchema = z
   .strictObject({
     /** The image file, base64-encoded. */
-    image: base64.describe('The image file (JPEG, PNG or WebP), base64-encoded'),
-    contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']).optional().describe('Type of the image; sniffed from its bytes when absent'),
-    /** Answer within this many ms of arrival; at most the SLO (the SLO applies when absent). */
-    deadlineMs: z.number().int().positive().max(3_600_000).optional().describe('Relative deadline (ms from arrival), at most the SLO'),
+    image: base64.describe('The image file, base64-encoded'),
+    contentType: z.enum(INFER_IMAGE_TYPES).optional().describe('Type of the image; sniffed from its bytes when absent'),
+    deadlineMs: DeadlineMsSchema.optional(),
     priority: PrioritySchema.optional().describe('Dispatch order within a lane and shedding order under overload'),
   });
 
@@ -195,12 +205,10 @@ export const ConfigPatchResultSchema = z
   .strictObject({
     slo: z.strictObject({ latencyMs: z.number(), target: z.number(), defaultPriority: PrioritySchema }),
     planner: z.strictObject({
-      replanIntervalMs: z.number(),
       changeThreshold: z.number(),
       bounds: z.strictObject({
         maxEdgeBatch: z.number().int(),
         maxServerlessBatch: z.number().int(),
-        maxTimeoutMs: z.number().optional(),
         memoryMbOptions: z.array(z.number().int()),
       }),
     }),

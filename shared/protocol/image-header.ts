@@ -22,7 +22,7 @@ export const IMAGE_CONTENT_TYPES: Readonly<Record<string, ImageFormat>> = {
   'image/gif': 'gif',
 };
 
-const notImage = (why: string) => new EngineError('bad_request', `Not a readable image: ${why}`);
+const notImage = (why: string) => new EngineError('invalid_input', `Not a readable image: ${why}`);
 
 function jpegSize(bytes: Uint8Array): ImageHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,5 +1,5 @@
 /**
- * Issue 6, CI-sized chaos: the local stack (FC lane through the FC API stand-in and the real SDK, state in the
+ * CI-sized chaos: the local stack (FC lane through the FC API stand-in and the real SDK, state in the
  * Tablestore stand-in) under 40 s of the bundled Twitter trace at a low rate, while the edge agent is killed
  * and restarted, the inference function fails and stalls, and the store stalls and fails. Nothing may be lost
  * or answered twice; traffic must move to serverless while the edge is dead and return to it after.

@@ -1,5 +1,5 @@
 /**
- * Overload (issue 6): a batch the scheduler abandoned at its deadline (it closed the connection) while the batch
+ * Overload: a batch the scheduler abandoned at its deadline (it closed the connection) while the batch
  * waited for the GPU is dropped when its turn comes, rather than run for nobody while later batches wait behind it.
  */
 import { performance } from 'node:perf_hooks';

@@ -26,13 +26,13 @@ describe('inference function handler (FC built-in nodejs20 shape)', () => {
     expect(response.batchId).toBe('batch-7');
     expect(response.model).toBe('ppocr-mobile-v2.0-cls');
     expect(withStableErrors(response.results)).toEqual(withStableErrors(direct.results));
-    expect(response.results.map((result) => (result.ok ? result.labels[0]!.label : result.error.code))).toEqual(['0', expect.any(String), 'bad_request', '180']);
+    expect(response.results.map((result) => (result.ok ? result.labels[0]!.label : result.error.code))).toEqual(['0', expect.any(String), 'invalid_input', '180']);
     expect(response.timings.totalMs).toBeGreaterThanOrEqual(response.timings.inferMs);
   });
 
   it('returns (does not throw) an error body for a malformed batch', async () => {
     const out = await handler(Buffer.from('EBB1 but not really'), {});
-    expect(JSON.parse(out.toString('utf8'))).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/^Malformed batch: header length \d+ does not fit/) } });
+    expect(JSON.parse(out.toString('utf8'))).toEqual({ error: { code: 'invalid_input', message: expect.stringMatching(/^Malformed batch: header length \d+ does not fit/) } });
     const empty = await handler(Buffer.alloc(0), {});
     expect(JSON.parse(empty.toString('utf8')).error.message).toBe('Malformed batch: body of 0 bytes is shorter than the 8-byte prefix');
   });
@@ -40,7 +40,7 @@ describe('inference function handler (FC built-in nodejs20 shape)', () => {
   it('refuses an HTTP-trigger event (the function is meant to have no HTTP trigger) with an error body', async () => {
     const event = readFileSync(join(DATA, 'aliyun', 'http-trigger-event-builtin-runtime.example.json'));
     const out = JSON.parse((await handler(event, {})).toString('utf8')) as { error: { code: string; message: string } };
-    expect(out.error).toEqual({ code: 'bad_request', message: 'Malformed batch: it does not start with "EBB1"' });
+    expect(out.error).toEqual({ code: 'invalid_input', message: 'Malformed batch: it does not start with "EBB1"' });
   });
 
   it('throws when the model itself fails, so FC reports UnhandledInvocationError', async () => {

@@ -17,8 +17,7 @@ import { REPO_ROOT, DATA } from '../support/paths.js';
 import { getPlan, infer, putConfig, type InferReply } from './support/live.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'images');
-// Generous: on this 2-core machine the model serves a few dozen images a second per process, and the point here
-// is correctness of answers, not attainment.
+// Generous: the model runs on a shared CPU, and the point here is correctness of answers, not attainment.
 const SLO_MS = 5000;
 
 interface TestImage {
@@ -70,7 +69,7 @@ describe('live system over loopback HTTP with the real model', () => {
       edgeLink: bandwidthTrace([0], [1000], 60_000),
       sloMs: SLO_MS,
       // Plans change here only when the test asks (config) or the rate detector sees the bursts; no periodic re-plan.
-      schedulerEnv: { REPLAN_INTERVAL_MS: '0', MIN_REPLAN_INTERVAL_MS: '0' },
+      schedulerEnv: { MIN_REPLAN_INTERVAL_MS: '0' },
     });
   });
 
@@ -145,7 +144,7 @@ describe('live system over loopback HTTP with the real model', () => {
     expect(await largest()).toBe(1);
 
     // A lower SLO and the bounds raised again: the plan is made for the new SLO, and answers stay within it.
-    const raised = await putConfig(stack.schedulerUrl, stack.secret, { slo: { latencyMs: 3000 }, planner: { bounds: { maxEdgeBatch: 16, maxServerlessBatch: 8, maxTimeoutMs: 3000 } } });
+    const raised = await putConfig(stack.schedulerUrl, stack.secret, { slo: { latencyMs: 3000 }, planner: { bounds: { maxEdgeBatch: 16, maxServerlessBatch: 8 } } });
     expect(raised.status, JSON.stringify(raised.body)).toBe(200);
     const replanned = await getPlan(stack.schedulerUrl);
     expect(replanned.plan.reason).toBe('config-change');

@@ -64,7 +64,6 @@ async function startScheduler(standin: TablestoreStandin, lane: InstantLane): Pr
       COUNT_INTERVAL_MS: String(COUNT_INTERVAL_MS),
       COUNT_GRACE_MS: String(COUNT_GRACE_MS),
       EDGE_BANDWIDTH_MBPS: '2',
-      REPLAN_INTERVAL_MS: '0',
       MIN_REPLAN_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
     },

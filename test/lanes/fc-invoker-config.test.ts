@@ -2,10 +2,13 @@
 import { ClientError, ServerError, ThrottlingError } from '@alicloud/openapi-core';
 import { describe, expect, it } from 'vitest';
 import { mapInvokeError } from '../../functions/scheduler/lanes/fc-errors.js';
-import { FcInvoker, fcInvokerConfigFromEnv, functionNameFor, internalEndpoint } from '../../functions/scheduler/lanes/fc-invoker.js';
+import { fcInvokerConfig } from '../../functions/scheduler/build-lanes.js';
+import { FcInvoker, functionNameFor, internalEndpoint } from '../../functions/scheduler/lanes/fc-invoker.js';
 import type { FcClientOptions } from '../../functions/scheduler/lanes/fc-sdk.js';
+import { loadSchedulerConfig, loadSchedulerConfigOrThrow } from '../../shared/protocol/config-load.js';
 
 const env = {
+  HOST: '127.0.0.1',
   INFERENCE_FUNCTION: 'edgebatch-inference',
   INFERENCE_REGION: 'cn-shanghai',
   ACCOUNT_ID: '1234567890123456',
@@ -15,36 +18,58 @@ const env = {
   ALIBABA_CLOUD_SECURITY_TOKEN: 'token',
 };
 
-describe('fcInvokerConfigFromEnv', () => {
+/** The invoker's settings exactly as the scheduler derives them: its one config loader, then buildLanes' mapping. */
+function invokerConfigFrom(vars: Readonly<Record<string, string | undefined>>) {
+  const config = fcInvokerConfig(loadSchedulerConfigOrThrow({ env: vars }), vars);
+  if (!config) throw new Error('expected an FC serverless lane');
+  return config;
+}
+
+function configErrors(vars: Readonly<Record<string, string | undefined>>): readonly string[] {
+  const result = loadSchedulerConfig({ env: vars });
+  if (result.ok) throw new Error('expected the configuration to be invalid');
+  return result.errors;
+}
+
+describe('FC invoker settings from the environment (the scheduler config loader)', () => {
   it('reads the names s.yaml sets and the role credentials FC injects', () => {
-    expect(fcInvokerConfigFromEnv(env)).toEqual({
-      functionName: 'edgebatch-inference',
-      region: 'cn-shanghai',
-      accountId: '1234567890123456',
-      memorySizesMb: [1024, 2048, 4096],
-      credentials: { accessKeyId: 'STS.id', accessKeySecret: 'secret', securityToken: 'token' },
-    });
+    const config = invokerConfigFrom(env);
+    expect(config).toMatchObject({ functionName: 'edgebatch-inference', region: 'cn-shanghai', accountId: '1234567890123456', memorySizesMb: [1024, 2048, 4096], protocol: 'https' });
+    expect(config.credentials()).toEqual({ accessKeyId: 'STS.id', accessKeySecret: 'secret', securityToken: 'token' });
   });
 
   it("falls back to FC's injected FC_REGION and FC_ACCOUNT_ID, and takes an endpoint override", () => {
     const { INFERENCE_REGION: _r, ACCOUNT_ID: _a, ...rest } = env;
-    const config = fcInvokerConfigFromEnv({ ...rest, FC_REGION: 'cn-beijing', FC_ACCOUNT_ID: '99887766', INFERENCE_ENDPOINT: '127.0.0.1:9300', INFERENCE_PROTOCOL: 'http' });
+    const config = invokerConfigFrom({ ...rest, FC_REGION: 'cn-beijing', FC_ACCOUNT_ID: '99887766', INFERENCE_ENDPOINT: '127.0.0.1:9300', INFERENCE_PROTOCOL: 'http' });
     expect(config).toMatchObject({ region: 'cn-beijing', accountId: '99887766', endpoint: '127.0.0.1:9300', protocol: 'http' });
   });
 
+  it('reads the role credentials per call when the config has none, so rotated STS tokens are picked up', () => {
+    const { ALIBABA_CLOUD_ACCESS_KEY_ID: _i, ALIBABA_CLOUD_ACCESS_KEY_SECRET: _s, ALIBABA_CLOUD_SECURITY_TOKEN: _t, ...rest } = env;
+    const rotating: Record<string, string | undefined> = { ...rest };
+    const config = invokerConfigFrom(rotating);
+    expect(() => config.credentials()).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set/);
+    Object.assign(rotating, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.new', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'fresh' });
+    expect(config.credentials()).toEqual({ accessKeyId: 'STS.new', accessKeySecret: 'fresh' });
+  });
+
   it('says what is missing or wrong', () => {
-    expect(() => fcInvokerConfigFromEnv({ ...env, INFERENCE_FUNCTION: undefined })).toThrow(/Expected INFERENCE_FUNCTION, INFERENCE_REGION and ACCOUNT_ID/);
-    expect(() => fcInvokerConfigFromEnv({ ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined })).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set/);
-    expect(() => fcInvokerConfigFromEnv({ ...env, INFERENCE_PROTOCOL: 'ftp' })).toThrow('INFERENCE_PROTOCOL: Expected "https" or "http", got "ftp"');
-    expect(() => fcInvokerConfigFromEnv({ ...env, INFERENCE_ENDPOINT: 'http://127.0.0.1:9' })).toThrow(/without a scheme/);
-    expect(() => fcInvokerConfigFromEnv({ ...env, MEMORY_MB_OPTIONS: '1000' })).toThrow(/multiples of 64 MB from 128, got 1000/);
+    expect(configErrors({ ...env, INFERENCE_FUNCTION: undefined })).toEqual([
+      'lanes.serverless.fc.functionName (env INFERENCE_FUNCTION): Expected a string, got nothing',
+    ]);
+    expect(configErrors({ ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined })).toEqual([
+      'security.cloud.accessKeySecret (env ALIBABA_CLOUD_ACCESS_KEY_SECRET): Expected a string, got nothing',
+    ]);
+    expect(configErrors({ ...env, INFERENCE_PROTOCOL: 'ftp' })).toEqual([expect.stringMatching(/^lanes\.serverless\.fc\.protocol \(env INFERENCE_PROTOCOL\): Expected one of "https", "http"/)]);
+    expect(configErrors({ ...env, MEMORY_MB_OPTIONS: '1000' })).toEqual([expect.stringMatching(/^planner\.bounds\.memoryMbOptions\[0\] \(env MEMORY_MB_OPTIONS\): Expected a multiple of 64/)]);
+    expect(() => new FcInvoker(invokerConfigFrom({ ...env, INFERENCE_ENDPOINT: 'http://127.0.0.1:9' }))).toThrow(/without a scheme/);
   });
 });
 
 describe('routing and endpoint', () => {
   it('uses the internal endpoint of the account by default', () => {
     let seen: FcClientOptions | undefined;
-    const invoker = new FcInvoker(fcInvokerConfigFromEnv(env), {
+    const invoker = new FcInvoker(invokerConfigFrom(env), {
       clientFactory: (options) => {
         seen = options;
         return { invoke: () => Promise.reject(new Error('not called')) };
@@ -63,9 +88,9 @@ describe('routing and endpoint', () => {
 });
 
 describe('mapInvokeError on the SDK error classes', () => {
-  it('a refused payload (400 EntityTooLarge) is bad_request, not retried', () => {
+  it('a refused payload (400 EntityTooLarge) is invalid_input, not retried', () => {
     const mapped = mapInvokeError(new ClientError({ statusCode: 400, code: 'EntityTooLarge', message: 'payload size exceeds maximum', requestId: 'r1' }), 'fn');
-    expect(mapped.error.code).toBe('bad_request');
+    expect(mapped.error.code).toBe('invalid_input');
     expect(mapped.retrySameLane).toBe(false);
     expect(mapped.error.message).toBe('Function Compute fn: EntityTooLarge 400: payload size exceeds maximum (request r1)');
   });
@@ -94,7 +119,7 @@ describe('deadline handling with an injected client', () => {
   it("reports the SDK's own read timeout just before the deadline as deadline_exceeded, not a lane failure", async () => {
     let clock = 1_000;
     const deadlineMs = 1_100;
-    const invoker = new FcInvoker(fcInvokerConfigFromEnv(env), {
+    const invoker = new FcInvoker(invokerConfigFrom(env), {
       now: () => clock,
       sleep: async () => undefined,
       clientFactory: () => ({

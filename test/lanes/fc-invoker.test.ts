@@ -135,7 +135,6 @@ describe('FcInvoker against the FC API stand-in running the real inference handl
     standin.failNext(3, 'throttling');
     const error = await failureOf(invokerFor(standin).run({ batchId: 't-2', items: images.slice(0, 1), deadlineMs: inAWhile() }));
     expect(error.code).toBe('throttled');
-    expect(error.status).toBe(429);
     expect(error.retryAfterMs).toBeGreaterThan(0);
   });
 
@@ -150,10 +149,10 @@ describe('FcInvoker against the FC API stand-in running the real inference handl
     expect(standin.calls.length - before).toBe(1);
   });
 
-  it("maps the handler's refusal of a malformed batch to bad_request", async () => {
+  it("maps the handler's refusal of a malformed batch to invalid_input", async () => {
     const duplicateIds = [images[0]!, images[0]!];
     const error = await failureOf(invokerFor(standin).run({ batchId: 'm-1', items: duplicateIds, deadlineMs: inAWhile() }));
-    expect(error.code).toBe('bad_request');
+    expect(error.code).toBe('invalid_input');
     expect(error.message).toMatch(/appears twice/);
   });
 
@@ -161,7 +160,6 @@ describe('FcInvoker against the FC API stand-in running the real inference handl
     standin.failNext(1, 'stall');
     const error = await failureOf(invokerFor(standin).run({ batchId: 's-1', items: images.slice(0, 1), deadlineMs: Date.now() + 400 }));
     expect(error.code).toBe('deadline_exceeded');
-    expect(error.status).toBe(504);
   });
 
   it('does not retry when the backoff would not fit before the deadline', async () => {

@@ -93,10 +93,10 @@ describe('ModelRunner with the default PP-OCR direction classifier', () => {
       if (result.ok) throw new Error(`${id} should have failed`);
       return result.error;
     };
-    expect(errorOf('text')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^Not a decodable image/) });
-    expect(errorOf('truncated')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^Not a decodable image/) });
+    expect(errorOf('text')).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Not a decodable image/) });
+    expect(errorOf('truncated')).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Not a decodable image/) });
     expect(errorOf('bomb')).toEqual({ code: 'payload_too_large', message: 'Image of 100000 x 100000 pixels is over the limit of 25000000 pixels' });
-    expect(errorOf('empty').code).toBe('bad_request');
+    expect(errorOf('empty').code).toBe('invalid_input');
     expect(errorOf('svg').code).toBe('unsupported_media_type');
     expect(errorOf('svg-as-png')).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('format svg') });
     expect(errorOf('json')).toMatchObject({ code: 'unsupported_media_type', message: 'Item content type application/json is not an image type' });
@@ -104,7 +104,7 @@ describe('ModelRunner with the default PP-OCR direction classifier', () => {
 
   it('answers a batch of only bad images without calling the model', async () => {
     const response: BatchResponse = await runner.runBatch(batch([item('x', Buffer.from('nope'))]));
-    expect(response.results).toEqual([{ id: 'x', ok: false, error: expect.objectContaining({ code: 'bad_request' }) }]);
+    expect(response.results).toEqual([{ id: 'x', ok: false, error: expect.objectContaining({ code: 'invalid_input' }) }]);
   });
 
   it('reads greyscale, alpha and EXIF-rotated images as colour', async () => {

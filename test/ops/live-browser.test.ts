@@ -1,5 +1,5 @@
 /**
- * Issue 7's browser test against the running system: the local stack (scheduler, edge agent behind a shaped
+ * The dashboard's browser test against the running system: the local stack (scheduler, edge agent behind a shaped
  * link, inference function, each a process) under a replayed trace, its dashboard in Debian's Chromium drawing
  * and updating live, a screenshot saved; then the simulation report, opened in the same browser.
  */

@@ -55,7 +55,7 @@ describe('OpenAPI document', () => {
     expect(validateDocument({ ...doc, info: { title: 'x' } })).toBe(false);
   });
 
-  it('covers every route of DESIGN section 3, the probe and itself', () => {
+  it('covers every route the scheduler serves, the probe and itself', () => {
     const paths = doc.paths as Record<string, Json>;
     for (const [path, method] of ROUTES) expect(paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
     expect(Object.keys(paths).sort()).toEqual(ROUTES.map(([p]) => p).sort());
@@ -64,10 +64,10 @@ describe('OpenAPI document', () => {
   it('documents the raw image and JSON bodies of /v1/infer and its error statuses, 429 with Retry-After', () => {
     const infer = (doc.paths as Record<string, Record<string, Json>>)['/v1/infer']!.post!;
     const content = (infer.requestBody as Json).content as Json;
-    expect(Object.keys(content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'image/webp']);
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'image/gif', 'image/jpeg', 'image/jpg', 'image/png', 'image/webp']);
     expect((infer.parameters as Json[]).map((p) => `${p.in}:${p.name}`)).toEqual(['header:x-deadline-ms', 'header:x-priority']);
     const responses = infer.responses as Record<string, Json>;
-    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '429', '500', '503', '504']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '413', '415', '429', '500', '502', '503', '504']);
     expect((responses['429']!.headers as Json)['Retry-After']).toBeDefined();
     for (const status of ['400', '413', '415', '503', '504']) {
       expect(((responses[status]!.content as Json)['application/json'] as Json).schema).toEqual({ $ref: '#/components/schemas/Error' });
@@ -115,7 +115,7 @@ describe('OpenAPI document', () => {
     expect(validate('RuntimeConfigPatch', { slo: { latencyMs: 800 } })).toBe(true);
     expect(validate('RuntimeConfigPatch', { server: { port: 1 } })).toBe(false);
     const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' } });
-    expect(validate('ConfigPatchResult', { slo: config.slo, planner: { replanIntervalMs: config.planner.replanIntervalMs, changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);
+    expect(validate('ConfigPatchResult', { slo: config.slo, planner: { changeThreshold: config.planner.changeThreshold, bounds: config.planner.bounds } })).toBe(true);
   });
 
   it('documents the SLO beside its attainment and the hedges in the state, and hedged answers', () => {

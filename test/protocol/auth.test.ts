@@ -30,7 +30,7 @@ describe('request signing', () => {
     ['a changed body', signRequest(SECRET, 'POST', '/v1/telemetry', body, 1_000_000), { body: new Uint8Array([1]) }, /does not match/],
     ['another path', signRequest(SECRET, 'POST', '/v1/telemetry', body, 1_000_000), { path: '/v1/config' }, /does not match/],
     ['a malformed signature', { [TIMESTAMP_HEADER]: '1000000', [SIGNATURE_HEADER]: 'v1=xyz' }, {}, /Malformed/],
-  ])('refuses %s with 401 and no secret in the message', (_name, headers, overrides, message) => {
+  ])('refuses %s as unauthorized, with no secret in the message', (_name, headers, overrides, message) => {
     const verifier = new RequestVerifier(SECRET);
     let caught: unknown;
     try {
@@ -38,7 +38,7 @@ describe('request signing', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toMatchObject({ status: 401, message: expect.stringMatching(message) });
+    expect(caught).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(message) });
     expect(String((caught as Error).message)).not.toContain(SECRET);
   });
 

@@ -35,16 +35,16 @@ describe('batch wire format', () => {
     ['a truncated body', good.subarray(0, good.byteLength - 1), /announces .* bytes in all/],
     ['extra bytes', Uint8Array.from([...good, 0]), /announces .* bytes in all/],
     ['a header length past the end', Uint8Array.from([0x45, 0x42, 0x42, 0x31, 0xff, 0xff, 0xff, 0xff]), /does not fit/],
-  ])('refuses %s with a 400 naming the defect', (_name, body, message) => {
+  ])('refuses %s as invalid input naming the defect', (_name, body, message) => {
     expect(() => decodeBatch(body)).toThrow(message);
-    expect(() => decodeBatch(body)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => decodeBatch(body)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 
   it('refuses duplicate item ids', () => {
     expect(() => decodeBatch(encodeBatch('b', 1, [item('a', [1]), item('a', [2])]))).toThrow(/appears twice/);
   });
 
-  it('never throws anything but a 400 on random mutations', () => {
+  it('never throws anything but invalid input on random mutations', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: good.byteLength - 1 }), fc.integer({ min: 0, max: 255 }), (index, value) => {
         const mutated = Uint8Array.from(good);
@@ -52,7 +52,7 @@ describe('batch wire format', () => {
         try {
           decodeBatch(mutated);
         } catch (error) {
-          expect(error).toMatchObject({ status: 400 });
+          expect(error).toMatchObject({ code: 'invalid_input' });
         }
       }),
     );

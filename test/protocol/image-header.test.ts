@@ -37,17 +37,17 @@ describe('checkImage', () => {
     expect(checkImage(seedJpeg, 'image/jpeg', 40e6).width).toBe(381);
   });
 
-  it('refuses a decompression bomb by its declared size (413)', () => {
+  it('refuses a decompression bomb by its declared size (payload_too_large)', () => {
     // A valid PNG header declaring 50000 x 50000 pixels: 2.5 gigapixels in a few bytes.
     const bomb = Buffer.alloc(33);
     bomb.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
     bomb.writeUInt32BE(50_000, 16);
     bomb.writeUInt32BE(50_000, 20);
-    expect(() => checkImage(bomb, 'image/png', 40e6)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => checkImage(bomb, 'image/png', 40e6)).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
   });
 
-  it('refuses a wrong or mismatched content type (415)', () => {
-    expect(() => checkImage(seedJpeg, 'text/plain', 40e6)).toThrow(expect.objectContaining({ status: 415 }));
-    expect(() => checkImage(seedJpeg, 'image/png', 40e6)).toThrow(expect.objectContaining({ status: 415 }));
+  it('refuses a wrong or mismatched content type (unsupported_media_type)', () => {
+    expect(() => checkImage(seedJpeg, 'text/plain', 40e6)).toThrow(expect.objectContaining({ code: 'unsupported_media_type' }));
+    expect(() => checkImage(seedJpeg, 'image/png', 40e6)).toThrow(expect.objectContaining({ code: 'unsupported_media_type' }));
   });
 });

@@ -30,7 +30,7 @@ export interface GatedLaneScheduler {
   close(): Promise<void>;
 }
 
-export async function startGatedLaneScheduler(options: { sloMs: number; maxQueued: number; maxBatch: number; maxTimeoutMs: number }): Promise<GatedLaneScheduler> {
+export async function startGatedLaneScheduler(options: { sloMs: number; maxQueued: number; maxBatch: number }): Promise<GatedLaneScheduler> {
   let openGate: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (openGate = resolve));
   let gateOpen = false;
@@ -57,7 +57,7 @@ export async function startGatedLaneScheduler(options: { sloMs: number; maxQueue
     slo: { latencyMs: options.sloMs },
     limits: { maxQueued: options.maxQueued },
     lanes: { serverless: { url: lane.url, maxConcurrency: 1 } },
-    planner: { bounds: { maxServerlessBatch: options.maxBatch, maxEdgeBatch: options.maxBatch, maxTimeoutMs: options.maxTimeoutMs } },
+    planner: { bounds: { maxServerlessBatch: options.maxBatch, maxEdgeBatch: options.maxBatch } },
   });
   const scheduler = await createScheduler(config, { logger: createLogger({ level: 'silent', destination: { write: () => undefined } }) });
   const server = await listen(scheduler.app);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInferRequest } from '../../functions/scheduler/infer-input.js';
+import { InferJsonRequestSchema } from '../../shared/protocol/http-schemas.js';
 import { DATA } from '../support/paths.js';
 
 const jpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
@@ -23,20 +24,41 @@ describe('parseInferRequest', () => {
 
   it.each([
     ['not JSON', new TextEncoder().encode('{"image":'), /not valid JSON/],
-    ['an array', json([1]), /Expected a JSON object/],
-    ['malformed base64', json({ image: 'ab$d' }), /valid base64/],
-    ['no image', json({ priority: 'high' }), /image: Expected a base64 string/],
-    ['an unknown field', json({ image: jpeg.toString('base64'), colour: 'red' }), /Unknown field\(s\): colour/],
-    ['a bad priority', json({ image: jpeg.toString('base64'), priority: 'urgent' }), /priority: Expected "high" or "low", got "urgent"/],
-    ['a bad deadline', json({ image: jpeg.toString('base64'), deadlineMs: -5 }), /deadlineMs: Expected a number/],
+    ['an array', json([1]), /^\(root\): Expected an object, got an array/],
+    ['malformed base64', json({ image: 'ab$d' }), /^image: Expected a string matching/],
+    ['no image', json({ priority: 'high' }), /^image: Expected a string, got nothing/],
+    ['an unknown field', json({ image: jpeg.toString('base64'), colour: 'red' }), /^colour: Expected no such key/],
+    ['a bad priority', json({ image: jpeg.toString('base64'), priority: 'urgent' }), /^priority: Expected one of "high", "low", got "urgent"/],
+    ['a bad deadline', json({ image: jpeg.toString('base64'), deadlineMs: -5 }), /^deadlineMs: Expected a number > 0, got -5/],
+    ['a fractional deadline', json({ image: jpeg.toString('base64'), deadlineMs: 2.5 }), /^deadlineMs: Expected an integer/],
+    ['a type that is not an image', json({ image: jpeg.toString('base64'), contentType: 'text/plain' }), /^contentType: Expected one of "image\/jpeg"/],
     ['base64 of text', json({ image: Buffer.from('not an image at all').toString('base64') }), /Not a readable image/],
-  ])('refuses %s with 400', (_name, body, message) => {
+  ])('refuses %s as invalid input', (_name, body, message) => {
     expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(message);
-    expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => parseInferRequest('application/json', body, {}, limits)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 
-  it('refuses a body without an image content type with 415', () => {
-    expect(() => parseInferRequest('text/plain', jpeg, {}, limits)).toThrow(expect.objectContaining({ status: 415 }));
+  it("checks a raw body's headers with the JSON body's field schemas", () => {
+    expect(() => parseInferRequest('image/jpeg', jpeg, { priority: 'urgent' }, limits)).toThrow('x-priority: Expected one of "high", "low", got "urgent"');
+    expect(() => parseInferRequest('image/jpeg', jpeg, { deadlineMs: 'soon' }, limits)).toThrow('x-deadline-ms: Expected a number, got "soon"');
+    expect(() => parseInferRequest('image/jpeg', jpeg, { deadlineMs: '0' }, limits)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(parseInferRequest('image/jpeg', jpeg, { deadlineMs: '' }, limits).deadlineMs).toBeUndefined();
+  });
+
+  it('accepts exactly the JSON bodies the OpenAPI schema describes', () => {
+    const image = jpeg.toString('base64');
+    for (const body of [{ image }, { image, contentType: 'image/jpeg', deadlineMs: 800, priority: 'low' }]) {
+      expect(InferJsonRequestSchema.safeParse(body).success).toBe(true);
+      expect(() => parseInferRequest('application/json', json(body), {}, limits)).not.toThrow();
+    }
+    for (const body of [{ image, extra: 1 }, { image, priority: 'urgent' }, { image, deadlineMs: 0 }, { image: 'a' }]) {
+      expect(InferJsonRequestSchema.safeParse(body).success).toBe(false);
+      expect(() => parseInferRequest('application/json', json(body), {}, limits)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    }
+  });
+
+  it('refuses a body without an image content type as an unsupported media type', () => {
+    expect(() => parseInferRequest('text/plain', jpeg, {}, limits)).toThrow(expect.objectContaining({ code: 'unsupported_media_type' }));
     expect(() => parseInferRequest('', jpeg, {}, limits)).toThrow(/got "none"/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 6 (overload): with a small queue bound, requests beyond it are refused at once with 429, a JSON
+ * Overload: with a small queue bound, requests beyond it are refused at once with 429, a JSON
  * `queue_full` error and a Retry-After header, while the admitted ones are still answered (a result, or a clear
  * error) once the lane moves. The lane is the real inference app with the real model on loopback, held shut by a
  * gate so the queue fills deterministically: no timing is asserted, only order (every 429 arrives while the gate
@@ -16,7 +16,7 @@ describe('the scheduler under overload', () => {
   let gated: GatedLaneScheduler;
   // A long SLO: the gate, not the clock, decides when the lane answers.
   beforeAll(async () => {
-    gated = await startGatedLaneScheduler({ sloMs: 30_000, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH, maxTimeoutMs: 30_000 });
+    gated = await startGatedLaneScheduler({ sloMs: 30_000, maxQueued: MAX_QUEUED, maxBatch: MAX_BATCH });
   }, 60_000);
   afterAll(async () => gated?.close());
 

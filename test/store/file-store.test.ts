@@ -94,7 +94,7 @@ describe('file store specifics', () => {
   });
 
   it('validates its options', async () => {
-    await expectEngineError(openFileStateStore({ dir: '' }), 'bad_request');
-    await expectEngineError(openFileStateStore({ dir: await dir(), lockTimeoutMs: -1 }), 'bad_request');
+    await expectEngineError(openFileStateStore({ dir: '' }), 'invalid_input');
+    await expectEngineError(openFileStateStore({ dir: await dir(), lockTimeoutMs: -1 }), 'invalid_input');
   });
 });

@@ -87,7 +87,6 @@ export function runStateStoreContract(name: string, makeStore: () => Promise<Sto
       await store.compareAndSwap('plan', 0, '"v1"', 1000);
       await store.compareAndSwap('plan', 1, '"v2"', 2000);
       const stale = await expectEngineError(store.compareAndSwap('plan', 1, '"stale"', 3000), 'conflict');
-      expect(stale.status).toBe(409);
       expect(stale.message).toContain('plan');
       await expectEngineError(store.compareAndSwap('plan', 0, '"recreate"', 3000), 'conflict');
       await expectEngineError(store.compareAndSwap('plan', 7, '"ahead"', 3000), 'conflict');
@@ -129,13 +128,13 @@ export function runStateStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.get('profiles'))?.version).toBe(1);
     });
 
-    it('rejects bad input with bad_request', async () => {
+    it('rejects bad input as an internal fault (the scheduler computes them)', async () => {
       const { store } = await fresh();
-      await expectEngineError(store.get('nonsense' as StateKey), 'bad_request');
-      await expectEngineError(store.compareAndSwap('plan', -1, '"x"', 1), 'bad_request');
-      await expectEngineError(store.compareAndSwap('plan', 1.5, '"x"', 1), 'bad_request');
-      await expectEngineError(store.compareAndSwap('plan', 0, { not: 'a string' } as unknown as string, 1), 'bad_request');
-      await expectEngineError(store.compareAndSwap('plan', 0, '"x"', Number.NaN), 'bad_request');
+      await expectEngineError(store.get('nonsense' as StateKey), 'internal');
+      await expectEngineError(store.compareAndSwap('plan', -1, '"x"', 1), 'internal');
+      await expectEngineError(store.compareAndSwap('plan', 1.5, '"x"', 1), 'internal');
+      await expectEngineError(store.compareAndSwap('plan', 0, { not: 'a string' } as unknown as string, 1), 'internal');
+      await expectEngineError(store.compareAndSwap('plan', 0, '"x"', Number.NaN), 'internal');
       expect(await store.get('plan')).toBeUndefined();
     });
 
@@ -240,19 +239,19 @@ export function runStateStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.readCount('arrivals', T + COUNT_SLOTS - 1)).toEqual({ total: 3, publishers: 1 });
       });
 
-      it('rejects bad count input with bad_request', async () => {
+      it('rejects bad count input as an internal fault (the scheduler computes them)', async () => {
         const { store } = await fresh();
         const publish = (series: string, interval: number, publisher: string, count: number, nowMs = 1) =>
           store.publishCount(series as CountSeries, interval, publisher, count, nowMs);
-        await expectEngineError(publish('departures', T, 'a', 1), 'bad_request');
-        await expectEngineError(publish('arrivals', -1, 'a', 1), 'bad_request');
-        await expectEngineError(publish('arrivals', 1.5, 'a', 1), 'bad_request');
-        await expectEngineError(publish('arrivals', T, 'not-a-column', 1), 'bad_request');
-        await expectEngineError(publish('arrivals', T, '', 1), 'bad_request');
-        await expectEngineError(publish('arrivals', T, 'a', -1), 'bad_request');
-        await expectEngineError(publish('arrivals', T, 'a', 2.5), 'bad_request');
-        await expectEngineError(publish('arrivals', T, 'a', 1, Number.NaN), 'bad_request');
-        await expectEngineError(store.readCount('arrivals', Number.POSITIVE_INFINITY), 'bad_request');
+        await expectEngineError(publish('departures', T, 'a', 1), 'internal');
+        await expectEngineError(publish('arrivals', -1, 'a', 1), 'internal');
+        await expectEngineError(publish('arrivals', 1.5, 'a', 1), 'internal');
+        await expectEngineError(publish('arrivals', T, 'not-a-column', 1), 'internal');
+        await expectEngineError(publish('arrivals', T, '', 1), 'internal');
+        await expectEngineError(publish('arrivals', T, 'a', -1), 'internal');
+        await expectEngineError(publish('arrivals', T, 'a', 2.5), 'internal');
+        await expectEngineError(publish('arrivals', T, 'a', 1, Number.NaN), 'internal');
+        await expectEngineError(store.readCount('arrivals', Number.POSITIVE_INFINITY), 'internal');
         expect(await store.readCount('arrivals', T)).toBeUndefined();
       });
     });

@@ -7,7 +7,8 @@
  *   TABLESTORE_TEST_TABLE optional, default edgebatch_state_test (created if missing; rows are removed after)
  */
 import { describe } from 'vitest';
-import { tablestoreConnectionFromEnv } from '../../functions/scheduler/store/tablestore-client.js';
+import { tablestoreConnection } from '../../functions/scheduler/build-store.js';
+import { loadSchedulerConfigOrThrow } from '../../shared/protocol/config-load.js';
 import { runStateStoreContract } from './state-store.contract.js';
 import { tablestoreBacking } from './support/tablestore-backing.js';
 
@@ -20,7 +21,7 @@ const LIVE = Boolean(
 
 describe.runIf(LIVE)('live Tablestore instance (TABLESTORE_ENDPOINT and credentials set)', () => {
   const table = process.env.TABLESTORE_TEST_TABLE ?? 'edgebatch_state_test';
-  runStateStoreContract(`Tablestore adapter, live table ${table}`, () =>
-    tablestoreBacking({ ...tablestoreConnectionFromEnv(process.env), timeoutMs: 10_000, maxRetries: 2 }, table),
-  );
+  // Read as the scheduler reads it: the one config loader, with the store kind and a loopback host set here.
+  const connection = () => tablestoreConnection(loadSchedulerConfigOrThrow({ env: { ...process.env, STORE: 'tablestore', HOST: '127.0.0.1' } }))!;
+  runStateStoreContract(`Tablestore adapter, live table ${table}`, () => tablestoreBacking({ ...connection(), timeoutMs: 10_000, maxRetries: 2 }, table));
 });

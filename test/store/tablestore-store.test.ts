@@ -3,7 +3,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import TableStore from 'tablestore';
-import { createTablestoreClient, tablestoreConnectionFromEnv } from '../../functions/scheduler/store/tablestore-client.js';
+import { tablestoreConnection } from '../../functions/scheduler/build-store.js';
+import { createTablestoreClient } from '../../functions/scheduler/store/tablestore-client.js';
+import { loadSchedulerConfig, loadSchedulerConfigOrThrow } from '../../shared/protocol/config-load.js';
 import { DEFAULT_TABLE_NAME, TablestoreStateStore } from '../../functions/scheduler/store/tablestore-store.js';
 import { startTablestoreStandin, type TablestoreStandin } from '../../functions/scheduler/store/tablestore-standin/server.js';
 import { expectEngineError, runStateStoreContract } from './state-store.contract.js';
@@ -210,21 +212,25 @@ describe('signed requests and the client factory', () => {
     expect(createTablestoreClient({ ...ok, endpoint: 'https://inst.cn-hangzhou.ots.aliyuncs.com/' }).config.endpoint).toBe(ok.endpoint);
   });
 
-  it('reads FC role credentials and the Tablestore address from the environment', () => {
+  it('reads FC role credentials and the Tablestore address from the environment, through the scheduler config', () => {
     const env = {
+      HOST: '127.0.0.1',
+      STORE: 'tablestore',
       TABLESTORE_ENDPOINT: 'https://inst.cn-hangzhou.ots.aliyuncs.com',
       TABLESTORE_INSTANCE: 'inst',
       ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.id',
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
       ALIBABA_CLOUD_SECURITY_TOKEN: 'token',
     };
-    expect(tablestoreConnectionFromEnv(env)).toEqual({
+    expect(tablestoreConnection(loadSchedulerConfigOrThrow({ env }))).toEqual({
       endpoint: env.TABLESTORE_ENDPOINT,
       instanceName: 'inst',
       accessKeyId: 'STS.id',
       accessKeySecret: 'secret',
       securityToken: 'token',
     });
-    expect(() => tablestoreConnectionFromEnv({ ...env, TABLESTORE_INSTANCE: undefined })).toThrow(/Expected TABLESTORE_INSTANCE/);
+    const missing = loadSchedulerConfig({ env: { ...env, TABLESTORE_INSTANCE: undefined } });
+    expect(missing.ok ? [] : missing.errors).toEqual(['store.tablestore.instance (env TABLESTORE_INSTANCE): Expected a value when kind is "tablestore", got nothing']);
+    expect(tablestoreConnection(loadSchedulerConfigOrThrow({ env: { HOST: '127.0.0.1' } }))).toBeUndefined();
   });
 });

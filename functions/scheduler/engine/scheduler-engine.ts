@@ -269,7 +269,7 @@ export class SchedulerEngine {
       if (!result || !result.ok) {
         if (copiesLeft > 0) continue; // its twin on the other lane may still answer
         const reason = result && !result.ok ? result.error.message : 'missing from the lane\'s answer';
-        this.fail(request, new EngineError('bad_request', `The image could not be processed: ${reason}`), nowMs);
+        this.fail(request, new EngineError('invalid_input', `The image could not be processed: ${reason}`), nowMs);
         continue;
       }
       const answer = answerFor(request, result.labels, batch, nowMs);

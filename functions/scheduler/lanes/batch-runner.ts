@@ -2,7 +2,7 @@
  * A lane's transport: send one encoded batch, get its per-item answers. The edge lane runs it over HTTP to the
  * edge agents; the serverless lane through FC InvokeFunction (or a loopback stand-in of FC's API locally).
  * Implementations throw EngineError: `lane_failed` (retryable on the other lane), `throttled`,
- * `deadline_exceeded` (the call outlived its deadline and was abandoned), `bad_request` (the lane refused the
+ * `deadline_exceeded` (the call outlived its deadline and was abandoned), `invalid_input` (the lane refused the
  * batch itself; not retryable).
  */
 import type { BatchItem, BatchResponse } from '../../../shared/protocol/batch.js';
@@ -26,7 +26,7 @@ export interface BatchDispatch {
 /** Whether a failed call should count against the lane's health (see BatchDispatch.expectedMs). */
 export function blamesLane(error: unknown, dispatch: BatchDispatch, budgetMs: number): boolean {
   const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'bad_request') return false;
+  if (code === 'invalid_input') return false;
   if (code === 'deadline_exceeded' && dispatch.expectedMs !== undefined) return budgetMs >= dispatch.expectedMs;
   return true;
 }

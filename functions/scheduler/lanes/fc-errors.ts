@@ -67,7 +67,7 @@ export function mapInvokeError(err: unknown, functionName: string): MappedFailur
   }
   if (status !== undefined && status >= 400) {
     // The batch itself was refused (EntityTooLarge, InvalidArgument): sending it again anywhere is pointless.
-    if (status === 400 || status === 413) return { error: new EngineError('bad_request', text), retrySameLane: false };
+    if (status === 400 || status === 413) return { error: new EngineError('invalid_input', text), retrySameLane: false };
     // 401/403 (AccessDenied, SignatureNotMatch, InvalidAccessKeyID, expired STS token) and 404 (function not
     // deployed) are the scheduler's own misconfiguration, not the client's: surfacing them as 401/403 would
     // tell the client its credentials are wrong. So: the lane failed, the other lane may still serve.
@@ -92,7 +92,7 @@ export function mapHandlerErrorBody(body: unknown, functionName: string): Engine
   if (typeof inner !== 'object' || inner === null) return undefined;
   const { code, message } = inner as { code?: unknown; message?: unknown };
   const text = `Function Compute ${functionName} refused the batch: ${String(code)}: ${String(message)}`;
-  if (code === 'bad_request' || code === 'payload_too_large' || code === 'unsupported_media_type') return new EngineError('bad_request', text);
+  if (code === 'invalid_input' || code === 'payload_too_large' || code === 'unsupported_media_type') return new EngineError('invalid_input', text);
   return new EngineError('lane_failed', text, undefined, true);
 }
 

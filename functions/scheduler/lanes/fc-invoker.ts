@@ -73,17 +73,17 @@ export function functionNameFor(base: string, memorySizesMb: readonly number[], 
 }
 
 function validate(config: FcInvokerConfig): void {
-  if (!/^\d{6,20}$/.test(config.accountId)) throw new EngineError('bad_request', `FC invoker accountId: ${expected('6 to 20 digits', config.accountId)}`);
-  if (!/^[a-z]{2}-[a-z0-9-]+$/.test(config.region)) throw new EngineError('bad_request', `FC invoker region: ${expected('a region id like cn-hangzhou', config.region)}`);
+  if (!/^\d{6,20}$/.test(config.accountId)) throw new EngineError('invalid_input', `FC invoker accountId: ${expected('6 to 20 digits', config.accountId)}`);
+  if (!/^[a-z]{2}-[a-z0-9-]+$/.test(config.region)) throw new EngineError('invalid_input', `FC invoker region: ${expected('a region id like cn-hangzhou', config.region)}`);
   if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(config.functionName)) {
-    throw new EngineError('bad_request', `FC invoker functionName: ${expected('a function name', config.functionName)}`);
+    throw new EngineError('invalid_input', `FC invoker functionName: ${expected('a function name', config.functionName)}`);
   }
   if (config.endpoint !== undefined && /^[a-z]+:\/\//i.test(config.endpoint)) {
-    throw new EngineError('bad_request', `FC invoker endpoint: ${expected('host[:port] without a scheme (set protocol instead)', config.endpoint)}`);
+    throw new EngineError('invalid_input', `FC invoker endpoint: ${expected('host[:port] without a scheme (set protocol instead)', config.endpoint)}`);
   }
   for (const size of config.memorySizesMb ?? []) {
     if (!Number.isInteger(size) || size < 128 || size % 64 !== 0) {
-      throw new EngineError('bad_request', `FC invoker memorySizesMb: ${expected('multiples of 64 MB from 128', size)}`);
+      throw new EngineError('invalid_input', `FC invoker memorySizesMb: ${expected('multiples of 64 MB from 128', size)}`);
     }
   }
 }
@@ -230,41 +230,8 @@ export function fcCredentialsFromEnv(env: Readonly<Record<string, string | undef
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? '';
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '';
   if (!accessKeyId || !accessKeySecret) {
-    throw new EngineError('bad_request', 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set (FC sets them from the function role)');
+    throw new EngineError('invalid_input', 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set (FC sets them from the function role)');
   }
   const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };
-}
-
-/**
- * The invoker's configuration from the scheduler's environment (the names s.yaml sets; FC_ACCOUNT_ID and
- * FC_REGION, which FC injects, are fallbacks).
- */
-export function fcInvokerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): FcInvokerConfig {
-  const functionName = env.INFERENCE_FUNCTION;
-  const region = env.INFERENCE_REGION ?? env.FC_REGION;
-  const accountId = env.ACCOUNT_ID ?? env.FC_ACCOUNT_ID;
-  if (!functionName || !region || !accountId) {
-    throw new EngineError('bad_request', `FC invoker: ${expected('INFERENCE_FUNCTION, INFERENCE_REGION and ACCOUNT_ID', { INFERENCE_FUNCTION: functionName, INFERENCE_REGION: region, ACCOUNT_ID: accountId })}`);
-  }
-  const protocol = env.INFERENCE_PROTOCOL;
-  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
-    throw new EngineError('bad_request', `INFERENCE_PROTOCOL: ${expected('"https" or "http"', protocol)}`);
-  }
-  const memorySizesMb = (env.MEMORY_MB_OPTIONS ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map(Number);
-  const config: FcInvokerConfig = {
-    functionName,
-    region,
-    accountId,
-    memorySizesMb,
-    credentials: fcCredentialsFromEnv(env),
-    ...(env.INFERENCE_ENDPOINT ? { endpoint: env.INFERENCE_ENDPOINT } : {}),
-    ...(protocol ? { protocol } : {}),
-  };
-  validate(config);
-  return config;
 }

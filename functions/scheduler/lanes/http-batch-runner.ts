@@ -129,10 +129,11 @@ export class HttpBatchRunner implements BatchRunner {
       const response = await this.fetchImpl(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(budgetMs) });
       const text = await response.text();
       if (!response.ok) {
-        // A 4xx means the target refused this batch itself (not its health); anything else counts against it.
-        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+        // A 4xx means the target refused this batch itself (not its health); anything else counts against it. A
+        // 401 or 403 refuses the scheduler's own credentials, which is no fault of the client's input.
+        if (response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 401 && response.status !== 403) {
           target.breaker.success(this.options.now());
-          throw new EngineError('bad_request', `${target.url} refused the batch: ${response.status} ${text.slice(0, 200)}`);
+          throw new EngineError('invalid_input', `${target.url} refused the batch: ${response.status} ${text.slice(0, 200)}`);
         }
         // 429: the target is alive and busy (its own batch queue is full). Worth a try on the other lane, and no
         // mark against its health: it answered at once.
@@ -146,7 +147,7 @@ export class HttpBatchRunner implements BatchRunner {
       target.breaker.success(this.options.now());
       return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
     } catch (error) {
-      if (error instanceof EngineError && error.code === 'bad_request') throw error;
+      if (error instanceof EngineError && error.code === 'invalid_input') throw error;
       const name = (error as Error).name;
       const mapped =
         error instanceof EngineError

@@ -5,16 +5,19 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ERROR_STATUS } from '../../../shared/core/errors.js';
+import { HTTP_STATUS } from '../http-errors.js';
 import { RuntimeConfigPatchSchema } from '../../../shared/protocol/config.js';
 import {
   ConfigPatchResultSchema,
+  DeadlineMsSchema,
   ErrorBodySchema,
+  INFER_IMAGE_TYPES,
   HealthSchema,
   InferJsonRequestSchema,
   InferResultSchema,
   PlanSchema,
   PlanViewSchema,
+  PrioritySchema,
   PROBE_MAX_BYTES,
   ProbeQuerySchema,
   SchedulerStateSchema,
@@ -61,6 +64,8 @@ function withoutDialect(schema: object): Json {
 }
 
 const ref = (id: string): Json => ({ $ref: `#/components/schemas/${id}` });
+/** A header's schema from the same zod field the route validates it with. */
+const fieldSchema = (schema: z.ZodType): Json => withoutDialect(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }));
 const json = (schema: Json): Json => ({ 'application/json': { schema } });
 
 /** Reasons per status, as the routes use them. */
@@ -72,6 +77,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'Content type not accepted',
   429: 'Queue full; retry after the Retry-After header (seconds)',
   500: 'Internal error',
+  502: 'The lane that ran the batch failed, and so did the retry on the other lane if there was time for one',
   503: 'No lane can serve the request now',
   504: 'The request deadline passed before an answer',
 };
@@ -91,26 +97,25 @@ function ok(description: string, content: Json, status = '200'): Json {
 }
 
 const signed = [{ hmacSignature: [], hmacTimestamp: [] }];
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 function paths(): Json {
   const imageBodies: Json = {};
-  for (const type of IMAGE_TYPES) imageBodies[type] = { schema: { type: 'string', contentMediaType: type } };
+  for (const type of INFER_IMAGE_TYPES) imageBodies[type] = { schema: { type: 'string', contentMediaType: type } };
   return {
     '/v1/infer': {
       post: {
         operationId: 'infer',
         summary: 'Classify one image: it waits briefly in the queue and runs in a batch on the edge or serverless lane',
         parameters: [
-          { name: 'x-deadline-ms', in: 'header', required: false, description: 'Raw bodies: relative deadline (ms), at most the SLO', schema: { type: 'integer', minimum: 1, maximum: 3_600_000 } },
-          { name: 'x-priority', in: 'header', required: false, description: 'Raw bodies: high or low', schema: { enum: ['high', 'low'] } },
+          { name: 'x-deadline-ms', in: 'header', required: false, description: 'Raw bodies: relative deadline (ms), at most the SLO', schema: fieldSchema(DeadlineMsSchema) },
+          { name: 'x-priority', in: 'header', required: false, description: 'Raw bodies: high or low', schema: fieldSchema(PrioritySchema) },
         ],
         requestBody: {
           required: true,
           description: 'The raw image with its content type, or JSON with the image in base64',
           content: { ...imageBodies, ...json(ref('InferJsonRequest')) },
         },
-        responses: { ...ok('The result with its placement, batch and timings', json(ref('InferResult'))), ...errorResponses([400, 413, 415, 429, 500, 503, 504]) },
+        responses: { ...ok('The result with its placement, batch and timings', json(ref('InferResult'))), ...errorResponses([400, 413, 415, 429, 500, 502, 503, 504]) },
       },
     },
     '/v1/telemetry': {
@@ -205,7 +210,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Json {
     info: {
       title: 'edgebatch scheduler',
       version: options.version ?? '0.1.0',
-      description: `Batches image inference requests onto an edge box or a serverless function within a latency SLO. Errors are { error: { code, message } } with statuses ${[...new Set(Object.values(ERROR_STATUS))].join(', ')}.`,
+      description: `Batches image inference requests onto an edge box or a serverless function within a latency SLO. Errors are { error: { code, message } } with statuses ${[...new Set(Object.values(HTTP_STATUS))].sort((a, b) => a - b).join(', ')}.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),

@@ -129,6 +129,8 @@ export class ControllerReplanner implements Replanner {
 
   configure(config: SchedulerConfig): void {
     this.config = config;
+    // The detectors keep their state; a patched change threshold applies from the next observation.
+    this.controller = ReplanController.fromRecord(this.controller.toRecord(), this.options());
   }
 
   get estimates(): ReplannerEstimates {

@@ -222,7 +222,7 @@ export class PlanningService implements PlanningApi {
     const parsed = TelemetryReportSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new EngineError('bad_request', `Telemetry ${issue.path.join('.') || 'body'}: ${issue.message}`);
+      throw new EngineError('invalid_input', `Telemetry ${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const report = parsed.data;
     const { edgePool, replanner, engine } = this.deps;
@@ -266,6 +266,6 @@ export class PlanningService implements PlanningApi {
     this.deps.replanner.configure?.(this.config);
     await this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
-    return { slo, planner: { replanIntervalMs: planner.replanIntervalMs, changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
+    return { slo, planner: { changeThreshold: planner.changeThreshold, bounds: planner.bounds } };
   }
 }

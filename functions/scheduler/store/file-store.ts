@@ -34,7 +34,7 @@ const DEFAULT_STALE_LOCK_MS = 10_000;
 
 export async function openFileStateStore(options: FileStateStoreOptions): Promise<FileStateStore> {
   if (typeof options?.dir !== 'string' || options.dir === '') {
-    throw new EngineError('bad_request', expected('a directory path for the file state store', options?.dir));
+    throw new EngineError('invalid_input', expected('a directory path for the file state store', options?.dir));
   }
   const lockTimeoutMs = positiveOption('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS);
   const staleLockMs = positiveOption('staleLockMs', options.staleLockMs, DEFAULT_STALE_LOCK_MS);
@@ -226,7 +226,7 @@ async function removeOrphanTempFiles(dir: string): Promise<void> {
 function positiveOption(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new EngineError('bad_request', expected(`${name} to be a positive number of ms`, value));
+    throw new EngineError('invalid_input', expected(`${name} to be a positive number of ms`, value));
   }
   return value;
 }

@@ -1,6 +1,8 @@
 /**
  * Input checks every StateStore implementation shares, so that all stores refuse the same writes with the same
  * messages: a value that an embedded store accepts locally must also fit in Tablestore after `s deploy`.
+ * Keys, versions, counts and clocks are computed by the scheduler itself, never taken from a client, so a bad
+ * one is an internal fault.
  */
 import { EngineError, expected } from '../../../shared/core/errors.js';
 import { COUNT_SLOTS, type CountSeries, type StateKey } from './state-store.js';
@@ -15,7 +17,7 @@ export const MAX_VALUE_BYTES = 2 * 1024 * 1024;
 
 export function checkKey(key: unknown): StateKey {
   if (typeof key !== 'string' || !(STATE_KEYS as readonly string[]).includes(key)) {
-    throw new EngineError('bad_request', expected(`a state key (${STATE_KEYS.join(', ')})`, key));
+    throw new EngineError('internal', expected(`a state key (${STATE_KEYS.join(', ')})`, key));
   }
   return key as StateKey;
 }
@@ -24,13 +26,13 @@ export function checkKey(key: unknown): StateKey {
 export function checkWrite(key: unknown, expectedVersion: unknown, value: unknown, nowMs: unknown): number {
   checkKey(key);
   if (typeof expectedVersion !== 'number' || !Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new EngineError('bad_request', expected('expectedVersion to be an integer >= 0', expectedVersion));
+    throw new EngineError('internal', expected('expectedVersion to be an integer >= 0', expectedVersion));
   }
   if (typeof value !== 'string') {
-    throw new EngineError('bad_request', expected('the value to be a string (a JSON document)', typeof value));
+    throw new EngineError('internal', expected('the value to be a string (a JSON document)', typeof value));
   }
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
-    throw new EngineError('bad_request', expected('nowMs to be a finite time in ms since epoch', nowMs));
+    throw new EngineError('internal', expected('nowMs to be a finite time in ms since epoch', nowMs));
   }
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_VALUE_BYTES) {
@@ -63,10 +65,10 @@ const PUBLISHER = /^[A-Za-z0-9_]{1,64}$/;
 
 export function checkCountRead(series: unknown, interval: unknown): void {
   if (typeof series !== 'string' || !(COUNT_SERIES as readonly string[]).includes(series)) {
-    throw new EngineError('bad_request', expected(`a count series (${COUNT_SERIES.join(', ')})`, series));
+    throw new EngineError('internal', expected(`a count series (${COUNT_SERIES.join(', ')})`, series));
   }
   if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 0) {
-    throw new EngineError('bad_request', expected('the interval to be an integer >= 0', interval));
+    throw new EngineError('internal', expected('the interval to be an integer >= 0', interval));
   }
 }
 
@@ -74,13 +76,13 @@ export function checkCountRead(series: unknown, interval: unknown): void {
 export function checkPublish(series: unknown, interval: unknown, publisher: unknown, count: unknown, nowMs: unknown): void {
   checkCountRead(series, interval);
   if (typeof publisher !== 'string' || !PUBLISHER.test(publisher)) {
-    throw new EngineError('bad_request', expected('a publisher id of 1 to 64 letters, digits or _', publisher));
+    throw new EngineError('internal', expected('a publisher id of 1 to 64 letters, digits or _', publisher));
   }
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
-    throw new EngineError('bad_request', expected('the count to be an integer >= 0', count));
+    throw new EngineError('internal', expected('the count to be an integer >= 0', count));
   }
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
-    throw new EngineError('bad_request', expected('nowMs to be a finite time in ms since epoch', nowMs));
+    throw new EngineError('internal', expected('nowMs to be a finite time in ms since epoch', nowMs));
   }
 }
 

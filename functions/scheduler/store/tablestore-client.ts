@@ -2,10 +2,9 @@
  * Builds the real `tablestore` SDK client from configuration, with retries and timeouts bounded so that a dead
  * store fails a scheduler call in seconds instead of hanging it (the SDK's defaults: 20 retries, no timeout).
  *
- * Environment (tablestoreConnectionFromEnv), as FC injects it for the function's role plus our own variables:
- *   TABLESTORE_ENDPOINT          https://<instance>.<region>.ots.aliyuncs.com (must start with http:// or https://)
- *   TABLESTORE_INSTANCE          the instance name
- *   ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET / ALIBABA_CLOUD_SECURITY_TOKEN (STS, optional)
+ * The connection comes from the scheduler's configuration (build-store.ts's tablestoreConnection), which reads
+ * TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and the role credentials FC injects (ALIBABA_CLOUD_ACCESS_KEY_ID,
+ * ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN) like every other setting.
  */
 import TableStore from 'tablestore';
 import { EngineError, expected } from '../../../shared/core/errors.js';
@@ -38,11 +37,11 @@ export function createTablestoreClient(connection: TablestoreConnection): TableS
   const instanceName = requiredText('instanceName (the Tablestore instance)', connection.instanceName);
   const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EngineError('bad_request', expected('timeoutMs to be a positive number', timeoutMs));
+    throw new EngineError('invalid_input', expected('timeoutMs to be a positive number', timeoutMs));
   }
   const maxRetries = connection.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) {
-    throw new EngineError('bad_request', expected('maxRetries to be an integer from 0 to 10', maxRetries));
+    throw new EngineError('invalid_input', expected('maxRetries to be an integer from 0 to 10', maxRetries));
   }
   return new TableStore.Client({
     endpoint,
@@ -67,22 +66,10 @@ export function setTablestoreCredentials(client: TableStore.Client, credentials:
   client.config.securityToken = credentials.securityToken;
 }
 
-/** Reads the connection from environment variables (names at the top of this file). */
-export function tablestoreConnectionFromEnv(env: Readonly<Record<string, string | undefined>>): TablestoreConnection {
-  const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN;
-  return {
-    endpoint: requiredText('TABLESTORE_ENDPOINT', env.TABLESTORE_ENDPOINT),
-    instanceName: requiredText('TABLESTORE_INSTANCE', env.TABLESTORE_INSTANCE),
-    accessKeyId: requiredText('ALIBABA_CLOUD_ACCESS_KEY_ID', env.ALIBABA_CLOUD_ACCESS_KEY_ID),
-    accessKeySecret: requiredText('ALIBABA_CLOUD_ACCESS_KEY_SECRET', env.ALIBABA_CLOUD_ACCESS_KEY_SECRET),
-    ...(securityToken ? { securityToken } : {}),
-  };
-}
-
 function checkEndpoint(endpoint: unknown): string {
   if (typeof endpoint !== 'string' || !/^https?:\/\/[^/\s]+\/?$/.test(endpoint.trim())) {
     throw new EngineError(
-      'bad_request',
+      'invalid_input',
       expected('a Tablestore endpoint like https://<instance>.<region>.ots.aliyuncs.com (http:// or https://, no path)', endpoint),
     );
   }
@@ -91,7 +78,7 @@ function checkEndpoint(endpoint: unknown): string {
 
 function requiredText(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new EngineError('bad_request', expected(`${name} to be a non-empty string`, value));
+    throw new EngineError('invalid_input', expected(`${name} to be a non-empty string`, value));
   }
   return value.trim();
 }

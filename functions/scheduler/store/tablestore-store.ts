@@ -62,14 +62,14 @@ export class TablestoreStateStore implements StateStore {
 
   constructor(options: TablestoreStateStoreOptions) {
     if (typeof options?.client?.getRow !== 'function') {
-      throw new EngineError('bad_request', expected('a tablestore SDK client', options?.client));
+      throw new EngineError('invalid_input', expected('a tablestore SDK client', options?.client));
     }
     const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
     if (typeof tableName !== 'string' || !TABLE_NAME.test(tableName)) {
-      throw new EngineError('bad_request', expected('a table name of letters, digits and _ (not starting with a digit)', tableName));
+      throw new EngineError('invalid_input', expected('a table name of letters, digits and _ (not starting with a digit)', tableName));
     }
     if (typeof options.scope !== 'string' || options.scope === '' || Buffer.byteLength(options.scope) > 1024) {
-      throw new EngineError('bad_request', expected('a scope (deployment name) of 1 to 1024 bytes', options.scope));
+      throw new EngineError('invalid_input', expected('a scope (deployment name) of 1 to 1024 bytes', options.scope));
     }
     this.client = options.client;
     this.tableName = tableName;

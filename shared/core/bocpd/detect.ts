@@ -50,11 +50,11 @@ export interface DetectChangepointsResult {
 function buildModel(options: DetectChangepointsOptions, series: ArrayLike<number>): { model: ConjugateModel; standardization?: Standardization } {
   const { model, prior, standardize } = options;
   if (typeof model === 'object') {
-    if (standardize) throw new EngineError('bad_request', 'standardize applies to the built-in gaussian model only.');
+    if (standardize) throw new EngineError('invalid_input', 'standardize applies to the built-in gaussian model only.');
     return { model };
   }
   if (model === 'poisson') {
-    if (standardize) throw new EngineError('bad_request', 'standardize applies to the gaussian model only: counts keep their scale.');
+    if (standardize) throw new EngineError('invalid_input', 'standardize applies to the gaussian model only: counts keep their scale.');
     return { model: createPoissonGammaModel(prior as Partial<PoissonGammaPrior> | undefined) };
   }
   if (model === 'gaussian') {
@@ -65,7 +65,7 @@ function buildModel(options: DetectChangepointsOptions, series: ArrayLike<number
       standardization,
     };
   }
-  throw new EngineError('bad_request', expected('model "poisson" or "gaussian"', model));
+  throw new EngineError('invalid_input', expected('model "poisson" or "gaussian"', model));
 }
 
 /** Runs a fresh detector over the series (backwards if asked), returning every step's log predictive. */
@@ -115,11 +115,11 @@ function detectSmoothed(series: ArrayLike<number>, options: DetectChangepointsOp
 export function detectChangepoints(series: ArrayLike<number>, options: DetectChangepointsOptions): DetectChangepointsResult {
   const { exposures, keepOutputs = false } = options;
   if (exposures && exposures.length !== series.length) {
-    throw new EngineError('bad_request', expected(`${series.length} exposures (one per observation)`, exposures.length));
+    throw new EngineError('invalid_input', expected(`${series.length} exposures (one per observation)`, exposures.length));
   }
   const { model, standardization } = buildModel(options, series);
   if (options.rule === 'smoothed') return detectSmoothed(series, options, model, standardization);
-  if (options.rule !== undefined && options.rule !== 'online') throw new EngineError('bad_request', expected('rule "online" or "smoothed"', options.rule));
+  if (options.rule !== undefined && options.rule !== 'online') throw new EngineError('invalid_input', expected('rule "online" or "smoothed"', options.rule));
   const detector = createDetector(model, options);
   const rule = createChangepointRule(options);
   const detections: DetectedChange[] = [];

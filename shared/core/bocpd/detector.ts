@@ -257,7 +257,7 @@ class BocpdDetector implements Detector {
   load(steps: number, runLengths: readonly number[], probabilities: readonly number[], stats: readonly number[], renormalise: boolean): void {
     const n = runLengths.length;
     if (n > this.options.maxRunLengths) {
-      throw new EngineError('bad_request', expected(`at most maxRunLengths (${this.options.maxRunLengths}) hypotheses`, n));
+      throw new EngineError('invalid_input', expected(`at most maxRunLengths (${this.options.maxRunLengths}) hypotheses`, n));
     }
     this.ensureCapacity(n + 1);
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => runLengths[b]! - runLengths[a]!);

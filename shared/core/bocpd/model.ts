@@ -18,7 +18,7 @@ export interface ConjugateModel {
   readonly name: string;
   /** Numbers kept per run-length hypothesis (sufficient statistics plus cached logarithms). */
   readonly statCount: number;
-  /** Throws EngineError bad_request when `x` (with `exposure`) is not a valid observation for this model. */
+  /** Throws EngineError invalid_input when `x` (with `exposure`) is not a valid observation for this model. */
   validate(x: number, exposure: number): void;
   /** Writes the prior's statistics into block `slot` of `stats`. */
   writePrior(stats: Float64Array, slot: number): void;
@@ -39,7 +39,7 @@ export interface ConjugateModel {
     mean: Float64Array,
     counts?: Float64Array,
   ): void;
-  /** Checks one block read back from a record (finite, in range); throws EngineError bad_request if not. */
+  /** Checks one block read back from a record (finite, in range); throws EngineError invalid_input if not. */
   validateStats(stats: Float64Array, slot: number): void;
   toRecord(): ModelRecord;
 }

@@ -66,10 +66,10 @@ const HALF_LOG_TWO_PI = 0.9189385332046728;
 
 export function validateGaussianPrior(prior: Partial<NormalGammaPrior> | undefined, fallback = DEFAULT_GAUSSIAN_PRIOR): NormalGammaPrior {
   const merged = { ...fallback, ...prior };
-  if (!Number.isFinite(merged.mean)) throw new EngineError('bad_request', expected('a finite prior mean', merged.mean));
+  if (!Number.isFinite(merged.mean)) throw new EngineError('invalid_input', expected('a finite prior mean', merged.mean));
   for (const key of ['kappa', 'alpha', 'beta'] as const) {
     const value = merged[key];
-    if (!(value > 0) || !Number.isFinite(value)) throw new EngineError('bad_request', expected(`prior ${key} > 0`, value));
+    if (!(value > 0) || !Number.isFinite(value)) throw new EngineError('invalid_input', expected(`prior ${key} > 0`, value));
   }
   return merged;
 }
@@ -78,8 +78,8 @@ export function createNormalGammaModel(options: GaussianModelOptions = {}): Conj
   const { mean: priorMean, kappa, alpha, beta } = validateGaussianPrior(options.prior);
   const location = options.location ?? 0;
   const scale = options.scale ?? 1;
-  if (!Number.isFinite(location)) throw new EngineError('bad_request', expected('a finite location', location));
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new EngineError('bad_request', expected('a scale > 0', scale));
+  if (!Number.isFinite(location)) throw new EngineError('invalid_input', expected('a finite location', location));
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new EngineError('invalid_input', expected('a scale > 0', scale));
   const inverseScale = 1 / scale;
   // The density of the original x is the model's density of (x - location)/scale divided by scale.
   const logScale = Math.log(scale);
@@ -98,7 +98,7 @@ export function createNormalGammaModel(options: GaussianModelOptions = {}): Conj
     statCount: STAT_COUNT,
 
     validate(x: number): void {
-      if (!Number.isFinite(x)) throw new EngineError('bad_request', expected('a finite number', x));
+      if (!Number.isFinite(x)) throw new EngineError('invalid_input', expected('a finite number', x));
     },
 
     writePrior(stats: Float64Array, slot: number): void {
@@ -140,10 +140,10 @@ export function createNormalGammaModel(options: GaussianModelOptions = {}): Conj
     validateStats(stats: Float64Array, slot: number): void {
       const o = slot * STAT_COUNT;
       for (let k = 0; k < STAT_COUNT; k += 1) {
-        if (!Number.isFinite(stats[o + k])) throw new EngineError('bad_request', expected('finite Normal-Gamma statistics', stats[o + k]));
+        if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite Normal-Gamma statistics', stats[o + k]));
       }
       if (!(stats[o + KAPPA]! >= kappa) || !(stats[o + ALPHA]! >= alpha) || !(stats[o + BETA]! >= beta)) {
-        throw new EngineError('bad_request', expected('Normal-Gamma statistics at least the prior', Array.from(stats.subarray(o, o + 4))));
+        throw new EngineError('invalid_input', expected('Normal-Gamma statistics at least the prior', Array.from(stats.subarray(o, o + 4))));
       }
     },
 

@@ -51,12 +51,12 @@ export function resolveDetectorOptions(options: DetectorOptions = {}): ResolvedD
   };
   const { expectedSegmentLength, maxRunLengths, pruneThreshold, changeWindow } = resolved;
   if (!(expectedSegmentLength > 1) || !Number.isFinite(expectedSegmentLength)) {
-    throw new EngineError('bad_request', expected('expectedSegmentLength (hazard 1/lambda) a finite number > 1', expectedSegmentLength));
+    throw new EngineError('invalid_input', expected('expectedSegmentLength (hazard 1/lambda) a finite number > 1', expectedSegmentLength));
   }
   if (!(maxRunLengths === Infinity || (Number.isInteger(maxRunLengths) && maxRunLengths >= 2))) {
-    throw new EngineError('bad_request', expected('maxRunLengths an integer >= 2 or Infinity', maxRunLengths));
+    throw new EngineError('invalid_input', expected('maxRunLengths an integer >= 2 or Infinity', maxRunLengths));
   }
-  if (!(pruneThreshold >= 0 && pruneThreshold < 1)) throw new EngineError('bad_request', expected('pruneThreshold in [0, 1)', pruneThreshold));
-  if (!(Number.isInteger(changeWindow) && changeWindow >= 1)) throw new EngineError('bad_request', expected('changeWindow an integer >= 1', changeWindow));
+  if (!(pruneThreshold >= 0 && pruneThreshold < 1)) throw new EngineError('invalid_input', expected('pruneThreshold in [0, 1)', pruneThreshold));
+  if (!(Number.isInteger(changeWindow) && changeWindow >= 1)) throw new EngineError('invalid_input', expected('changeWindow an integer >= 1', changeWindow));
   return resolved;
 }

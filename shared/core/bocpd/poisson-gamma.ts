@@ -87,8 +87,8 @@ function tablesFor(shape: number, rate: number): PoissonTables {
 export function validatePoissonPrior(prior: Partial<PoissonGammaPrior> | undefined): PoissonGammaPrior {
   const shape = prior?.shape ?? DEFAULT_POISSON_PRIOR.shape;
   const rate = prior?.rate ?? DEFAULT_POISSON_PRIOR.rate;
-  if (!(shape > 0) || !Number.isFinite(shape)) throw new EngineError('bad_request', expected('prior shape > 0', shape));
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('bad_request', expected('prior rate > 0', rate));
+  if (!(shape > 0) || !Number.isFinite(shape)) throw new EngineError('invalid_input', expected('prior shape > 0', shape));
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('invalid_input', expected('prior rate > 0', rate));
   return { shape, rate };
 }
 
@@ -122,9 +122,9 @@ export function createPoissonGammaModel(prior?: Partial<PoissonGammaPrior>): Con
     statCount: STAT_COUNT,
 
     validate(x: number, exposure: number): void {
-      if (!Number.isInteger(x) || x < 0) throw new EngineError('bad_request', expected('a count (an integer >= 0)', x));
+      if (!Number.isInteger(x) || x < 0) throw new EngineError('invalid_input', expected('a count (an integer >= 0)', x));
       if (!(exposure > 0) || !Number.isFinite(exposure)) {
-        throw new EngineError('bad_request', expected('an exposure (bin width) > 0', exposure));
+        throw new EngineError('invalid_input', expected('an exposure (bin width) > 0', exposure));
       }
     },
 
@@ -191,10 +191,10 @@ export function createPoissonGammaModel(prior?: Partial<PoissonGammaPrior>): Con
       const alpha = stats[o + ALPHA]!;
       const beta = stats[o + BETA]!;
       if (!(alpha >= shape) || !(beta >= rate) || !Number.isFinite(alpha) || !Number.isFinite(beta)) {
-        throw new EngineError('bad_request', expected(`Poisson-Gamma statistics with alpha >= ${shape} and beta >= ${rate}`, [alpha, beta]));
+        throw new EngineError('invalid_input', expected(`Poisson-Gamma statistics with alpha >= ${shape} and beta >= ${rate}`, [alpha, beta]));
       }
       for (let k = LOG_ALPHA; k < STAT_COUNT; k += 1) {
-        if (!Number.isFinite(stats[o + k])) throw new EngineError('bad_request', expected('finite cached statistics', stats[o + k]));
+        if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite cached statistics', stats[o + k]));
       }
     },
 

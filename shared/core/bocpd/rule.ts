@@ -46,16 +46,16 @@ export interface ChangepointRule {
 export function createChangepointRule(options: ChangepointRuleOptions = {}): ChangepointRule {
   const threshold = options.threshold ?? DEFAULT_RULE_OPTIONS.threshold;
   const minSpacing = options.minSpacing ?? DEFAULT_RULE_OPTIONS.minSpacing;
-  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('bad_request', expected('threshold in (0, 1]', threshold));
-  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('bad_request', expected('minSpacing an integer >= 1', minSpacing));
+  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('invalid_input', expected('threshold in (0, 1]', threshold));
+  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('invalid_input', expected('minSpacing an integer >= 1', minSpacing));
   return restoreChangepointRule({ threshold, minSpacing, lastChange: null });
 }
 
 export function restoreChangepointRule(record: ChangepointRuleRecord): ChangepointRule {
   const { threshold, minSpacing } = record;
-  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('bad_request', expected('threshold in (0, 1]', threshold));
-  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('bad_request', expected('minSpacing an integer >= 1', minSpacing));
-  if (record.lastChange !== null && !Number.isInteger(record.lastChange)) throw new EngineError('bad_request', expected('lastChange an integer or null', record.lastChange));
+  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('invalid_input', expected('threshold in (0, 1]', threshold));
+  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('invalid_input', expected('minSpacing an integer >= 1', minSpacing));
+  if (record.lastChange !== null && !Number.isInteger(record.lastChange)) throw new EngineError('invalid_input', expected('lastChange an integer or null', record.lastChange));
   let lastChange = record.lastChange;
   return {
     observe(output: StepOutput): DetectedChange | undefined {

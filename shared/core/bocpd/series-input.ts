@@ -32,13 +32,13 @@ export interface SeriesTextOptions {
 /** Options that do not fit the input's shape (a usage mistake rather than bad data). */
 export class SeriesOptionError extends EngineError {
   constructor(message: string) {
-    super('bad_request', message);
+    super('invalid_input', message);
   }
 }
 
 function parseNumber(cell: string | undefined, where: string): number {
   const value = cell === undefined || cell.trim() === '' ? Number.NaN : Number(cell);
-  if (!Number.isFinite(value)) throw new EngineError('bad_request', `${where}: Expected a number, got ${JSON.stringify(cell ?? '')}.`);
+  if (!Number.isFinite(value)) throw new EngineError('invalid_input', `${where}: Expected a number, got ${JSON.stringify(cell ?? '')}.`);
   return value;
 }
 
@@ -53,7 +53,7 @@ function splitRow(line: string): string[] {
 function interpolate(raw: readonly unknown[], where: string): { values: number[]; filled: number } {
   const values = raw.map((value, i) => {
     if (value === null) return Number.NaN;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new EngineError('bad_request', expected(`${where} item ${i} a number or null`, value));
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new EngineError('invalid_input', expected(`${where} item ${i} a number or null`, value));
     return value;
   });
   let filled = 0;
@@ -62,7 +62,7 @@ function interpolate(raw: readonly unknown[], where: string): { values: number[]
     if (i < values.length && Number.isNaN(values[i]!)) continue;
     // a gap (left, i) of missing values ends here
     for (let j = left + 1; j < i; j += 1) {
-      if (left < 0 && i === values.length) throw new EngineError('bad_request', `${where}: every value is missing.`);
+      if (left < 0 && i === values.length) throw new EngineError('invalid_input', `${where}: every value is missing.`);
       values[j] = left < 0 ? values[i]! : i === values.length ? values[left]! : values[left]! + ((values[i]! - values[left]!) * (j - left)) / (i - left);
       filled += 1;
     }
@@ -78,7 +78,7 @@ function fromJson(text: string, options: SeriesTextOptions): SeriesInput {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new EngineError('bad_request', `${source}: not valid JSON (${(error as Error).message}).`);
+    throw new EngineError('invalid_input', `${source}: not valid JSON (${(error as Error).message}).`);
   }
   if (Array.isArray(parsed)) {
     if (column !== undefined) throw new SeriesOptionError('--column applies to tables and TCPD datasets, not JSON arrays.');
@@ -86,7 +86,7 @@ function fromJson(text: string, options: SeriesTextOptions): SeriesInput {
   }
   const dataset = parsed as { name?: unknown; series?: unknown };
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(dataset.series) || dataset.series.length === 0) {
-    throw new EngineError('bad_request', `${source}: Expected a JSON array of numbers or a TCPD dataset ({"series": [{"raw": [...]}]}).`);
+    throw new EngineError('invalid_input', `${source}: Expected a JSON array of numbers or a TCPD dataset ({"series": [{"raw": [...]}]}).`);
   }
   const series = dataset.series as { label?: unknown; raw?: unknown }[];
   let index = 0;
@@ -99,7 +99,7 @@ function fromJson(text: string, options: SeriesTextOptions): SeriesInput {
     throw new SeriesOptionError(`${source} holds ${series.length} series (${series.map((s) => String(s.label)).join(', ')}); choose one with --column N|LABEL.`);
   }
   const raw = series[index]!.raw;
-  if (!Array.isArray(raw)) throw new EngineError('bad_request', expected(`${source} series ${index + 1} with a "raw" array`, raw));
+  if (!Array.isArray(raw)) throw new EngineError('invalid_input', expected(`${source} series ${index + 1} with a "raw" array`, raw));
   const { values, filled } = interpolate(raw, `${source} series ${index + 1}`);
   return { values, filled, ...(typeof dataset.name === 'string' ? { name: dataset.name } : {}) };
 }
@@ -122,8 +122,8 @@ function fromLines(text: string, source: string): SeriesInput {
       continue;
     }
     const cells = splitRow(line);
-    if (cells.length > 1) throw new EngineError('bad_request', `${source} line ${lineNumber} has ${cells.length} fields; choose one with --column N|NAME.`);
-    throw new EngineError('bad_request', `${source} line ${lineNumber}: Expected a number, got ${JSON.stringify(line)}.`);
+    if (cells.length > 1) throw new EngineError('invalid_input', `${source} line ${lineNumber} has ${cells.length} fields; choose one with --column N|NAME.`);
+    throw new EngineError('invalid_input', `${source} line ${lineNumber}: Expected a number, got ${JSON.stringify(line)}.`);
   }
   return { values, filled: 0 };
 }
@@ -162,7 +162,7 @@ function fromTable(text: string, column: string, exposureColumn: string | undefi
 export function parseSeriesText(text: string, options: SeriesTextOptions): SeriesInput {
   const { column, exposureColumn, source } = options;
   const trimmed = text.trim();
-  if (trimmed === '') throw new EngineError('bad_request', `${source}: the file is empty.`);
+  if (trimmed === '') throw new EngineError('invalid_input', `${source}: the file is empty.`);
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return fromJson(trimmed, options);
   if (column === undefined) {
     if (exposureColumn !== undefined) throw new SeriesOptionError('--exposure-column needs --column.');

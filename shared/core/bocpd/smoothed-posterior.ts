@@ -19,8 +19,8 @@ import { EngineError, expected } from '../errors.js';
 
 export function segmentStartPosterior(forward: ArrayLike<number>, backward: ArrayLike<number>, hazard: number): Float64Array {
   const n = forward.length;
-  if (backward.length !== n) throw new EngineError('bad_request', expected(`${n} backward log predictives`, backward.length));
-  if (!(hazard > 0 && hazard < 1)) throw new EngineError('bad_request', expected('a hazard in (0, 1)', hazard));
+  if (backward.length !== n) throw new EngineError('internal', expected(`${n} backward log predictives`, backward.length));
+  if (!(hazard > 0 && hazard < 1)) throw new EngineError('invalid_input', expected('a hazard in (0, 1)', hazard));
   // B_t for every t, accumulated from the end.
   const suffix = new Float64Array(n + 1);
   for (let t = n - 1; t >= 0; t -= 1) suffix[t] = suffix[t + 1]! + backward[t]!;

@@ -19,8 +19,8 @@ export interface SmoothedChange {
 }
 
 export function smoothedChangepoints(posterior: ArrayLike<number>, threshold: number, minSpacing: number): SmoothedChange[] {
-  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('bad_request', expected('threshold in (0, 1]', threshold));
-  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('bad_request', expected('minSpacing an integer >= 1', minSpacing));
+  if (!(threshold > 0 && threshold <= 1)) throw new EngineError('invalid_input', expected('threshold in (0, 1]', threshold));
+  if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('invalid_input', expected('minSpacing an integer >= 1', minSpacing));
   const n = posterior.length;
   const half = Math.floor(minSpacing / 2);
   const floor = threshold / (2 * half + 1);

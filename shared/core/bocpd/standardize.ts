@@ -45,7 +45,7 @@ function clampedSd(series: ArrayLike<number>, low: number, high: number): number
 
 export function robustStandardization(series: ArrayLike<number>): Standardization {
   const n = series.length;
-  if (n === 0) throw new EngineError('bad_request', expected('a non-empty series to standardise', n));
+  if (n === 0) throw new EngineError('invalid_input', expected('a non-empty series to standardise', n));
   const sorted = Float64Array.from(series).sort();
   const location = median(sorted);
   const deviations = sorted.map((x) => Math.abs(x - location)).sort();

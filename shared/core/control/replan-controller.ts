@@ -131,9 +131,9 @@ export class ReplanController {
       ...options,
     };
     const o = this.options;
-    if (typeof o.planner !== 'function') throw new EngineError('bad_request', expected('a planner function', o.planner));
+    if (typeof o.planner !== 'function') throw new EngineError('internal', expected('a planner function', o.planner));
     for (const [name, value] of [['intervalMs', o.intervalMs], ['minReplanSpacingMs', o.minReplanSpacingMs], ['driftTolerance', o.driftTolerance], ['bandwidthDriftTolerance', o.bandwidthDriftTolerance], ['initialBandwidthMbps', o.initialBandwidthMbps]] as const) {
-      if (!(value >= 0) || !Number.isFinite(value)) throw new EngineError('bad_request', expected(`${name} >= 0`, value));
+      if (!(value >= 0) || !Number.isFinite(value)) throw new EngineError('invalid_input', expected(`${name} >= 0`, value));
     }
     this.rate = this.channel(createDetector(createPoissonGammaModel(), o.rateDetector), createChangepointRule(o.rateRule));
     const bandwidthDetector = { ...DEFAULT_BANDWIDTH_DETECTOR, ...o.bandwidthDetector };
@@ -150,14 +150,14 @@ export class ReplanController {
 
   /** Arrivals counted over the interval ending at nowMs. */
   observeArrivals(count: number, intervalMs: number, nowMs: number): void {
-    if (!(count >= 0) || !(intervalMs > 0)) throw new EngineError('bad_request', expected('a count >= 0 over an interval > 0 ms', { count, intervalMs }));
+    if (!(count >= 0) || !(intervalMs > 0)) throw new EngineError('internal', expected('a count >= 0 over an interval > 0 ms', { count, intervalMs }));
     const exposure = intervalMs / this.options.intervalMs;
     this.feed(this.rate, count, exposure, nowMs, 'rate', 'rate-change');
   }
 
   /** One bandwidth sample of a lane's link (Mbit/s). */
   observeBandwidth(lane: LaneId, mbps: number, nowMs: number): void {
-    if (!(mbps >= 0) || !Number.isFinite(mbps)) throw new EngineError('bad_request', expected('a bandwidth sample >= 0 Mbit/s', mbps));
+    if (!(mbps >= 0) || !Number.isFinite(mbps)) throw new EngineError('internal', expected('a bandwidth sample >= 0 Mbit/s', mbps));
     this.feed(this.bandwidth[lane], Math.log(Math.max(mbps, LOG_FLOOR_MBPS)), 1, nowMs, lane, 'bandwidth-change');
   }
 
@@ -269,17 +269,22 @@ export class ReplanController {
   }
 
   static fromRecord(record: ControllerRecord, options: ReplanControllerOptions): ReplanController {
-    if (!record || record.version !== 1) throw new EngineError('bad_request', expected('a controller record of version 1', record?.version));
+    if (!record || record.version !== 1) throw new EngineError('invalid_input', expected('a controller record of version 1', record?.version));
     const controller = new ReplanController(options);
-    const channel = (r: ControllerRecord['rate']): Channel => ({
-      detector: restoreDetector(r.detector),
-      rule: restoreChangepointRule(r.rule),
-      segment: SegmentTracker.fromRecord(r.segment),
-      lastChangeMs: r.lastChangeMs,
-      probability: r.probability,
-    });
-    controller.rate = channel(record.rate);
-    controller.bandwidth = { edge: channel(record.bandwidth.edge), serverless: channel(record.bandwidth.serverless) };
+    // The record carries each channel's state; its settings (the hazard, the rule's threshold and spacing) are
+    // the options', so a configuration changed since the record was written applies to the restored channels.
+    const channel = (r: ControllerRecord['rate'], configured: Channel): Channel => {
+      const settings = { detector: configured.detector.toRecord().options, rule: configured.rule.toRecord() };
+      return {
+        detector: restoreDetector({ ...r.detector, options: { ...r.detector.options, expectedSegmentLength: settings.detector.expectedSegmentLength } }),
+        rule: restoreChangepointRule({ ...r.rule, threshold: settings.rule.threshold, minSpacing: settings.rule.minSpacing }),
+        segment: SegmentTracker.fromRecord(r.segment),
+        lastChangeMs: r.lastChangeMs,
+        probability: r.probability,
+      };
+    };
+    controller.rate = channel(record.rate, controller.rate);
+    controller.bandwidth = { edge: channel(record.bandwidth.edge, controller.bandwidth.edge), serverless: channel(record.bandwidth.serverless, controller.bandwidth.serverless) };
     controller.plan = record.plan ?? undefined;
     controller.pending = record.pending ?? undefined;
     controller.lastReplanMs = record.lastReplanMs ?? undefined;

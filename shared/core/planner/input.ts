@@ -12,9 +12,9 @@ export interface PlannerBounds {
    * Batches the scheduler keeps in flight per edge agent (default 4): they cross the link one after another and the
    * agent's GPU serves them one after another, so a batch occupies the edge for the longest of its service, its
    * transfer and its slot time over the slots (edgeBusyMs). Why 4: with 2, a slot sits out its batch's service
-   * and round trip while the link idles, and on a link-bound edge (24 KB images over 4.5 Mbit/s at 18 req/s) the
-   * simulator answered 73.5% within 1 s; with 3, 98.9%; with 4, 99.87%, as the model predicts. The agent queues
-   * what its GPU has not started (MAX_QUEUED_BATCHES).
+   * and round trip while the link idles, so a link-bound edge loses link time it cannot make up; 4 slots keep a
+   * batch crossing the link while others are served or on their way back. The agent queues what its GPU has not
+   * started (MAX_QUEUED_BATCHES).
    */
   readonly edgeSlots: number;
   /**
@@ -84,7 +84,7 @@ export const DEFAULT_PAYLOAD_BYTES = 24_178;
 /** Checks an input once, with "Expected X, got Y" messages. */
 export function validatePlannerInput(input: PlannerInput): void {
   const check = (ok: boolean, what: string, got: unknown) => {
-    if (!ok) throw new EngineError('bad_request', expected(what, got));
+    if (!ok) throw new EngineError('internal', expected(what, got));
   };
   check(input.rateRps >= 0 && Number.isFinite(input.rateRps), 'rateRps, a finite rate >= 0', input.rateRps);
   check(input.sloMs > 0 && Number.isFinite(input.sloMs), 'sloMs > 0', input.sloMs);
@@ -118,7 +118,7 @@ export class InfeasibleSloError extends EngineError {
   ) {
     const goal = `${formatPercent(sloTarget)} of requests within ${formatSeconds(sloMs)}`;
     super(
-      'bad_request',
+      'infeasible',
       Number.isFinite(minFeasibleSloMs)
         ? `No plan answers ${goal} at this rate and bandwidth (the best reaches ${formatPercent(bestAttainment)}); the smallest latency at which ${formatPercent(sloTarget)} can be reached is ${formatSeconds(minFeasibleSloMs)}.`
         : `No plan answers ${goal} (the best reaches ${formatPercent(bestAttainment)}), at any latency: no healthy lane can carry this rate.`,

@@ -6,7 +6,7 @@ import { edgeAt, serverlessAt } from './lanes.js';
 
 /**
  * The prototype's planner (`alg_run` in the original client_send_requests/alg.py), reimplemented exactly as
- * DESIGN section 4 describes it, with its own fitted constants (seconds, b = batch, m = memory MB,
+ * that code decides, with its own fitted constants (seconds, b = batch, m = memory MB,
  * B = bandwidth MB/s), grids and rules. Only its choice is the prototype's; the plan's `predicted` figures
  * are this engine's model of that choice (the same model `plan` uses), so the two can be compared.
  */

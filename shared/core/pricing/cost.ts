@@ -15,7 +15,7 @@ export function activeCuPerSecond(prices: PriceTable, config: ServerlessConfig):
 
 /** USD for one serverless call of the given billed duration (ms), per-call fee included. */
 export function serverlessCallCostUsd(prices: PriceTable, config: ServerlessConfig, durationMs: number): number {
-  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new EngineError('bad_request', expected('a call duration >= 0 ms', durationMs));
+  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new EngineError('internal', expected('a call duration >= 0 ms', durationMs));
   return prices.usdPerCu.value * (activeCuPerSecond(prices, config) * (durationMs / 1000) + prices.cuPerCall.value);
 }
 
@@ -24,13 +24,13 @@ export function serverlessCallCostUsd(prices: PriceTable, config: ServerlessConf
  * like run time. (FC 3.0 bills the initializer and start-up as active time; no per-call fee of its own.)
  */
 export function coldStartCostUsd(prices: PriceTable, config: ServerlessConfig, coldStartMs: number): number {
-  if (!(coldStartMs >= 0) || !Number.isFinite(coldStartMs)) throw new EngineError('bad_request', expected('a cold-start time >= 0 ms', coldStartMs));
+  if (!(coldStartMs >= 0) || !Number.isFinite(coldStartMs)) throw new EngineError('internal', expected('a cold-start time >= 0 ms', coldStartMs));
   return prices.usdPerCu.value * activeCuPerSecond(prices, config) * (coldStartMs / 1000);
 }
 
 /** USD the edge box costs over a span of time (amortised; paid whether busy or idle). */
 export function edgeCostUsd(prices: PriceTable, durationMs: number): number {
-  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new EngineError('bad_request', expected('a duration >= 0 ms', durationMs));
+  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new EngineError('internal', expected('a duration >= 0 ms', durationMs));
   return prices.edgeUsdPerHour.value * (durationMs / 3_600_000);
 }
 

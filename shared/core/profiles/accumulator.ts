@@ -39,8 +39,8 @@ export class LatencyAccumulator {
   constructor(options: AccumulatorOptions = {}) {
     this.maxResiduals = options.maxResiduals ?? 500;
     this.tailQuantile = options.tailQuantile ?? DEFAULT_TAIL_QUANTILE;
-    if (!(Number.isInteger(this.maxResiduals) && this.maxResiduals >= 1)) throw new EngineError('bad_request', expected('maxResiduals, an integer >= 1', this.maxResiduals));
-    if (!(this.tailQuantile > 0 && this.tailQuantile < 1)) throw new EngineError('bad_request', expected('a tail quantile in (0, 1)', this.tailQuantile));
+    if (!(Number.isInteger(this.maxResiduals) && this.maxResiduals >= 1)) throw new EngineError('invalid_input', expected('maxResiduals, an integer >= 1', this.maxResiduals));
+    if (!(this.tailQuantile > 0 && this.tailQuantile < 1)) throw new EngineError('invalid_input', expected('a tail quantile in (0, 1)', this.tailQuantile));
   }
 
   /**
@@ -74,8 +74,8 @@ export class LatencyAccumulator {
 
   /** Folds in one observed batch latency. */
   add(batch: number, latencyMs: number): void {
-    if (!Number.isInteger(batch) || batch < 1) throw new EngineError('bad_request', expected('a batch size (integer >= 1)', batch));
-    if (!(latencyMs > 0) || !Number.isFinite(latencyMs)) throw new EngineError('bad_request', expected('a latency > 0 ms', latencyMs));
+    if (!Number.isInteger(batch) || batch < 1) throw new EngineError('invalid_input', expected('a batch size (integer >= 1)', batch));
+    if (!(latencyMs > 0) || !Number.isFinite(latencyMs)) throw new EngineError('invalid_input', expected('a latency > 0 ms', latencyMs));
     if (this.n > 0) {
       const fitted = this.line().baseMs + this.line().perItemMs * batch;
       if (fitted > 0) {
@@ -91,7 +91,7 @@ export class LatencyAccumulator {
   }
 
   model(): LatencyModel {
-    if (this.n === 0) throw new EngineError('bad_request', 'Expected at least one sample before reading the fitted model, got none');
+    if (this.n === 0) throw new EngineError('internal', 'Expected at least one sample before reading the fitted model, got none');
     const mean = this.line();
     // SSE from the sums: sum (y - a - b x)^2 expanded.
     const { baseMs: a, perItemMs: b } = mean;

@@ -57,7 +57,7 @@ export function fitServerlessOptions(
   for (const memoryMb of [...byMemory.keys()].sort((a, b) => a - b)) {
     const group = byMemory.get(memoryMb)!;
     if (new Set(group.map((s) => s.batch)).size < 2) {
-      throw new EngineError('bad_request', `Expected at least 2 distinct batch sizes for serverless memory ${memoryMb} MB, got ${group.length} samples at one size`);
+      throw new EngineError('invalid_input', `Expected at least 2 distinct batch sizes for serverless memory ${memoryMb} MB, got ${group.length} samples at one size`);
     }
     result.push({ config: { memoryMb, cpu: defaultCpuForMemory(memoryMb, options.gbPerVcpu) }, latency: fitLatencyModel(group, { tailQuantile }), coldStartMs });
   }

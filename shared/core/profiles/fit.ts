@@ -30,10 +30,10 @@ export const DEFAULT_TAIL_QUANTILE = 0.99;
  */
 export function fitLatencyModel(samples: ReadonlyArray<{ readonly batch: number; readonly latencyMs: number }>, options: FitOptions = {}): LatencyModel {
   const tailQuantile = options.tailQuantile ?? DEFAULT_TAIL_QUANTILE;
-  if (!(tailQuantile > 0 && tailQuantile < 1)) throw new EngineError('bad_request', expected('a tail quantile in (0, 1)', tailQuantile));
+  if (!(tailQuantile > 0 && tailQuantile < 1)) throw new EngineError('invalid_input', expected('a tail quantile in (0, 1)', tailQuantile));
   const maxBatch = options.maxBatch ?? Infinity;
   const used = samples.filter((sample) => sample.batch <= maxBatch);
-  if (used.length < 2) throw new EngineError('bad_request', `Expected at least 2 samples to fit a latency line, got ${used.length}`);
+  if (used.length < 2) throw new EngineError('invalid_input', `Expected at least 2 samples to fit a latency line, got ${used.length}`);
   const mean = sensibleLine(linearRegression(used.map((s) => s.batch), used.map((s) => s.latencyMs)), used);
   const predict = (batch: number) => mean.baseMs + mean.perItemMs * batch;
   let squared = 0;

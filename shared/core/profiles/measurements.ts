@@ -52,20 +52,20 @@ function parseRows(
     const where = `${fileName} line ${index + 1}`;
     const raw = line.split(/\s+/);
     if (raw.length < minColumns) {
-      throw new EngineError('bad_request', `${where}: Expected ${minColumns} columns (${format}), got ${raw.length}: "${truncate(line)}"`);
+      throw new EngineError('invalid_input', `${where}: Expected ${minColumns} columns (${format}), got ${raw.length}: "${truncate(line)}"`);
     }
     const cells = raw.map(Number);
     const bad = cells.findIndex((value, column) => column < minColumns && !Number.isFinite(value));
-    if (bad >= 0) throw new EngineError('bad_request', `${where}: Expected a number in column ${bad + 1} (${format}), got "${raw[bad]}"`);
+    if (bad >= 0) throw new EngineError('invalid_input', `${where}: Expected a number in column ${bad + 1} (${format}), got "${raw[bad]}"`);
     const sample = toSample(cells);
     if (!Number.isInteger(sample.batch) || sample.batch < 1) {
-      throw new EngineError('bad_request', `${where}: Expected a batch size (integer >= 1) in column 1, got "${raw[0]}"`);
+      throw new EngineError('invalid_input', `${where}: Expected a batch size (integer >= 1) in column 1, got "${raw[0]}"`);
     }
-    if (!(sample.memoryMb > 0)) throw new EngineError('bad_request', `${where}: Expected a memory size > 0 MB in column 2, got "${raw[1]}"`);
-    if (!(sample.latencyMs > 0)) throw new EngineError('bad_request', `${where}: Expected a latency > 0 s, got ${sample.latencyMs / 1000}`);
+    if (!(sample.memoryMb > 0)) throw new EngineError('invalid_input', `${where}: Expected a memory size > 0 MB in column 2, got "${raw[1]}"`);
+    if (!(sample.latencyMs > 0)) throw new EngineError('invalid_input', `${where}: Expected a latency > 0 s, got ${sample.latencyMs / 1000}`);
     samples.push(sample);
   }
-  if (samples.length === 0) throw new EngineError('bad_request', `${fileName}: Expected measurement lines (${format}), got none`);
+  if (samples.length === 0) throw new EngineError('invalid_input', `${fileName}: Expected measurement lines (${format}), got none`);
   return samples;
 }
 

@@ -19,12 +19,12 @@ export function parseProfiles(text: string, fileName: string): ProfileSet {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new EngineError('bad_request', `${fileName}: Expected JSON, got a parse error (${(error as Error).message})`);
+    throw new EngineError('invalid_input', `${fileName}: Expected JSON, got a parse error (${(error as Error).message})`);
   }
   const root = record(raw, `${fileName}`);
-  if (root.format !== PROFILES_FORMAT) throw new EngineError('bad_request', `${fileName}: ${expected(`format "${PROFILES_FORMAT}"`, root.format)}`);
-  if (typeof root.source !== 'string') throw new EngineError('bad_request', `${fileName}: ${expected('source, a string', root.source)}`);
-  if (!Array.isArray(root.serverless)) throw new EngineError('bad_request', `${fileName}: ${expected('serverless, an array', root.serverless)}`);
+  if (root.format !== PROFILES_FORMAT) throw new EngineError('invalid_input', `${fileName}: ${expected(`format "${PROFILES_FORMAT}"`, root.format)}`);
+  if (typeof root.source !== 'string') throw new EngineError('invalid_input', `${fileName}: ${expected('source, a string', root.source)}`);
+  if (!Array.isArray(root.serverless)) throw new EngineError('invalid_input', `${fileName}: ${expected('serverless, an array', root.serverless)}`);
   const serverless = root.serverless.map((entry, index) => serverlessOption(entry, `${fileName}: serverless[${index}]`));
   return { source: root.source, edge: latencyModel(root.edge, `${fileName}: edge`), serverless };
 }
@@ -34,16 +34,16 @@ function serverlessOption(raw: unknown, where: string): ServerlessOption {
   const config = record(entry.config, `${where}.config`);
   const memoryMb = finite(config.memoryMb, `${where}.config.memoryMb`, 128);
   const cpu = finite(config.cpu, `${where}.config.cpu`, 0.05);
-  if (memoryMb % 64 !== 0) throw new EngineError('bad_request', `${where}.config.memoryMb: ${expected('a multiple of 64 MB', memoryMb)}`);
+  if (memoryMb % 64 !== 0) throw new EngineError('invalid_input', `${where}.config.memoryMb: ${expected('a multiple of 64 MB', memoryMb)}`);
   const gbPerCpu = memoryMb / 1024 / cpu;
-  if (gbPerCpu < 1 - 1e-9 || gbPerCpu > 4 + 1e-9) throw new EngineError('bad_request', `${where}.config: ${expected('memory(GB):vCPU between 1:1 and 1:4', { memoryMb, cpu })}`);
+  if (gbPerCpu < 1 - 1e-9 || gbPerCpu > 4 + 1e-9) throw new EngineError('invalid_input', `${where}.config: ${expected('memory(GB):vCPU between 1:1 and 1:4', { memoryMb, cpu })}`);
   return { config: { memoryMb, cpu }, latency: latencyModel(entry.latency, `${where}.latency`), coldStartMs: finite(entry.coldStartMs, `${where}.coldStartMs`, 0) };
 }
 
 function latencyModel(raw: unknown, where: string): LatencyModel {
   const model = record(raw, where);
   if (!Array.isArray(model.relativeResiduals) || !model.relativeResiduals.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new EngineError('bad_request', `${where}.relativeResiduals: Expected an array of numbers, got ${JSON.stringify(model.relativeResiduals)?.slice(0, 40)}`);
+    throw new EngineError('invalid_input', `${where}.relativeResiduals: Expected an array of numbers, got ${JSON.stringify(model.relativeResiduals)?.slice(0, 40)}`);
   }
   return {
     mean: line(model.mean, `${where}.mean`),
@@ -60,11 +60,11 @@ function line(raw: unknown, where: string): LinearLatency {
 }
 
 function record(raw: unknown, where: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EngineError('bad_request', `${where}: ${expected('an object', raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EngineError('invalid_input', `${where}: ${expected('an object', raw)}`);
   return raw as Record<string, unknown>;
 }
 
 function finite(raw: unknown, where: string, min: number): number {
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < min) throw new EngineError('bad_request', `${where}: ${expected(`a number >= ${min}`, raw)}`);
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < min) throw new EngineError('invalid_input', `${where}: ${expected(`a number >= ${min}`, raw)}`);
   return raw;
 }

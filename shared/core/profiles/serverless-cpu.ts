@@ -10,8 +10,8 @@ import { EngineError, expected } from '../errors.js';
 export const GB_PER_VCPU = 2;
 
 export function defaultCpuForMemory(memoryMb: number, gbPerVcpu = GB_PER_VCPU): number {
-  if (!(memoryMb >= 128) || memoryMb % 64 !== 0) throw new EngineError('bad_request', expected('a memory size >= 128 MB, multiple of 64', memoryMb));
-  if (!(gbPerVcpu >= 1 && gbPerVcpu <= 4)) throw new EngineError('bad_request', expected('GB per vCPU between 1 and 4', gbPerVcpu));
+  if (!(memoryMb >= 128) || memoryMb % 64 !== 0) throw new EngineError('invalid_input', expected('a memory size >= 128 MB, multiple of 64', memoryMb));
+  if (!(gbPerVcpu >= 1 && gbPerVcpu <= 4)) throw new EngineError('invalid_input', expected('GB per vCPU between 1 and 4', gbPerVcpu));
   const gb = memoryMb / 1024;
   const raw = Math.round(gb / gbPerVcpu / 0.05) * 0.05;
   // Keep inside the 1:1..1:4 band after rounding, and within FC's 0.05 floor.

@@ -24,7 +24,7 @@ export function expectedBatchTimeMs(lane: LaneId, status: LaneStatus, batchSize:
   if (status.expectedBatchMs === undefined) return undefined;
   const ms = status.expectedBatchMs(batchSize);
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new EngineError('bad_request', expected(`lanes.${lane}.expectedBatchMs(${batchSize}) to be a number >= 0`, ms));
+    throw new EngineError('internal', expected(`lanes.${lane}.expectedBatchMs(${batchSize}) to be a number >= 0`, ms));
   }
   return ms;
 }

@@ -21,23 +21,23 @@ export interface LaneView {
 
 const checkedPlans = new WeakSet<Plan>();
 
-/** Throws EngineError('bad_request') unless every lane of the plan has a usable batch size, timeout and share. */
+/** Throws EngineError('internal') unless every lane of the plan has a usable batch size, timeout and share. */
 export function checkPlan(plan: Plan): void {
   if (checkedPlans.has(plan)) return;
   if (typeof plan !== 'object' || plan === null || typeof plan.lanes !== 'object' || plan.lanes === null) {
-    throw new EngineError('bad_request', expected('a plan with lanes', plan));
+    throw new EngineError('internal', expected('a plan with lanes', plan));
   }
   for (const lane of LANE_IDS) {
     const rules: LanePlan | undefined = plan.lanes[lane];
-    if (typeof rules !== 'object' || rules === null) throw new EngineError('bad_request', expected(`plan.lanes.${lane}`, rules));
+    if (typeof rules !== 'object' || rules === null) throw new EngineError('internal', expected(`plan.lanes.${lane}`, rules));
     if (!Number.isSafeInteger(rules.batchSize) || rules.batchSize < 1) {
-      throw new EngineError('bad_request', expected(`plan.lanes.${lane}.batchSize to be an integer >= 1`, rules.batchSize));
+      throw new EngineError('internal', expected(`plan.lanes.${lane}.batchSize to be an integer >= 1`, rules.batchSize));
     }
     if (typeof rules.timeoutMs !== 'number' || !Number.isFinite(rules.timeoutMs) || rules.timeoutMs < 0) {
-      throw new EngineError('bad_request', expected(`plan.lanes.${lane}.timeoutMs to be a finite number >= 0`, rules.timeoutMs));
+      throw new EngineError('internal', expected(`plan.lanes.${lane}.timeoutMs to be a finite number >= 0`, rules.timeoutMs));
     }
     if (typeof rules.share !== 'number' || !(rules.share >= 0 && rules.share <= 1)) {
-      throw new EngineError('bad_request', expected(`plan.lanes.${lane}.share to be a number from 0 to 1`, rules.share));
+      throw new EngineError('internal', expected(`plan.lanes.${lane}.share to be a number from 0 to 1`, rules.share));
     }
   }
   checkedPlans.add(plan);
@@ -47,7 +47,7 @@ export function checkPlan(plan: Plan): void {
 export function serviceTimeMs(lane: LaneId, status: LaneStatus, batchSize: number): number {
   const ms = status.serviceMs(batchSize);
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new EngineError('bad_request', expected(`lanes.${lane}.serviceMs(${batchSize}) to be a number >= 0`, ms));
+    throw new EngineError('internal', expected(`lanes.${lane}.serviceMs(${batchSize}) to be a number >= 0`, ms));
   }
   return ms;
 }
@@ -65,11 +65,11 @@ export function checkLaneStatus(lane: LaneId, status: LaneStatus | undefined): L
     typeof status.serviceMs !== 'function' ||
     (status.expectedBatchMs !== undefined && typeof status.expectedBatchMs !== 'function')
   ) {
-    throw new EngineError('bad_request', expected(`lanes.${lane} to be { healthy, freeSlots, serviceMs }`, status));
+    throw new EngineError('internal', expected(`lanes.${lane} to be { healthy, freeSlots, serviceMs }`, status));
   }
   for (const field of ['waitMs', 'slotFreeInMs'] as const) {
     const value = status[field];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw new EngineError('bad_request', expected(`lanes.${lane}.${field} to be a number >= 0`, value));
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw new EngineError('internal', expected(`lanes.${lane}.${field} to be a number >= 0`, value));
   }
   return status;
 }
@@ -77,7 +77,7 @@ export function checkLaneStatus(lane: LaneId, status: LaneStatus | undefined): L
 /** Fills `view` (reused between calls to spare the allocation) for this plan and these statuses. */
 export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>): LaneView {
   checkPlan(plan);
-  if (typeof lanes !== 'object' || lanes === null) throw new EngineError('bad_request', expected('lane statuses', lanes));
+  if (typeof lanes !== 'object' || lanes === null) throw new EngineError('internal', expected('lane statuses', lanes));
   view.minBestServiceMs = Infinity;
   view.anyEligible = false;
   const statuses = LANE_IDS.map((lane) => checkLaneStatus(lane, lanes[lane]));

@@ -30,21 +30,21 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = Object.freeze({
   noLaneRetryAfterMs: 1_000,
 });
 
-/** The defaults overlaid with `options`, checked; throws EngineError('bad_request') on a bad value. */
+/** The defaults overlaid with `options`, checked; throws EngineError('invalid_input') on a bad value. */
 export function resolveQueueOptions(options: Partial<QueueOptions> = {}): QueueOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new EngineError('bad_request', expected('queue options to be an object', options));
+    throw new EngineError('invalid_input', expected('queue options to be an object', options));
   }
   const resolved: QueueOptions = { ...DEFAULT_QUEUE_OPTIONS, ...options };
   const { maxQueued, lowPriorityMaxFraction, noLaneRetryAfterMs } = resolved;
   if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) {
-    throw new EngineError('bad_request', expected('maxQueued to be an integer >= 1', maxQueued));
+    throw new EngineError('invalid_input', expected('maxQueued to be an integer >= 1', maxQueued));
   }
   if (typeof lowPriorityMaxFraction !== 'number' || !(lowPriorityMaxFraction >= 0 && lowPriorityMaxFraction <= 1)) {
-    throw new EngineError('bad_request', expected('lowPriorityMaxFraction to be a number from 0 to 1', lowPriorityMaxFraction));
+    throw new EngineError('invalid_input', expected('lowPriorityMaxFraction to be a number from 0 to 1', lowPriorityMaxFraction));
   }
   if (typeof noLaneRetryAfterMs !== 'number' || !Number.isFinite(noLaneRetryAfterMs) || noLaneRetryAfterMs < 0) {
-    throw new EngineError('bad_request', expected('noLaneRetryAfterMs to be a finite number >= 0', noLaneRetryAfterMs));
+    throw new EngineError('invalid_input', expected('noLaneRetryAfterMs to be a finite number >= 0', noLaneRetryAfterMs));
   }
   return Object.freeze(resolved);
 }

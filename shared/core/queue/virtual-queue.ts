@@ -66,7 +66,7 @@ export class VirtualQueue {
 
   depth(lane: LaneId): number {
     const queue = this.queues[lane];
-    if (queue === undefined) throw new EngineError('bad_request', expected('a lane id ("edge" or "serverless")', lane));
+    if (queue === undefined) throw new EngineError('internal', expected('a lane id ("edge" or "serverless")', lane));
     return queue.size;
   }
 
@@ -77,7 +77,7 @@ export class VirtualQueue {
   admit(request: QueuedRequest, plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): AdmitOutcome {
     checkRequest(request);
     checkNow(nowMs);
-    if (this.byId.has(request.id)) throw new EngineError('bad_request', `Request ${request.id} is already queued`);
+    if (this.byId.has(request.id)) throw new EngineError('internal', `Request ${request.id} is already queued`);
     const view = viewLanes(this.view, plan, lanes);
     if (!view.anyEligible) return this.refuse('no_lane', this.options.noLaneRetryAfterMs);
     if (!reachable(request.deadlineMs, view.minBestServiceMs, nowMs)) return this.refuse('deadline_unreachable', 0);

@@ -64,12 +64,12 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
 
 export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions {
   const tracedLane = options.tracedLane ?? DEFAULT_SIM_OPTIONS.tracedLane;
-  if (tracedLane !== 'edge' && tracedLane !== 'serverless') throw new EngineError('bad_request', expected("tracedLane 'edge' or 'serverless'", tracedLane));
+  if (tracedLane !== 'edge' && tracedLane !== 'serverless') throw new EngineError('invalid_input', expected("tracedLane 'edge' or 'serverless'", tracedLane));
   const links = topologyLinks(tracedLane);
   const resolved: SimOptions = { ...DEFAULT_SIM_OPTIONS, fixedLaneMbps: links.fixedLaneMbps, ...options, tracedLane, rttMs: { ...links.rttMs, ...options.rttMs } };
   const positive = (name: keyof SimOptions, value: number, integer = false) => {
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-      throw new EngineError('bad_request', expected(`${name} to be a ${integer ? 'whole ' : ''}number > 0`, value));
+      throw new EngineError('invalid_input', expected(`${name} to be a ${integer ? 'whole ' : ''}number > 0`, value));
     }
   };
   positive('payloadBytes', resolved.payloadBytes);
@@ -81,9 +81,9 @@ export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions
   positive('intervalMs', resolved.intervalMs);
   positive('maxQueued', resolved.maxQueued, true);
   positive('latencySamples', resolved.latencySamples, true);
-  if (!Number.isInteger(resolved.seed)) throw new EngineError('bad_request', expected('seed to be an integer', resolved.seed));
+  if (!Number.isInteger(resolved.seed)) throw new EngineError('invalid_input', expected('seed to be an integer', resolved.seed));
   for (const lane of ['edge', 'serverless'] as const) {
-    if (!(resolved.rttMs[lane] >= 0)) throw new EngineError('bad_request', expected(`rttMs.${lane} >= 0`, resolved.rttMs[lane]));
+    if (!(resolved.rttMs[lane] >= 0)) throw new EngineError('invalid_input', expected(`rttMs.${lane} >= 0`, resolved.rttMs[lane]));
   }
   return Object.freeze(resolved);
 }

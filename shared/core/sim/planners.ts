@@ -1,4 +1,4 @@
-/** The real planners (issue 2) adapted to the simulator's plan requests. */
+/** The real planners (the cost-optimal `plan` with its best-effort fallback, and the prototype's) adapted to the simulator's plan requests. */
 import { DEFAULT_BOUNDS, planBestEffort, planSeed, type PlannerBounds, type PlannerInput } from '../planner/index.js';
 import type { PriceTable } from '../pricing/index.js';
 import type { PlanFunction, PlanRequest, Planners } from './policy.js';

@@ -21,7 +21,7 @@ export interface PlanRequest extends Omit<PlannerInput, 'prices' | 'bounds'> {
 
 export type PlanFunction = (request: PlanRequest) => Plan;
 
-/** The planners the policies use: `ours` (issue 2's planner) and `seed` (the prototype's, planSeed). */
+/** The planners the policies use: `ours` (the cost-optimal planner, planBestEffort) and `seed` (the prototype's, planSeed). */
 export interface Planners {
   readonly ours: PlanFunction;
   readonly seed: PlanFunction;

@@ -51,7 +51,7 @@ export function simulate(request: SimulationRequest): SimulationResult {
   const options = resolveSimOptions(request.options);
   const truth = traceTruth(request, options);
   const sloTarget = request.sloTarget ?? DEFAULT_SLO_TARGET;
-  if (!(sloTarget > 0 && sloTarget < 1)) throw new EngineError('bad_request', expected('an SLO target in (0, 1)', sloTarget));
+  if (!(sloTarget > 0 && sloTarget < 1)) throw new EngineError('invalid_input', expected('an SLO target in (0, 1)', sloTarget));
   const context: PolicyContext = { sloMs: request.sloMs, sloTarget, profiles: request.profiles, options, planners: request.planners, truth };
   const runs = request.policies.map((name, i) => {
     const policy = createPolicy(name, context, request.tuning);

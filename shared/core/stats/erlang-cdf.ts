@@ -11,8 +11,8 @@ import { poissonCdf } from './poisson-cdf.js';
  * Reference: Ross, Introduction to Probability Models, 11th ed., section 5.3.
  */
 export function erlangCdf(t: number, shape: number, rate: number): number {
-  if (!Number.isInteger(shape) || shape < 0) throw new EngineError('bad_request', expected('an integer Erlang shape >= 0', shape));
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('bad_request', expected('a finite rate > 0', rate));
+  if (!Number.isInteger(shape) || shape < 0) throw new EngineError('internal', expected('an integer Erlang shape >= 0', shape));
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('internal', expected('a finite rate > 0', rate));
   if (shape === 0) return 1;
   if (!(t > 0)) return 0;
   if (t === Infinity) return 1;

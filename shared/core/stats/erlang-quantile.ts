@@ -12,9 +12,9 @@ import { erlangCdf } from './erlang-cdf.js';
  * Balakrishnan, Continuous Univariate Distributions vol. 1, ch. 17.
  */
 export function erlangQuantile(p: number, shape: number, rate: number): number {
-  if (!(p >= 0 && p < 1)) throw new EngineError('bad_request', expected('a probability in [0, 1)', p));
-  if (!Number.isInteger(shape) || shape < 0) throw new EngineError('bad_request', expected('an integer Erlang shape >= 0', shape));
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('bad_request', expected('a finite rate > 0', rate));
+  if (!(p >= 0 && p < 1)) throw new EngineError('internal', expected('a probability in [0, 1)', p));
+  if (!Number.isInteger(shape) || shape < 0) throw new EngineError('internal', expected('an integer Erlang shape >= 0', shape));
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new EngineError('internal', expected('a finite rate > 0', rate));
   if (shape === 0 || p === 0) return 0;
 
   const z = standardNormalQuantile(p);

@@ -17,7 +17,7 @@ export interface Line {
  * Reference: Draper and Smith, Applied Regression Analysis, 3rd ed., ch. 1.
  */
 export function linearRegressionFromSums(n: number, sumX: number, sumY: number, sumXX: number, sumXY: number): Line {
-  if (!(n >= 1)) throw new EngineError('bad_request', `Expected at least 1 sample for a regression, got ${n}`);
+  if (!(n >= 1)) throw new EngineError('internal', `Expected at least 1 sample for a regression, got ${n}`);
   const denominator = n * sumXX - sumX * sumX;
   // Relative test: the denominator is n^2 times the variance of x, so compare against the scale of Sxx.
   if (Math.abs(denominator) <= 1e-12 * Math.max(1, n * sumXX)) return { intercept: sumY / n, slope: 0 };
@@ -27,7 +27,7 @@ export function linearRegressionFromSums(n: number, sumX: number, sumY: number, 
 
 /** Ordinary least squares of ys on xs (same length, at least one point). */
 export function linearRegression(xs: readonly number[], ys: readonly number[]): Line {
-  if (xs.length !== ys.length) throw new EngineError('bad_request', `Expected as many x as y values, got ${xs.length} and ${ys.length}`);
+  if (xs.length !== ys.length) throw new EngineError('internal', `Expected as many x as y values, got ${xs.length} and ${ys.length}`);
   let sumX = 0;
   let sumY = 0;
   let sumXX = 0;

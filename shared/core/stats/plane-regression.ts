@@ -20,8 +20,8 @@ export interface Plane {
  */
 export function planeRegression(xs: readonly number[], ys: readonly number[], zs: readonly number[]): Plane {
   const n = xs.length;
-  if (ys.length !== n || zs.length !== n) throw new EngineError('bad_request', `Expected equally long x, y and z, got ${n}, ${ys.length} and ${zs.length}`);
-  if (n < 3) throw new EngineError('bad_request', `Expected at least 3 points for a plane fit, got ${n}`);
+  if (ys.length !== n || zs.length !== n) throw new EngineError('internal', `Expected equally long x, y and z, got ${n}, ${ys.length} and ${zs.length}`);
+  if (n < 3) throw new EngineError('invalid_input', `Expected at least 3 points for a plane fit, got ${n}`);
   const mean = (values: readonly number[]) => values.reduce((a, v) => a + v, 0) / n;
   const mx = mean(xs);
   const my = mean(ys);
@@ -43,7 +43,7 @@ export function planeRegression(xs: readonly number[], ys: readonly number[], zs
   }
   const det = sxx * syy - sxy * sxy;
   if (!(Math.abs(det) > 1e-12 * Math.max(1, sxx * syy))) {
-    throw new EngineError('bad_request', 'Expected two regressors that vary independently for a plane fit, got collinear (or constant) ones');
+    throw new EngineError('invalid_input', 'Expected two regressors that vary independently for a plane fit, got collinear (or constant) ones');
   }
   const slopeX = (sxz * syy - syz * sxy) / det;
   const slopeY = (syz * sxx - sxz * sxy) / det;

@@ -10,8 +10,8 @@ import { EngineError, expected } from '../errors.js';
  * Reference: Johnson, Kemp and Kotz, Univariate Discrete Distributions, 3rd ed., ch. 4.
  */
 export function poissonCdf(k: number, mean: number): number {
-  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite Poisson mean >= 0', mean));
-  if (Number.isNaN(k)) throw new EngineError('bad_request', expected('a count', k));
+  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
+  if (Number.isNaN(k)) throw new EngineError('internal', expected('a count', k));
   if (k < 0) return 0;
   if (mean === 0) return 1;
   const top = Math.floor(k);

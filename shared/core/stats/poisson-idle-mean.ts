@@ -7,8 +7,8 @@ import { EngineError, expected } from '../errors.js';
  * Used to bill FC warm instances: a provisioned instance bills its memory while idle (idle vCPU is free).
  */
 export function poissonIdleMean(w: number, mean: number): number {
-  if (!(Number.isInteger(w) && w >= 0)) throw new EngineError('bad_request', expected('a whole number of servers >= 0', w));
-  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite Poisson mean >= 0', mean));
+  if (!(Number.isInteger(w) && w >= 0)) throw new EngineError('internal', expected('a whole number of servers >= 0', w));
+  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return w;
   let logTerm = -mean;
   const logMean = Math.log(mean);

@@ -10,8 +10,8 @@ import { EngineError, expected } from '../errors.js';
  * vol. 1, section 2.8 (M/G/infinity).
  */
 export function poissonQuantile(p: number, mean: number): number {
-  if (!(p >= 0 && p < 1)) throw new EngineError('bad_request', expected('a probability in [0, 1)', p));
-  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite Poisson mean >= 0', mean));
+  if (!(p >= 0 && p < 1)) throw new EngineError('internal', expected('a probability in [0, 1)', p));
+  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return 0;
   let logTerm = -mean;
   const logMean = Math.log(mean);

@@ -9,8 +9,8 @@ import { EngineError, expected } from '../errors.js';
  * Reference: Hyndman and Fan (1996), "Sample quantiles in statistical packages", The American Statistician 50.
  */
 export function quantileSorted(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new EngineError('bad_request', 'Expected a non-empty sample for a quantile, got an empty one');
-  if (!(p >= 0 && p <= 1)) throw new EngineError('bad_request', expected('a probability in [0, 1]', p));
+  if (sorted.length === 0) throw new EngineError('internal', 'Expected a non-empty sample for a quantile, got an empty one');
+  if (!(p >= 0 && p <= 1)) throw new EngineError('internal', expected('a probability in [0, 1]', p));
   const h = (sorted.length - 1) * p;
   const low = Math.floor(h);
   const high = Math.min(low + 1, sorted.length - 1);

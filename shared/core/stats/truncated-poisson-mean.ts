@@ -11,8 +11,8 @@ import { EngineError, expected } from '../errors.js';
  * Reference: Grimmett and Stirzaker, Probability and Random Processes, 3rd ed., section 3.11 (tail sums).
  */
 export function truncatedPoissonMean(mean: number, cap: number): number {
-  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('bad_request', expected('a finite Poisson mean >= 0', mean));
-  if (!Number.isInteger(cap) || cap < 0) throw new EngineError('bad_request', expected('an integer cap >= 0', cap));
+  if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
+  if (!Number.isInteger(cap) || cap < 0) throw new EngineError('internal', expected('an integer cap >= 0', cap));
   if (mean === 0 || cap === 0) return 0;
   // Running P(X <= k) by the term recurrence; in log space so a large mean does not underflow e^{-mean}.
   let logTerm = -mean;

@@ -52,7 +52,7 @@ export function detectArrivalFormat(text: string): ArrivalFormat {
   const fields = firstLine.split(/[\s,]+/);
   if (fields.length === 4) return 'per-second';
   if (fields.length === 1) return 'gaps';
-  throw new EngineError('bad_request', expected('an arrival trace (gap lines, JSON gaps, per-second counts, Azure CSV)', firstLine));
+  throw new EngineError('invalid_input', expected('an arrival trace (gap lines, JSON gaps, per-second counts, Azure CSV)', firstLine));
 }
 
 export function parseArrivals(text: string, options: ArrivalOptions = {}): ArrivalTrace {
@@ -63,7 +63,7 @@ export function parseArrivals(text: string, options: ArrivalOptions = {}): Arriv
     case 'gaps':
       parsed = fromGaps(
         traceLines(text).map((line) => {
-          if (line.fields.length !== 1) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('one inter-arrival gap (seconds) per line', line.fields.join(' '))}`);
+          if (line.fields.length !== 1) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('one inter-arrival gap (seconds) per line', line.fields.join(' '))}`);
           return numberField(line, 0, 'an inter-arrival gap in seconds', source);
         }),
         source,
@@ -82,18 +82,18 @@ export function parseArrivals(text: string, options: ArrivalOptions = {}): Arriv
       parsed = fromTimestamps(text, source);
       break;
     default:
-      throw new EngineError('bad_request', `${source}: ${expected(`a format in ${ARRIVAL_FORMATS.join(', ')}`, format)}`);
+      throw new EngineError('invalid_input', `${source}: ${expected(`a format in ${ARRIVAL_FORMATS.join(', ')}`, format)}`);
   }
   let { timesMs, durationMs } = parsed;
   if (options.window) ({ timesMs, durationMs } = windowArrivals(timesMs, durationMs, options.window));
   const scale = options.rateScale ?? 1;
   if (scale !== 1) timesMs = scaleArrivals(timesMs, durationMs, scale, needUniform(options, 'rate scaling'));
-  if (timesMs.length === 0) throw new EngineError('bad_request', `${source}: no arrivals (after the window and rate scale)`);
+  if (timesMs.length === 0) throw new EngineError('invalid_input', `${source}: no arrivals (after the window and rate scale)`);
   return { timesMs, format, durationMs };
 }
 
 function needUniform(options: ArrivalOptions, what: string): Uniform {
-  if (!options.uniform) throw new EngineError('bad_request', `${what} needs a seeded generator (options.uniform)`);
+  if (!options.uniform) throw new EngineError('internal', `${what} needs a seeded generator (options.uniform)`);
   return options.uniform;
 }
 
@@ -102,7 +102,7 @@ function fromGaps(gapsS: readonly number[], source: string): { timesMs: Float64A
   let t = 0;
   for (let i = 0; i < gapsS.length; i++) {
     const gap = gapsS[i]!;
-    if (gap < 0) throw new EngineError('bad_request', `${source}: gap ${i + 1}: ${expected('a gap >= 0 seconds', gap)}`);
+    if (gap < 0) throw new EngineError('invalid_input', `${source}: gap ${i + 1}: ${expected('a gap >= 0 seconds', gap)}`);
     t += gap * 1000;
     timesMs[i] = t;
   }
@@ -131,7 +131,7 @@ function fromBins(rows: ReadonlyArray<{ second: number; count: number; line?: { 
   let total = 0;
   for (const row of rows) {
     if (row.count < 0 || !Number.isInteger(row.count)) {
-      throw new EngineError('bad_request', `${source}${row.line ? ` line ${row.line.lineNumber}` : ''}: ${expected('a whole count >= 0', row.count)}`);
+      throw new EngineError('invalid_input', `${source}${row.line ? ` line ${row.line.lineNumber}` : ''}: ${expected('a whole count >= 0', row.count)}`);
     }
     total += row.count;
   }
@@ -140,7 +140,7 @@ function fromBins(rows: ReadonlyArray<{ second: number; count: number; line?: { 
   let offset = 0;
   let lastBin = -Infinity;
   for (const row of rows) {
-    if (row.second <= lastBin) throw new EngineError('bad_request', `${source}: bins must increase, got ${row.second} after ${lastBin}`);
+    if (row.second <= lastBin) throw new EngineError('invalid_input', `${source}: bins must increase, got ${row.second} after ${lastBin}`);
     lastBin = row.second;
     spread(timesMs, offset, row.count, (row.second - first) * binMs, binMs, uniform);
     offset += row.count;
@@ -151,24 +151,24 @@ function fromBins(rows: ReadonlyArray<{ second: number; count: number; line?: { 
 function fromAzureFunctions(text: string, source: string, which: 'sum' | number | string, uniform: Uniform) {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   const header = lines[0]?.split(',') ?? [];
-  if (header[0] !== 'HashOwner' || header.length < 5) throw new EngineError('bad_request', `${source}: ${expected('an Azure Functions header HashOwner,HashApp,HashFunction,Trigger,1,...', lines[0])}`);
+  if (header[0] !== 'HashOwner' || header.length < 5) throw new EngineError('invalid_input', `${source}: ${expected('an Azure Functions header HashOwner,HashApp,HashFunction,Trigger,1,...', lines[0])}`);
   const minutes = header.length - 4;
   const rows = lines.slice(1).map((line) => line.split(','));
   let chosen: string[][];
   if (which === 'sum') chosen = rows;
   else if (typeof which === 'number') {
-    if (!Number.isInteger(which) || which < 0 || which >= rows.length) throw new EngineError('bad_request', `${source}: ${expected(`a row index 0..${rows.length - 1}`, which)}`);
+    if (!Number.isInteger(which) || which < 0 || which >= rows.length) throw new EngineError('invalid_input', `${source}: ${expected(`a row index 0..${rows.length - 1}`, which)}`);
     chosen = [rows[which]!];
   } else {
     chosen = rows.filter((row) => row[2]?.startsWith(which));
-    if (chosen.length === 0) throw new EngineError('bad_request', `${source}: ${expected('a HashFunction prefix present in the file', which)}`);
+    if (chosen.length === 0) throw new EngineError('invalid_input', `${source}: ${expected('a HashFunction prefix present in the file', which)}`);
   }
   const counts = new Array<number>(minutes).fill(0);
   chosen.forEach((row, r) => {
-    if (row.length !== header.length) throw new EngineError('bad_request', `${source} row ${r + 1}: ${expected(`${header.length} columns`, row.length)}`);
+    if (row.length !== header.length) throw new EngineError('invalid_input', `${source} row ${r + 1}: ${expected(`${header.length} columns`, row.length)}`);
     for (let m = 0; m < minutes; m++) {
       const value = Number(row[4 + m]);
-      if (!Number.isFinite(value)) throw new EngineError('bad_request', `${source} row ${r + 1} minute ${m + 1}: ${expected('a count', row[4 + m])}`);
+      if (!Number.isFinite(value)) throw new EngineError('invalid_input', `${source} row ${r + 1} minute ${m + 1}: ${expected('a count', row[4 + m])}`);
       counts[m]! += value;
     }
   });
@@ -190,7 +190,7 @@ function fromTimestamps(text: string, source: string) {
     // Fields split on spaces and commas: the date and the time of day are the first two.
     const raw = `${line.fields[0]} ${line.fields[1] ?? ''}`;
     const ms = timestampMs(raw);
-    if (Number.isNaN(ms)) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('a timestamp like 2023-11-16 18:15:46.68', raw)}`);
+    if (Number.isNaN(ms)) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('a timestamp like 2023-11-16 18:15:46.68', raw)}`);
     stamps.push(ms);
   }
   stamps.sort((a, b) => a - b);
@@ -214,7 +214,7 @@ export function windowArrivals(timesMs: Float64Array, durationMs: number, window
  * and no two copies coincide. scale < 1 thins the trace.
  */
 export function scaleArrivals(timesMs: Float64Array, durationMs: number, scale: number, uniform: Uniform): Float64Array {
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new EngineError('bad_request', expected('a rate scale > 0', scale));
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new EngineError('invalid_input', expected('a rate scale > 0', scale));
   const whole = Math.floor(scale);
   const fraction = scale - whole;
   const out: number[] = [];

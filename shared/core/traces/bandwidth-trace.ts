@@ -20,20 +20,20 @@ export interface BandwidthTrace {
 
 export function bandwidthTrace(startsMs: ArrayLike<number>, mbps: ArrayLike<number>, periodMs: number): BandwidthTrace {
   const n = startsMs.length;
-  if (n === 0 || n !== mbps.length) throw new EngineError('bad_request', expected('at least one bandwidth step', n));
-  if (startsMs[0] !== 0) throw new EngineError('bad_request', expected('a first step at 0 ms', startsMs[0]));
+  if (n === 0 || n !== mbps.length) throw new EngineError('invalid_input', expected('at least one bandwidth step', n));
+  if (startsMs[0] !== 0) throw new EngineError('invalid_input', expected('a first step at 0 ms', startsMs[0]));
   const cumulativeBits = new Float64Array(n);
   let bits = 0;
   for (let i = 0; i < n; i++) {
     const start = startsMs[i]!;
     const end = i + 1 < n ? startsMs[i + 1]! : periodMs;
     const rate = mbps[i]!;
-    if (!(end > start)) throw new EngineError('bad_request', `bandwidth step ${i}: ${expected('increasing step times', [start, end])}`);
-    if (!(rate >= 0) || !Number.isFinite(rate)) throw new EngineError('bad_request', `bandwidth step ${i}: ${expected('Mbit/s >= 0', rate)}`);
+    if (!(end > start)) throw new EngineError('invalid_input', `bandwidth step ${i}: ${expected('increasing step times', [start, end])}`);
+    if (!(rate >= 0) || !Number.isFinite(rate)) throw new EngineError('invalid_input', `bandwidth step ${i}: ${expected('Mbit/s >= 0', rate)}`);
     cumulativeBits[i] = bits;
     bits += rate * 1000 * (end - start);
   }
-  if (!(bits > 0)) throw new EngineError('bad_request', 'the bandwidth trace delivers nothing (all steps are 0 Mbit/s)');
+  if (!(bits > 0)) throw new EngineError('invalid_input', 'the bandwidth trace delivers nothing (all steps are 0 Mbit/s)');
   return { startsMs: Float64Array.from(startsMs), mbps: Float64Array.from(mbps), periodMs, cumulativeBits, bitsPerPeriod: bits };
 }
 

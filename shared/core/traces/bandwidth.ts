@@ -37,7 +37,7 @@ export function detectBandwidthFormat(text: string): BandwidthFormat {
   if (head.startsWith('[')) return 'mbytes-json';
   const lines = traceLines(head.slice(0, 4000)).slice(0, 50);
   const first = lines[0];
-  if (!first) throw new EngineError('bad_request', 'the bandwidth trace is empty');
+  if (!first) throw new EngineError('invalid_input', 'the bandwidth trace is empty');
   if (first.fields.length >= 6) return 'ghent';
   if (first.fields.length === 2) return 'pensieve';
   if (first.fields.length === 1) {
@@ -45,7 +45,7 @@ export function detectBandwidthFormat(text: string): BandwidthFormat {
     const integersRising = values.every((v, i) => Number.isInteger(v) && (i === 0 || v >= values[i - 1]!));
     return integersRising && values.length > 1 ? 'mahimahi' : 'mbps-lines';
   }
-  throw new EngineError('bad_request', expected('a bandwidth trace (Ghent, Mahimahi, Pensieve, Mbit/s lines, MB/s JSON)', first.fields.join(' ')));
+  throw new EngineError('invalid_input', expected('a bandwidth trace (Ghent, Mahimahi, Pensieve, Mbit/s lines, MB/s JSON)', first.fields.join(' ')));
 }
 
 export function parseBandwidth(text: string, options: BandwidthOptions = {}): ParsedBandwidth {
@@ -69,7 +69,7 @@ export function parseBandwidth(text: string, options: BandwidthOptions = {}): Pa
       steps = perSecondSteps(numberArray(text, 'MB/s', source).map((v) => v * MEBIBYTE_MBITS));
       break;
     default:
-      throw new EngineError('bad_request', `${source}: ${expected(`a format in ${BANDWIDTH_FORMATS.join(', ')}`, format)}`);
+      throw new EngineError('invalid_input', `${source}: ${expected(`a format in ${BANDWIDTH_FORMATS.join(', ')}`, format)}`);
   }
   if (options.window) steps = windowSteps(steps, options.window, source);
   return { trace: bandwidthTrace(steps.startsMs, steps.mbps, steps.periodMs), format };
@@ -94,18 +94,18 @@ function ghentSteps(text: string, source: string): Steps {
     const elapsed = numberField(line, 1, 'elapsed ms (2nd column)', source);
     const bytes = numberField(line, 4, 'bytes (5th column)', source);
     const interval = numberField(line, 5, 'interval ms (6th column)', source);
-    if (!(interval > 0)) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('an interval > 0 ms', interval)}`);
+    if (!(interval > 0)) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('an interval > 0 ms', interval)}`);
     if (i === 0) {
       base = elapsed - interval;
       previousEnd = 0;
     }
     const end = elapsed - base;
-    if (end <= previousEnd && i > 0) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('increasing elapsed ms', elapsed)}`);
+    if (end <= previousEnd && i > 0) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('increasing elapsed ms', elapsed)}`);
     startsMs.push(previousEnd);
     mbps.push((bytes * 8) / interval / 1000);
     previousEnd = end;
   });
-  if (startsMs.length === 0) throw new EngineError('bad_request', `${source}: no samples`);
+  if (startsMs.length === 0) throw new EngineError('invalid_input', `${source}: no samples`);
   return { startsMs, mbps, periodMs: previousEnd };
 }
 
@@ -114,13 +114,13 @@ function mahimahiSteps(text: string, source: string): Steps {
   let last = -Infinity;
   for (const line of traceLines(text)) {
     const ms = numberField(line, 0, 'a delivery time in ms', source);
-    if (ms < last) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('non-decreasing ms', ms)}`);
+    if (ms < last) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('non-decreasing ms', ms)}`);
     last = ms;
     const second = Math.floor(ms / 1000);
     while (counts.length <= second) counts.push(0);
     counts[second]! += 1;
   }
-  if (counts.length === 0) throw new EngineError('bad_request', `${source}: no delivery opportunities`);
+  if (counts.length === 0) throw new EngineError('invalid_input', `${source}: no delivery opportunities`);
   return perSecondSteps(counts.map((c) => c * MAHIMAHI_MBPS_PER_OPPORTUNITY));
 }
 
@@ -131,11 +131,11 @@ function pensieveSteps(text: string, source: string): Steps {
   traceLines(text).forEach((line, i) => {
     const t = numberField(line, 0, 'a time in seconds', source) * 1000;
     if (i === 0) base = t;
-    if (i > 0 && t - base <= startsMs[i - 1]!) throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected('increasing times', t / 1000)}`);
+    if (i > 0 && t - base <= startsMs[i - 1]!) throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected('increasing times', t / 1000)}`);
     startsMs.push(t - base);
     mbps.push(numberField(line, 1, 'Mbit/s', source));
   });
-  if (startsMs.length === 0) throw new EngineError('bad_request', `${source}: no samples`);
+  if (startsMs.length === 0) throw new EngineError('invalid_input', `${source}: no samples`);
   const gaps = startsMs.slice(1).map((s, i) => s - startsMs[i]!).sort((a, b) => a - b);
   const lastStep = gaps.length > 0 ? gaps[gaps.length >> 1]! : 1000;
   return { startsMs, mbps, periodMs: startsMs[startsMs.length - 1]! + lastStep };
@@ -144,7 +144,7 @@ function pensieveSteps(text: string, source: string): Steps {
 function windowSteps(steps: Steps, window: TimeWindow, source: string): Steps {
   const from = window.startS * 1000;
   const to = Math.min(window.endS * 1000, steps.periodMs);
-  if (!(to > from)) throw new EngineError('bad_request', `${source}: the window ${window.startS}:${window.endS} s is outside the trace (${steps.periodMs / 1000} s)`);
+  if (!(to > from)) throw new EngineError('invalid_input', `${source}: the window ${window.startS}:${window.endS} s is outside the trace (${steps.periodMs / 1000} s)`);
   const startsMs: number[] = [];
   const mbps: number[] = [];
   steps.startsMs.forEach((start, i) => {

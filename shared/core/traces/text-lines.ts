@@ -22,12 +22,12 @@ export function traceLines(text: string): TraceLine[] {
   return lines;
 }
 
-/** A finite number from one field, or a bad_request error naming the line and file kind. */
+/** A finite number from one field, or a invalid_input error naming the line and file kind. */
 export function numberField(line: TraceLine, index: number, what: string, source: string): number {
   const raw = line.fields[index];
   const value = raw === undefined ? Number.NaN : Number(raw);
   if (!Number.isFinite(value)) {
-    throw new EngineError('bad_request', `${source} line ${line.lineNumber}: ${expected(what, raw ?? '(missing field)')}`);
+    throw new EngineError('invalid_input', `${source} line ${line.lineNumber}: ${expected(what, raw ?? '(missing field)')}`);
   }
   return value;
 }
@@ -38,12 +38,12 @@ export function numberArray(text: string, what: string, source: string): number[
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new EngineError('bad_request', `${source}: not valid JSON (${(error as Error).message})`);
+    throw new EngineError('invalid_input', `${source}: not valid JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(parsed)) throw new EngineError('bad_request', `${source}: ${expected('a JSON array of numbers', parsed)}`);
+  if (!Array.isArray(parsed)) throw new EngineError('invalid_input', `${source}: ${expected('a JSON array of numbers', parsed)}`);
   parsed.forEach((value, index) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new EngineError('bad_request', `${source}: element ${index}: ${expected(what, value)}`);
+      throw new EngineError('invalid_input', `${source}: element ${index}: ${expected(what, value)}`);
     }
   });
   return parsed as number[];
@@ -61,7 +61,7 @@ export function parseWindow(text: string): TimeWindow {
   const startS = match?.[1] ? Number(match[1]) : 0;
   const endS = match?.[2] ? Number(match[2]) : Infinity;
   if (!match || Number.isNaN(startS) || Number.isNaN(endS) || !(endS > startS)) {
-    throw new EngineError('bad_request', expected('a window START:END in seconds with END > START, e.g. "0:600"', text));
+    throw new EngineError('invalid_input', expected('a window START:END in seconds with END > START, e.g. "0:600"', text));
   }
   return { startS, endS };
 }

@@ -251,7 +251,7 @@ describe('a third model plugs in without touching the recursion', () => {
       name: 'bernoulli',
       statCount: 2,
       validate: (x) => {
-        if (x !== 0 && x !== 1) throw new EngineError('bad_request', `Expected 0 or 1, got ${x}`);
+        if (x !== 0 && x !== 1) throw new EngineError('invalid_input', `Expected 0 or 1, got ${x}`);
       },
       writePrior: (stats, slot) => {
         stats[slot * 2] = a0;

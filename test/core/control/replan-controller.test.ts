@@ -107,6 +107,18 @@ describe('ReplanController', () => {
     expect(b.estimates).toEqual(a.estimates);
   });
 
+  it('takes its settings from the options, not from the record: a changed configuration applies on restore', () => {
+    const a = new ReplanController({ planner: recordingPlanner().planner, rateRule: { threshold: 0.5 }, rateDetector: { expectedSegmentLength: 250 } });
+    drive(a, 60, () => 20, () => 10);
+    const options = { planner: recordingPlanner().planner, rateRule: { threshold: 0.8 }, bandwidthRule: { threshold: 0.95 }, rateDetector: { expectedSegmentLength: 100 } };
+    const b = ReplanController.fromRecord(JSON.parse(JSON.stringify(a.toRecord())), options).toRecord();
+    expect([b.rate.rule.threshold, b.bandwidth.edge.rule.threshold, b.bandwidth.serverless.rule.threshold]).toEqual([0.8, 0.95, 0.95]);
+    expect(b.rate.detector.options.expectedSegmentLength).toBe(100);
+    // The state itself carries over.
+    expect(b.rate.detector.steps).toBe(a.toRecord().rate.detector.steps);
+    expect(b.rate.segment).toEqual(a.toRecord().rate.segment);
+  });
+
   it('refuses bad observations with a clear message', () => {
     const controller = new ReplanController({ planner: recordingPlanner().planner });
     expect(() => controller.observeArrivals(-1, 1000, 0)).toThrow(/Expected a count >= 0/);

@@ -70,7 +70,7 @@ describe('plan (ours)', () => {
     }
     expect(caught).toBeInstanceOf(InfeasibleSloError);
     const error = caught as InfeasibleSloError;
-    expect(error.status).toBe(400);
+    expect(error.code).toBe('infeasible');
     expect(error.minFeasibleSloMs).toBeGreaterThan(200);
     expect(error.bestAttainment).toBeLessThan(0.999);
     expect(error.message).toContain(`${(error.minFeasibleSloMs / 1000).toFixed(3)} s`);

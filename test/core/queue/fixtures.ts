@@ -2,7 +2,7 @@
 import type { LaneId, LanePlan, LaneStatus, Plan, Priority, QueuedRequest } from '../../../shared/core/types.js';
 
 /**
- * The prototype's fitted latencies (DESIGN section 4), in ms: edge 8.165 b + 42.34; FC at 1024 MB
+ * The prototype's fitted latencies (its alg.py's constants, shared/core/planner/seed.ts's SEED), in ms: edge 8.165 b + 42.34; FC at 1024 MB
  * 141 b - 8.806e-3 * 1024 + 225 = 141 b + 215.98. Used as the lanes' service times where realism helps.
  */
 export const PROTOTYPE_EDGE_MS = (b: number): number => 8.165 * b + 42.34;

@@ -10,7 +10,7 @@ const SECRET = 'test-secret-0123456789';
 
 /** A stand-in agent speaking /v1/batch: verifies the signature, echoes per-item sizes as labels. */
 /** `busy`: answers 429 as an agent whose batch queue is full; `stall-slow`: stalls only batches whose id starts "slow". */
-function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' }) {
+function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' | 'unauthorized' }) {
   const verifier = new RequestVerifier(SECRET);
   const app = new Hono();
   app.post('/v1/batch', async (c) => {
@@ -21,6 +21,7 @@ function agentApp(behaviour: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy'
     );
     if (behaviour.mode === 'fail') return c.text('boom', 500);
     if (behaviour.mode === 'refuse') return c.text('bad batch', 400);
+    if (behaviour.mode === 'unauthorized') return c.json({ error: { code: 'unauthorized', message: 'Bad signature' } }, 401);
     if (behaviour.mode === 'busy') return c.json({ error: { code: 'queue_full', message: 'Edge agent busy' } }, 429, { 'retry-after': '1' });
     if (behaviour.mode === 'stall') await new Promise((resolve) => setTimeout(resolve, 2_000));
     const batch = decodeBatch(body);
@@ -46,7 +47,7 @@ async function listen(app: Hono): Promise<{ server: ServerType; url: string }> {
 
 describe('HttpBatchRunner over loopback', () => {
   const good = { mode: 'ok' as const };
-  const flaky: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' } = { mode: 'fail' };
+  const flaky: { mode: 'ok' | 'fail' | 'stall' | 'refuse' | 'busy' | 'stall-slow' | 'unauthorized' } = { mode: 'fail' };
   let servers: ServerType[] = [];
   let goodUrl = '';
   let flakyUrl = '';
@@ -107,10 +108,10 @@ describe('HttpBatchRunner over loopback', () => {
     expect(runner.status(Date.now())[0]!.state).toBe('open');
   });
 
-  it('passes a refusal of the batch itself through as 400 without blaming the target', async () => {
+  it('passes a refusal of the batch itself through as invalid input without blaming the target', async () => {
     flaky.mode = 'refuse';
     const runner = new HttpBatchRunner([flakyUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now });
-    await expect(runner.run({ batchId: 'r', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(runner.run({ batchId: 'r', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(runner.status(Date.now())[0]!.state).toBe('closed');
   });
 
@@ -125,6 +126,12 @@ describe('HttpBatchRunner over loopback', () => {
     runner.heartbeat(goodUrl, now);
     expect(runner.healthy(now)).toBe(true);
   });
+  it("takes a target's refusal of the scheduler's credentials as a lane failure, not as the client's bad input", async () => {
+    flaky.mode = 'unauthorized';
+    const runner = new HttpBatchRunner([flakyUrl], { concurrency: 1, secret: SECRET, heartbeatTimeoutMs: 10_000, now: Date.now });
+    await expect(runner.run({ batchId: 'u', items, deadlineMs: Date.now() + 5_000 })).rejects.toMatchObject({ code: 'lane_failed', retryable: true });
+  });
+
   it('takes a busy target\'s 429 as retryable overload on the other lane, not as a fault', async () => {
     flaky.mode = 'busy';
     const runner = breakingRunner(1);

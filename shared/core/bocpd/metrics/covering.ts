@@ -43,8 +43,8 @@ export function coverSingle(predicted: readonly number[], truth: readonly number
 
 /** Mean covering of each annotator's segmentation of 0..n-1 by the one `detections` gives. */
 export function covering(annotations: readonly (readonly number[])[], detections: readonly number[], n: number): number {
-  if (annotations.length === 0) throw new EngineError('bad_request', expected('at least one annotator', 0));
-  if (!(Number.isInteger(n) && n >= 1)) throw new EngineError('bad_request', expected('a series length an integer >= 1', n));
+  if (annotations.length === 0) throw new EngineError('invalid_input', expected('at least one annotator', 0));
+  if (!(Number.isInteger(n) && n >= 1)) throw new EngineError('invalid_input', expected('a series length an integer >= 1', n));
   const predicted = segmentBounds(detections, n);
   let sum = 0;
   for (const annotator of annotations) sum += coverSingle(predicted, segmentBounds(annotator, n));

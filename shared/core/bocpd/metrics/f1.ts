@@ -30,7 +30,7 @@ export interface F1Score {
 function withStart(locations: Iterable<number>): number[] {
   const set = new Set<number>([0]);
   for (const location of locations) {
-    if (!Number.isInteger(location)) throw new EngineError('bad_request', expected('changepoint locations as integers', location));
+    if (!Number.isInteger(location)) throw new EngineError('invalid_input', expected('changepoint locations as integers', location));
     set.add(location);
   }
   return [...set].sort((a, b) => a - b);
@@ -61,8 +61,8 @@ export function countTruePositives(truths: readonly number[], detections: readon
 
 /** F1 (with precision and recall) of `detections` against each annotator's changepoints in `annotations`. */
 export function f1Score(annotations: readonly (readonly number[])[], detections: readonly number[], margin = F1_MARGIN): F1Score {
-  if (annotations.length === 0) throw new EngineError('bad_request', expected('at least one annotator', 0));
-  if (!(Number.isInteger(margin) && margin >= 0)) throw new EngineError('bad_request', expected('a margin an integer >= 0', margin));
+  if (annotations.length === 0) throw new EngineError('invalid_input', expected('at least one annotator', 0));
+  if (!(Number.isInteger(margin) && margin >= 0)) throw new EngineError('invalid_input', expected('a margin an integer >= 0', margin));
   const x = withStart(detections);
   const perAnnotator = annotations.map(withStart);
   const union = withStart(perAnnotator.flat());

@@ -1,4 +1,4 @@
-/** Every policy the simulator compares, by name (DESIGN section 4). */
+/** Every policy the simulator compares, by name: ours, the prototype's and the baselines it is measured against. */
 import { EngineError, expected } from '../../errors.js';
 import type { PolicyContext, SimPolicy } from '../policy.js';
 import { aimdPolicy } from './aimd.js';
@@ -46,6 +46,6 @@ export function createPolicy(name: string, context: PolicyContext, tuning: Polic
     case 'oracle':
       return oraclePolicy(context);
     default:
-      throw new EngineError('bad_request', expected(`a policy in ${POLICY_NAMES.join(', ')}`, name));
+      throw new EngineError('invalid_input', expected(`a policy in ${POLICY_NAMES.join(', ')}`, name));
   }
 }

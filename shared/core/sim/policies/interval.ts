@@ -2,7 +2,7 @@
  * Baselines that re-plan on a fixed clock: `seed` (the prototype: planSeed
  * every 5 s), `edge-only` and `serverless-only` (our planner with one lane closed, every 5 s) and `batch`
  * (BATCH, SC'20: hourly). Each plans with R = the mean arrival rate since its last plan and B = the latest
- * bandwidth sample, which is what the prototype did (DESIGN section 4).
+ * bandwidth sample, which is what the prototype did (its alg.py re-planned on a timer with those two inputs).
  */
 import type { LaneId, Plan, PlanReason } from '../../types.js';
 import type { Observation, PlanFunction, PolicyContext, SimPolicy } from '../policy.js';
