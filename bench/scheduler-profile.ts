@@ -47,6 +47,8 @@ interface ProfileRun {
   /** Sampled time, and the part of it the process was idle (waiting in epoll) or collecting garbage. */
   readonly totalMs: number;
   readonly idlePercent: number;
+  /** Idle share of each load's measured span: how much room the one core had left under it. */
+  readonly idlePercentByLoad: { readonly open: number; readonly closed: number };
   readonly gcPercent: number;
   readonly answered: { readonly open: number; readonly closed: number };
   /** Self time as a percentage of the busy (non-idle) time. */
@@ -75,6 +77,22 @@ function shortWhere(url: string, line: number): string {
   const nodeModules = path.lastIndexOf('/node_modules/');
   const shown = nodeModules >= 0 ? path.slice(nodeModules + '/node_modules/'.length) : path.startsWith(ROOT) ? relative(ROOT, path) : path;
   return `${shown}:${line + 1}`;
+}
+
+/** The idle share of the samples taken between `fromUs` and `toUs`, in percent. */
+function idlePercentBetween(profile: CpuProfile, fromUs: number, toUs: number): number {
+  const idleIds = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  let atUs = profile.startTime;
+  let totalUs = 0;
+  let idleUs = 0;
+  profile.samples.forEach((id, i) => {
+    const deltaUs = profile.timeDeltas[i] ?? 0;
+    atUs += deltaUs;
+    if (atUs < fromUs || atUs >= toUs) return;
+    totalUs += deltaUs;
+    if (idleIds.has(id)) idleUs += deltaUs;
+  });
+  return totalUs > 0 ? Math.round((1000 * idleUs) / totalUs) / 10 : NaN;
 }
 
 /** Self time by function and by area, over the samples taken from `fromUs` on (the start-up left out). */
@@ -127,7 +145,7 @@ function markdown(runs: readonly ProfileRun[]): string {
     return `### ${run.label} (${run.commit}, ${run.date})
 
 ${run.load}: answered ${run.answered.open} requests in the open loop and ${run.answered.closed} in the closed loop.
-Sampled ${(run.totalMs / 1000).toFixed(1)} s, idle ${run.idlePercent}%; garbage collection ${run.gcPercent}% of the busy time.
+Sampled ${(run.totalMs / 1000).toFixed(1)} s, idle ${run.idlePercent}% (${run.idlePercentByLoad.open}% under the open loop, ${run.idlePercentByLoad.closed}% under the closed loop); garbage collection ${run.gcPercent}% of the busy time.
 
 Top ${run.functions.length} functions by self time:
 
@@ -154,9 +172,12 @@ async function profileRun(label: string, rawCopy: string | undefined): Promise<P
   const open = { body: BUNDLED_IMAGE, rate: 2000, connections: 256, warmupMs: 2000, durationMs: 8000 };
   const closed = { body: lanes.tinyPng.path, rate: 0, connections: 64, warmupMs: 1000, durationMs: 6000 };
   // Module loading and the warm-up stay out of the summary: it is about the steady state under load.
-  const fromUs = Number(process.hrtime.bigint() / 1000n) + open.warmupMs * 1000;
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const fromUs = nowUs() + open.warmupMs * 1000;
   const openResult = await load(`${scheduler.url}/v1/infer`, open);
+  const closedFromUs = nowUs() + closed.warmupMs * 1000;
   const closedResult = await load(`${scheduler.url}/v1/infer`, closed);
+  const closedToUs = nowUs();
   await stop(scheduler.child, 60_000);
   await stop(lanes.child);
   rmSync(lanes.tinyPng.path, { force: true });
@@ -178,6 +199,7 @@ async function profileRun(label: string, rawCopy: string | undefined): Promise<P
     load: `${open.rate} requests/s open loop with the 24 KB JPEG for ${(open.warmupMs + open.durationMs) / 1000} s (the first ${open.warmupMs / 1000} s left out), then ${closed.connections} connections closed loop with a 1x1 PNG for ${(closed.warmupMs + closed.durationMs) / 1000} s`,
     answered: { open: ok(openResult.samples), closed: ok(closedResult.samples) },
     ...summarise(profile, fromUs),
+    idlePercentByLoad: { open: idlePercentBetween(profile, fromUs, closedFromUs - closed.warmupMs * 1000), closed: idlePercentBetween(profile, closedFromUs, closedToUs) },
   };
 }
 

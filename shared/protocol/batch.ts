@@ -72,7 +72,9 @@ export function encodeBatch(batchId: string, sentAtMs: number, items: readonly B
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const total = PREFIX_BYTES + headerBytes.byteLength + items.reduce((sum, item) => sum + item.data.byteLength, 0);
-  const out = new Uint8Array(total);
+  // Every byte is written below: no need to zero it first (a batch of large images is megabytes). Its own
+  // ArrayBuffer, not a slice of the shared pool: the DataView and callers index it from 0.
+  const out = new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, headerBytes.byteLength, false);
   out.set(headerBytes, PREFIX_BYTES);

@@ -64,6 +64,8 @@ export function laneStatuses(
   cache: LaneTimesCache = new LaneTimesCache(),
 ): Record<LaneId, LaneStatus> {
   const times = cache.get(plan, profiles, links, payloadBytes);
-  const status = (lane: LaneId): LaneStatus => clockedStatus(lanes[lane].healthy(nowMs), lanes[lane].freeSlots(nowMs), times[lane], clocks[lane], links[lane], payloadBytes, nowMs);
-  return { edge: status('edge'), serverless: status('serverless') };
+  return {
+    edge: clockedStatus(lanes.edge.healthy(nowMs), lanes.edge.freeSlots(nowMs), times.edge, clocks.edge, links.edge, payloadBytes, nowMs),
+    serverless: clockedStatus(lanes.serverless.healthy(nowMs), lanes.serverless.freeSlots(nowMs), times.serverless, clocks.serverless, links.serverless, payloadBytes, nowMs),
+  };
 }
