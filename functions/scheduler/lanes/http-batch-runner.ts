@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../../../shared/core/errors.js';
 import { signRequest } from '../../../shared/protocol/auth.js';
-import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse } from '../../../shared/protocol/batch.js';
+import { BATCH_CONTENT_TYPE, encodeBatchParts, parseBatchResponse } from '../../../shared/protocol/batch.js';
 import { blamesLane, type BatchDispatch, type BatchOutcome, type BatchRunner } from './batch-runner.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { HttpPoster } from './http-post.js';
@@ -116,7 +116,7 @@ export class HttpBatchRunner implements BatchRunner {
     const startMs = this.options.now();
     const target = this.pick(startMs);
     if (!target) throw new EngineError('lane_failed', 'No healthy target with a free slot', undefined, true);
-    const body = encodeBatch(dispatch.batchId, startMs, dispatch.items);
+    const body = encodeBatchParts(dispatch.batchId, startMs, dispatch.items);
     const path = target.parsed.pathname;
     const headers: Record<string, string> = {
       'content-type': BATCH_CONTENT_TYPE,
@@ -145,7 +145,7 @@ export class HttpBatchRunner implements BatchRunner {
       }
       const parsed = parseBatchResponse(JSON.parse(response.body.toString('utf8')), dispatch.items.map((item) => item.id));
       target.breaker.success(this.options.now());
-      return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
+      return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.reduce((sum, part) => sum + part.byteLength, 0), target: target.url };
     } catch (error) {
       if (error instanceof EngineError && error.code === 'invalid_input') throw error;
       const name = (error as Error).name;
