@@ -207,10 +207,13 @@ export async function startInstantLanes(): Promise<InstantLanes> {
   return { url, profilesFile, tinyPng: { path: tinyPng, bytes: png.byteLength }, child };
 }
 
-/** The scheduler (functions/scheduler/main.ts, in-memory store) on core 0; `nodeArgs` e.g. --cpu-prof. */
-export async function startScheduler(lanes: InstantLanes, payloadBytes: number, nodeArgs: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * The scheduler (functions/scheduler/main.ts, in-memory store) on core 0; `nodeArgs` e.g. --cpu-prof; `tree`: the
+ * source tree to run it from (default this one; another for comparing against an earlier commit).
+ */
+export async function startScheduler(lanes: InstantLanes, payloadBytes: number, nodeArgs: readonly string[] = [], tree = ROOT): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = serverChild([...nodeArgs, '--import', 'tsx', join(ROOT, 'functions', 'scheduler', 'main.ts')], {
+  const child = serverChild([...nodeArgs, '--import', 'tsx', join(tree, 'functions', 'scheduler', 'main.ts')], {
     PROFILES_FILE: lanes.profilesFile,
     PORT: String(port),
     HOST: '127.0.0.1',

@@ -6,7 +6,9 @@
  *
  * `npx tsx bench/scheduler-profile.ts --label before` (or `after`) stores that run under its label in
  * bench/results/scheduler-profile.json and rewrites bench/results/scheduler-profile.md from every label kept
- * there, so a change's profile sits beside the one it was made against. About 40 s.
+ * there, so a change's profile sits beside the one it was made against. About 40 s. `--tree <dir>` runs the
+ * scheduler from another source tree (an earlier commit unpacked with `git archive`, node_modules linked in), so
+ * both profiles can be taken in one sitting, under the same load on the machine; `--commit` names that commit.
  */
 import { BUNDLED_IMAGE } from '../cli/bundled-assets.js';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -165,10 +167,10 @@ ${sections.join('\n\n')}
 `;
 }
 
-async function profileRun(label: string, rawCopy: string | undefined): Promise<ProfileRun> {
+async function profileRun(label: string, rawCopy: string | undefined, tree: string | undefined, commit: string | undefined): Promise<ProfileRun> {
   const dir = mkdtempSync(join(tmpdir(), 'edgebatch-cpuprof-'));
   const lanes = await startInstantLanes();
-  const scheduler = await startScheduler(lanes, statSync(BUNDLED_IMAGE).size, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const scheduler = await startScheduler(lanes, statSync(BUNDLED_IMAGE).size, ['--cpu-prof', '--cpu-prof-dir', dir], tree);
   const open = { body: BUNDLED_IMAGE, rate: 2000, connections: 256, warmupMs: 2000, durationMs: 8000 };
   const closed = { body: lanes.tinyPng.path, rate: 0, connections: 64, warmupMs: 1000, durationMs: 6000 };
   // Module loading and the warm-up stay out of the summary: it is about the steady state under load.
@@ -195,7 +197,7 @@ async function profileRun(label: string, rawCopy: string | undefined): Promise<P
   return {
     label,
     date: new Date().toISOString(),
-    commit: execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim(),
+    commit: commit ?? execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim(),
     load: `${open.rate} requests/s open loop with the 24 KB JPEG for ${(open.warmupMs + open.durationMs) / 1000} s (the first ${open.warmupMs / 1000} s left out), then ${closed.connections} connections closed loop with a 1x1 PNG for ${(closed.warmupMs + closed.durationMs) / 1000} s`,
     answered: { open: ok(openResult.samples), closed: ok(closedResult.samples) },
     ...summarise(profile, fromUs),
@@ -204,9 +206,9 @@ async function profileRun(label: string, rawCopy: string | undefined): Promise<P
 }
 
 // --raw <file>: also keep the whole profile (for Chrome DevTools or speedscope).
-const { values } = parseArgs({ options: { label: { type: 'string' }, raw: { type: 'string' } } });
+const { values } = parseArgs({ options: { label: { type: 'string' }, raw: { type: 'string' }, tree: { type: 'string' }, commit: { type: 'string' } } });
 if (!values.label) throw new Error('Give the run a label: --label before (or after, or any other name)');
-const run = await profileRun(values.label, values.raw);
+const run = await profileRun(values.label, values.raw, values.tree, values.commit);
 const store = join(RESULTS, 'scheduler-profile.json');
 const runs = (existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as ProfileRun[]) : []).filter((r) => r.label !== run.label);
 runs.push(run);
