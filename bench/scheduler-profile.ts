@@ -59,7 +59,7 @@ interface ProfileRun {
 }
 
 /** Where a frame's code lives: the scheduler's own files by folder, a package by name, or Node's internals. */
-function areaOf(url: string, name: string): string {
+function areaOf(url: string, name: string, root: string): string {
   if (url === '') return name.startsWith('(') ? name : '(native)';
   const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
   const nodeModules = path.lastIndexOf('/node_modules/');
@@ -69,15 +69,15 @@ function areaOf(url: string, name: string): string {
   }
   // node:internal/deps/undici, node:internal/webstreams/..., node:_http_server, ...
   if (path.startsWith('node:')) return path.split('/').slice(0, path.startsWith('node:internal/deps/') ? 3 : 2).join('/');
-  if (path.startsWith(ROOT)) return relative(ROOT, path).split('/').slice(0, -1).join('/') || '.';
+  if (path.startsWith(root)) return relative(root, path).split('/').slice(0, -1).join('/') || '.';
   return path;
 }
 
-function shortWhere(url: string, line: number): string {
+function shortWhere(url: string, line: number, root: string): string {
   if (url === '') return '';
   const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
   const nodeModules = path.lastIndexOf('/node_modules/');
-  const shown = nodeModules >= 0 ? path.slice(nodeModules + '/node_modules/'.length) : path.startsWith(ROOT) ? relative(ROOT, path) : path;
+  const shown = nodeModules >= 0 ? path.slice(nodeModules + '/node_modules/'.length) : path.startsWith(root) ? relative(root, path) : path;
   return `${shown}:${line + 1}`;
 }
 
@@ -97,8 +97,11 @@ function idlePercentBetween(profile: CpuProfile, fromUs: number, toUs: number): 
   return totalUs > 0 ? Math.round((1000 * idleUs) / totalUs) / 10 : NaN;
 }
 
-/** Self time by function and by area, over the samples taken from `fromUs` on (the start-up left out). */
-export function summarise(profile: CpuProfile, fromUs: number): Pick<ProfileRun, 'totalMs' | 'idlePercent' | 'gcPercent' | 'functions' | 'areas'> {
+/**
+ * Self time by function and by area, over the samples taken from `fromUs` on (the start-up left out); paths
+ * relative to the source tree `root` the scheduler ran from.
+ */
+export function summarise(profile: CpuProfile, fromUs: number, root: string): Pick<ProfileRun, 'totalMs' | 'idlePercent' | 'gcPercent' | 'functions' | 'areas'> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
   let atUs = profile.startTime;
@@ -121,12 +124,12 @@ export function summarise(profile: CpuProfile, fromUs: number): Pick<ProfileRun,
     }
     if (functionName === '(garbage collector)') gcUs += us;
     const name = functionName || '(anonymous)';
-    const where = shortWhere(url, lineNumber);
+    const where = shortWhere(url, lineNumber, root);
     const key = `${name} ${where}`;
     const entry = functions.get(key) ?? { name, where, us: 0 };
     entry.us += us;
     functions.set(key, entry);
-    const area = areaOf(url, name);
+    const area = areaOf(url, name, root);
     areas.set(area, (areas.get(area) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
@@ -200,7 +203,7 @@ async function profileRun(label: string, rawCopy: string | undefined, tree: stri
     commit: commit ?? execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim(),
     load: `${open.rate} requests/s open loop with the 24 KB JPEG for ${(open.warmupMs + open.durationMs) / 1000} s (the first ${open.warmupMs / 1000} s left out), then ${closed.connections} connections closed loop with a 1x1 PNG for ${(closed.warmupMs + closed.durationMs) / 1000} s`,
     answered: { open: ok(openResult.samples), closed: ok(closedResult.samples) },
-    ...summarise(profile, fromUs),
+    ...summarise(profile, fromUs, tree ?? ROOT),
     idlePercentByLoad: { open: idlePercentBetween(profile, fromUs, closedFromUs - closed.warmupMs * 1000), closed: idlePercentBetween(profile, closedFromUs, closedToUs) },
   };
 }
@@ -212,6 +215,8 @@ const run = await profileRun(values.label, values.raw, values.tree, values.commi
 const store = join(RESULTS, 'scheduler-profile.json');
 const runs = (existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as ProfileRun[]) : []).filter((r) => r.label !== run.label);
 runs.push(run);
+// 'before' first, then the others in the order they were first taken.
+runs.sort((a, b) => Number(b.label === 'before') - Number(a.label === 'before'));
 writeFileSync(store, JSON.stringify(runs, null, 2) + '\n');
 writeFileSync(join(RESULTS, 'scheduler-profile.md'), markdown(runs));
 console.log(markdown([run]));
