@@ -3,6 +3,7 @@
  * Web-standard requests; main.ts serves it with @hono/node-server, tests call it over real loopback HTTP.
  */
 import { randomBytes } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EngineError } from '../../shared/core/errors.js';
@@ -50,7 +51,8 @@ export interface SchedulerServices {
   readonly now: () => number;
 }
 
-const tooLarge = (limit: number) => () => errorResponse(new EngineError('payload_too_large', `Body exceeds the limit of ${limit} bytes`));
+const tooLargeError = (limit: number) => new EngineError('payload_too_large', `Body exceeds the limit of ${limit} bytes`);
+const tooLarge = (limit: number) => () => errorResponse(tooLargeError(limit));
 
 async function verified(c: Context, verifier: RequestVerifier | undefined, nowMs: number, what: string): Promise<Uint8Array> {
   if (!verifier) throw new EngineError('forbidden', `${what} is disabled: no secret is configured`);
@@ -66,6 +68,65 @@ async function verified(c: Context, verifier: RequestVerifier | undefined, nowMs
     nowMs,
   );
   return body;
+}
+
+/** The Node request under @hono/node-server, while nothing has read its body yet. */
+function unreadIncoming(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage && !incoming.readableDidRead ? incoming : undefined;
+}
+
+/** Reads a Node request's body into one Buffer (no copy when it came in one chunk), failing past `limit` bytes. */
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (finish: () => void) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      finish();
+    };
+    // What is left of a body refused as too large is not kept: Node discards it once the answer is sent.
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) done(() => reject(tooLargeError(limit)));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(() => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    const onError = (error: Error) => done(() => reject(error));
+    const onClose = () => {
+      if (!incoming.readableEnded) done(() => reject(new Error('The client closed the connection before its body was read')));
+    };
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/**
+ * The /v1/infer body, refused with 413 past `limit` before it is all read: at once when the declared length says
+ * so, else as it streams in. Under @hono/node-server the body comes straight off the Node request into one
+ * buffer; elsewhere (a Web Request handed to app.fetch) through its stream. (Hono's bodyLimit turns every
+ * request into a full Web Request with a body stream and an abort signal first: most of a request's cost.)
+ */
+async function readBody(c: Context, limit: number): Promise<Uint8Array> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > limit) throw tooLargeError(limit);
+  const incoming = unreadIncoming(c);
+  if (incoming) return readIncoming(incoming, limit);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      void reader.cancel();
+      throw tooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 function parseJson(body: Uint8Array): unknown {
@@ -86,8 +147,8 @@ export function createSchedulerApp(services: SchedulerServices): Hono {
   app.onError((error) => errorResponse(error, services.onInternalError ? { onInternal: services.onInternalError } : {}));
   app.notFound((c) => errorResponse(new EngineError('not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname}`)));
 
-  app.post('/v1/infer', bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge(limits.maxBodyBytes) }), async (c) => {
-    const body = new Uint8Array(await c.req.arrayBuffer());
+  app.post('/v1/infer', async (c) => {
+    const body = await readBody(c, limits.maxBodyBytes);
     const input = parseInferRequest(
       c.req.header('content-type') ?? '',
       body,

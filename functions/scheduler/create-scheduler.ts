@@ -21,6 +21,7 @@ import { engineTelemetry } from './engine-telemetry.js';
 import { createDashboardRoutes } from './ops/dashboard/routes.js';
 import { createLogger, requestLogging, type Logger } from './ops/logger.js';
 import { SchedulerMetrics } from './ops/metrics.js';
+import { RefusalSummary } from './ops/refusal-summary.js';
 import { createOpenApiRoutes } from './ops/openapi.js';
 import { ServiceTally } from './ops/service-tally.js';
 import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
@@ -128,6 +129,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     prices: () => pricesFor(config),
   });
   const observer = combineObservers(telemetry, options.observer ?? {});
+  const refusals = new RefusalSummary();
   const engine = new SchedulerEngine(lanes, context, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
   const planning = new PlanningService(config, {
     engine,
@@ -165,6 +167,8 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
       for (const lane of ['edge', 'serverless'] as const) {
         for (const priority of ['high', 'low'] as const) metrics.setQueueDepth(lane, priority, snapshot.lanes[lane].byPriority[priority]);
       }
+      const refused = refusals.take(snapshot.totals);
+      if (refused) logger.warn({ ...refused, intervalMs: event.intervalMs }, 'requests refused with 429 in the last interval');
     },
   });
   metrics.setPlan(context.plan);

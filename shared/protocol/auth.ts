@@ -15,11 +15,12 @@ export const SIGNATURE_HEADER = 'x-edgebatch-signature';
 export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60_000;
 const MIN_SECRET_LENGTH = 16;
 
-function digest(secret: string, timestamp: string, method: string, path: string, body: Uint8Array): Buffer {
-  return createHmac('sha256', secret)
-    .update(`${timestamp}\n${method.toUpperCase()}\n${path}\n`)
-    .update(body)
-    .digest();
+/** `body` whole, or as the parts it is sent in (the same bytes, one after another). */
+function digest(secret: string, timestamp: string, method: string, path: string, body: Uint8Array | readonly Uint8Array[]): Buffer {
+  const hmac = createHmac('sha256', secret).update(`${timestamp}\n${method.toUpperCase()}\n${path}\n`);
+  if (body instanceof Uint8Array) hmac.update(body);
+  else for (const part of body) hmac.update(part);
+  return hmac.digest();
 }
 
 /** Checks a secret once, at start-up: a short secret is a configuration error, not a runtime one. */
@@ -30,7 +31,7 @@ export function assertUsableSecret(secret: string | undefined, name: string): as
 }
 
 /** The two headers to send with a request. */
-export function signRequest(secret: string, method: string, path: string, body: Uint8Array, nowMs: number): Record<string, string> {
+export function signRequest(secret: string, method: string, path: string, body: Uint8Array | readonly Uint8Array[], nowMs: number): Record<string, string> {
   const timestamp = String(Math.round(nowMs));
   return {
     [TIMESTAMP_HEADER]: timestamp,

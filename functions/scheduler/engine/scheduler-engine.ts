@@ -18,7 +18,7 @@ import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
 import { answerFor, type AnsweredBatch, type BatchKind, type Flight } from './batch-answer.js';
 import { HedgeSchedule } from './hedge-schedule.js';
-import { laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
+import { LaneTimesCache, laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
 import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
 import { REFUSAL, asEngineError } from './refusals.js';
@@ -54,6 +54,7 @@ export class SchedulerEngine {
   private readonly pending = new PendingRequests();
   private readonly hedges: HedgeSchedule;
   private readonly wakeTimer = new WakeTimer(() => this.pump());
+  private readonly times = new LaneTimesCache();
   private arrivalsSinceTick = 0;
   private pumping = false;
   private stopped = false;
@@ -89,7 +90,8 @@ export class SchedulerEngine {
       bytes: input.data.byteLength,
     };
     this.arrivalsSinceTick += 1;
-    const outcome = this.queue.admit(request, this.context.plan, this.statuses(nowMs), nowMs);
+    const statuses = this.statuses(nowMs);
+    const outcome = this.queue.admit(request, this.context.plan, statuses, nowMs);
     if (outcome.kind === 'refused') {
       const error = REFUSAL[outcome.reason]!(outcome.retryAfterMs);
       this.observer.requestFailed?.({ id: request.id, error, waitedMs: 0 });
@@ -97,7 +99,8 @@ export class SchedulerEngine {
     }
     const answer = this.pending.add(request, input.data, input.contentType);
     for (const evicted of outcome.evicted) this.fail(evicted, REFUSAL.shed!(this.context.sloMs), nowMs);
-    this.pump();
+    // Admission changed nothing the lanes' statuses depend on: the first decision reuses them.
+    this.pump(statuses, nowMs);
     return answer;
   }
 
@@ -145,17 +148,20 @@ export class SchedulerEngine {
 
   private statuses(nowMs: number) {
     const { plan, profiles, links } = this.context;
-    return laneStatuses(this.lanes, this.clocks, plan, profiles, links, this.options.payloadBytes, nowMs);
+    return laneStatuses(this.lanes, this.clocks, plan, profiles, links, this.options.payloadBytes, nowMs, this.times);
   }
 
-  /** Runs the policy until it says wait, then sleeps until then. Re-entrant calls are folded into the running one. */
-  private pump(): void {
+  /**
+   * Runs the policy until it says wait, then sleeps until then. Re-entrant calls are folded into the running one.
+   * `fresh`: statuses just computed at `freshAtMs`, for the first decision.
+   */
+  private pump(fresh?: Record<LaneId, LaneStatus>, freshAtMs?: number): void {
     if (this.pumping || this.stopped) return;
     this.pumping = true;
     try {
-      for (;;) {
-        const nowMs = this.options.now();
-        const decision = this.queue.next(this.context.plan, this.statuses(nowMs), nowMs);
+      for (let first = true; ; first = false) {
+        const nowMs = first && fresh ? freshAtMs! : this.options.now();
+        const decision = this.queue.next(this.context.plan, first && fresh ? fresh : this.statuses(nowMs), nowMs);
         if (decision.kind === 'dispatch') {
           void this.runBatch(decision.lane, decision.requests, 'first');
         } else if (decision.kind === 'reject') {

@@ -1,6 +1,8 @@
 /**
  * The queue loop's one timer: wakes it when the policy said to wait. A later wake-up never postpones an earlier
- * one; an infinite wait clears it.
+ * one. An infinite wait (the queue ran empty) leaves a pending timer to lapse rather than clearing it: a queue
+ * that empties and fills again with every batch would otherwise clear and set a timer each time, and a wake-up
+ * with nothing to do costs one look at an empty queue.
  */
 export class WakeTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -10,10 +12,7 @@ export class WakeTimer {
 
   sleep(ms: number, nowMs: number): void {
     const dueMs = nowMs + Math.max(0, ms);
-    if (!Number.isFinite(dueMs)) {
-      this.clear();
-      return;
-    }
+    if (!Number.isFinite(dueMs)) return;
     if (this.timer && this.dueMs <= dueMs) return;
     this.clear();
     this.dueMs = dueMs;

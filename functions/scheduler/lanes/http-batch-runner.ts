@@ -6,9 +6,10 @@
  */
 import { EngineError } from '../../../shared/core/errors.js';
 import { signRequest } from '../../../shared/protocol/auth.js';
-import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse } from '../../../shared/protocol/batch.js';
+import { BATCH_CONTENT_TYPE, encodeBatchParts, parseBatchResponse } from '../../../shared/protocol/batch.js';
 import { blamesLane, type BatchDispatch, type BatchOutcome, type BatchRunner } from './batch-runner.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { HttpPoster } from './http-post.js';
 
 export interface HttpTargetOptions {
   /** Batches one target runs at once (the edge GPU runs one; the agent queues a few more). */
@@ -19,11 +20,11 @@ export interface HttpTargetOptions {
   /** A target that sent telemetry before but has been silent this long is taken out of rotation. */
   readonly heartbeatTimeoutMs: number;
   readonly now: () => number;
-  readonly fetch?: typeof fetch;
 }
 
 interface Target {
   readonly url: string;
+  readonly parsed: URL;
   readonly breaker: CircuitBreaker;
   inFlight: number;
   /** Last telemetry from this target; undefined for statically configured targets that never reported. */
@@ -39,19 +40,18 @@ export interface TargetStatus {
 
 export class HttpBatchRunner implements BatchRunner {
   private readonly targets = new Map<string, Target>();
-  private readonly fetchImpl: typeof fetch;
+  private readonly poster = new HttpPoster();
 
   constructor(
     urls: readonly string[],
     private readonly options: HttpTargetOptions,
   ) {
-    this.fetchImpl = options.fetch ?? fetch;
     for (const url of urls) this.addTarget(url);
   }
 
   addTarget(url: string): void {
     if (!this.targets.has(url)) {
-      this.targets.set(url, { url, breaker: new CircuitBreaker(this.options.breaker ?? DEFAULT_BREAKER), inFlight: 0 });
+      this.targets.set(url, { url, parsed: new URL(url), breaker: new CircuitBreaker(this.options.breaker ?? DEFAULT_BREAKER), inFlight: 0 });
     }
   }
 
@@ -116,8 +116,8 @@ export class HttpBatchRunner implements BatchRunner {
     const startMs = this.options.now();
     const target = this.pick(startMs);
     if (!target) throw new EngineError('lane_failed', 'No healthy target with a free slot', undefined, true);
-    const body = encodeBatch(dispatch.batchId, startMs, dispatch.items);
-    const path = new URL(target.url).pathname;
+    const body = encodeBatchParts(dispatch.batchId, startMs, dispatch.items);
+    const path = target.parsed.pathname;
     const headers: Record<string, string> = {
       'content-type': BATCH_CONTENT_TYPE,
       ...(this.options.secret ? signRequest(this.options.secret, 'POST', path, body, startMs) : {}),
@@ -126,9 +126,9 @@ export class HttpBatchRunner implements BatchRunner {
     target.breaker.begin(startMs);
     const budgetMs = Math.max(1, dispatch.deadlineMs - startMs);
     try {
-      const response = await this.fetchImpl(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(budgetMs) });
-      const text = await response.text();
-      if (!response.ok) {
+      const response = await this.poster.post(target.parsed, headers, body, budgetMs);
+      if (response.status < 200 || response.status >= 300) {
+        const text = response.body.toString('utf8');
         // A 4xx means the target refused this batch itself (not its health); anything else counts against it. A
         // 401 or 403 refuses the scheduler's own credentials, which is no fault of the client's input.
         if (response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 401 && response.status !== 403) {
@@ -138,14 +138,14 @@ export class HttpBatchRunner implements BatchRunner {
         // 429: the target is alive and busy (its own batch queue is full). Worth a try on the other lane, and no
         // mark against its health: it answered at once.
         if (response.status === 429) {
-          const retryAfterS = Number(response.headers.get('retry-after'));
+          const retryAfterS = Number(response.header('retry-after'));
           throw new EngineError('throttled', `${target.url} is busy: ${text.slice(0, 200)}`, Number.isFinite(retryAfterS) ? retryAfterS * 1000 : undefined, true);
         }
         throw new EngineError('lane_failed', `${target.url} answered ${response.status}`, undefined, true);
       }
-      const parsed = parseBatchResponse(JSON.parse(text), dispatch.items.map((item) => item.id));
+      const parsed = parseBatchResponse(JSON.parse(response.body.toString('utf8')), dispatch.items.map((item) => item.id));
       target.breaker.success(this.options.now());
-      return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.byteLength, target: target.url };
+      return { response: parsed, roundTripMs: this.options.now() - startMs, bytesSent: body.reduce((sum, part) => sum + part.byteLength, 0), target: target.url };
     } catch (error) {
       if (error instanceof EngineError && error.code === 'invalid_input') throw error;
       const name = (error as Error).name;

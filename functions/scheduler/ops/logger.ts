@@ -93,22 +93,51 @@ export interface RequestLogVariables {
 }
 
 /**
- * Hono middleware: a child logger per request carrying `requestId`, the id echoed in `x-request-id`, and
- * one line per request on completion (method, path, status, duration). `now` is injected (ms clock).
+ * A request's logger, made on first use: most requests log nothing beyond their one line, and a pino child
+ * (its bindings serialised and redacted) is a good part of what a small request costs.
+ */
+function lazyChild(logger: Logger, requestId: string): Logger {
+  let child: Logger | undefined;
+  const real = () => (child ??= logger.child({ requestId }));
+  return new Proxy(logger, {
+    get(_, property) {
+      const value = Reflect.get(real(), property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real()) : value;
+    },
+  });
+}
+
+/**
+ * The level of a request's line: failures are errors, refusals of the request itself warnings. A 429 is the
+ * scheduler shedding load as designed (counted in the metrics, and summed up in one warning per interval by the
+ * scheduler), not one warning per request: under overload that would be a line for every request refused.
+ */
+function levelOf(status: number): 'error' | 'warn' | 'info' {
+  if (status >= 500) return 'error';
+  if (status >= 400 && status !== 429) return 'warn';
+  return 'info';
+}
+
+/**
+ * Hono middleware: a child logger per request carrying `requestId` (made when first used), the id echoed in
+ * `x-request-id`, and one line per request on completion (method, path, status, duration) when its level is
+ * enabled. `now` is injected (ms clock).
  */
 export function requestLogging(logger: Logger, now: () => number = () => performance.now()): MiddlewareHandler<{ Variables: RequestLogVariables }> {
   return async (c, next) => {
     const requestId = requestIdFrom(c.req.raw.headers);
-    const log = logger.child({ requestId });
     c.set('requestId', requestId);
-    c.set('log', log);
+    c.set('log', lazyChild(logger, requestId));
+    // Set before the answer is built, so it is built with it: a header added to a finished answer makes Hono copy it.
+    c.header(REQUEST_ID_HEADER, requestId);
     const started = now();
     await next();
-    c.header(REQUEST_ID_HEADER, requestId);
+    // A handler that returned its own Response (not built through the context) has not got it yet.
+    if (!c.res.headers.has(REQUEST_ID_HEADER)) c.res.headers.set(REQUEST_ID_HEADER, requestId);
     const status = c.res.status;
+    const level = levelOf(status);
+    if (!logger.isLevelEnabled(level)) return;
     const line = { method: c.req.method, path: c.req.path, status, durationMs: Math.round((now() - started) * 10) / 10 };
-    if (status >= 500) log.error(line, 'request failed');
-    else if (status >= 400) log.warn(line, 'request refused');
-    else log.info(line, 'request');
+    c.get('log')[level](line, status >= 500 ? 'request failed' : status >= 400 ? 'request refused' : 'request');
   };
 }

@@ -56,6 +56,12 @@ export class SchedulerMetrics {
   private readonly hedgeCost: Counter;
   private readonly warmApplied: Gauge;
   private readonly warmErrors: Counter;
+  /**
+   * Labelled children of the metrics touched for every request, made once per label value: prom-client hashes a
+   * label object on every call otherwise, a cost paid per request.
+   */
+  private readonly perRequest = new Map<RequestOutcome, { readonly count: { inc(): void }; readonly latency: { observe(value: number): void } }>();
+  private readonly attainmentGauges = new Map<string, { set(value: number): void }>();
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? 'edgebatch_';
@@ -110,8 +116,13 @@ export class SchedulerMetrics {
   }
 
   observeRequest(outcome: RequestOutcome, latencyMs: number): void {
-    this.requests.inc({ outcome });
-    this.requestLatency.observe({ outcome }, latencyMs / 1000);
+    let children = this.perRequest.get(outcome);
+    if (children === undefined) {
+      children = { count: this.requests.labels({ outcome }), latency: this.requestLatency.labels({ outcome }) };
+      this.perRequest.set(outcome, children);
+    }
+    children.count.inc();
+    children.latency.observe(latencyMs / 1000);
   }
 
   countSloViolation(lane: LaneId, count = 1): void {
@@ -165,7 +176,13 @@ export class SchedulerMetrics {
 
   /** Measured attainment over a window ('since_start' or 'recent'); left unset until a request has ended. */
   setMeasuredAttainment(window: 'since_start' | 'recent', attainment: number | null): void {
-    if (attainment !== null) this.sloAttainment.set({ window }, attainment);
+    if (attainment === null) return;
+    let gauge = this.attainmentGauges.get(window);
+    if (gauge === undefined) {
+      gauge = this.sloAttainment.labels({ window });
+      this.attainmentGauges.set(window, gauge);
+    }
+    gauge.set(attainment);
   }
 
   countHedgeSent(lane: LaneId, copies: number): void {

@@ -32,7 +32,7 @@ interface Interval {
 const attainmentOf = (requests: number, withinSlo: number): AttainmentCount => ({ requests, withinSlo, attainment: requests > 0 ? withinSlo / requests : null });
 
 export class ServiceTally {
-  private total: Interval = { requests: 0, withinSlo: 0 };
+  private readonly total: Interval = { requests: 0, withinSlo: 0 };
   private current: Interval = { requests: 0, withinSlo: 0 };
   private readonly closed: Interval[] = [];
   private readonly sent: Record<LaneId, number> = { edge: 0, serverless: 0 };
@@ -46,13 +46,14 @@ export class ServiceTally {
 
   answered(totalMs: number, sloMs: number): void {
     const within = totalMs <= sloMs ? 1 : 0;
-    this.total = { requests: this.total.requests + 1, withinSlo: this.total.withinSlo + within };
+    this.total.requests += 1;
+    this.total.withinSlo += within;
     this.current.requests += 1;
     this.current.withinSlo += within;
   }
 
   failed(): void {
-    this.total = { requests: this.total.requests + 1, withinSlo: this.total.withinSlo };
+    this.total.requests += 1;
     this.current.requests += 1;
   }
 

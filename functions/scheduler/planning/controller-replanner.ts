@@ -38,6 +38,8 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
       serverlessHealthy: request.lanesHealthy.serverless,
       // The serverless lane never runs more batches at once than it is allowed (FC instances, or local slots).
       maxInstances: config.lanes.serverless.maxConcurrency,
+      // The queue's admission bound: a plan whose waits need more queued requests than it holds is not made.
+      maxQueued: config.limits.maxQueued,
     },
     nowMs: request.nowMs,
     reason: request.reason,

@@ -15,6 +15,7 @@ import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps } from './lane-model.js';
 import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, fullWarmPool, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
 import { edgeHedgeUsdPerRequest } from './hedge-cost.js';
+import { fitsQueue } from './queue-need.js';
 import { oursPlan, UNUSED_LANE } from './plan-record.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
 
@@ -86,6 +87,7 @@ function bestEdgeAt(input: PlannerInput, rateRps: number, hedgeOption: Serverles
   let best: LanePick | undefined;
   for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
     const attained = edgeAttainment(input, batch, timeoutMs, rateRps);
+    if (!fitsQueue(input, rateRps, attained)) continue;
     const pick = { batch, timeoutMs, result: { ...attained, costPerRequestUsd: edgeHedgeUsdPerRequest(input, attained, hedgeOption) } };
     if (better(pick, best, true, input.sloTarget)) best = pick;
   }
@@ -106,6 +108,7 @@ function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | unde
       const timeoutMs = effectiveTimeoutMs(input.sloMs, asked, serverlessTailMs(input, option, batch));
       for (const warmInstances of warmChoices(input, option, batch, timeoutMs, rateRps)) {
         const pick = { batch, timeoutMs, option, warmInstances, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps, warmInstances) };
+        if (!fitsQueue(input, rateRps, pick.result)) continue;
         if (better(pick, best, false, input.sloTarget)) best = pick;
       }
     }

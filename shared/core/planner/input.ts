@@ -1,5 +1,6 @@
 import { EngineError, expected } from '../errors.js';
 import type { PriceTable } from '../pricing/prices.js';
+import { DEFAULT_QUEUE_OPTIONS } from '../queue/options.js';
 import type { LaneId, PlanReason, ProfileSet } from '../types.js';
 
 /** Limits the planner searches within; every field has a documented default (DEFAULT_BOUNDS). */
@@ -30,6 +31,12 @@ export interface PlannerBounds {
   readonly maxInstances: number;
   /** How long FC keeps an idle instance warm (s). Default 300: an assumption, FC does not document it. */
   readonly keepAliveS: number;
+  /**
+   * The scheduler queue's admission bound (requests waiting across both lanes; VirtualQueue's maxQueued). A plan
+   * whose waits at the planned rate need more queued requests than this is not a valid plan (queue-need.ts).
+   * Default: the queue's own default.
+   */
+  readonly maxQueued: number;
 }
 
 export const DEFAULT_BOUNDS: PlannerBounds = {
@@ -42,6 +49,7 @@ export const DEFAULT_BOUNDS: PlannerBounds = {
   tailQuantile: 0.99,
   maxInstances: 100,
   keepAliveS: 300,
+  maxQueued: DEFAULT_QUEUE_OPTIONS.maxQueued,
 };
 
 export interface PlannerInput {
@@ -102,6 +110,7 @@ export function validatePlannerInput(input: PlannerInput): void {
   check(b.tailQuantile > 0.5 && b.tailQuantile < 1, 'bounds.tailQuantile in (0.5, 1)', b.tailQuantile);
   check(Number.isInteger(b.maxInstances) && b.maxInstances >= 1, 'bounds.maxInstances, an integer >= 1', b.maxInstances);
   check(b.keepAliveS >= 0, 'bounds.keepAliveS >= 0', b.keepAliveS);
+  check(Number.isInteger(b.maxQueued) && b.maxQueued >= 1, 'bounds.maxQueued, an integer >= 1', b.maxQueued);
 }
 
 /**

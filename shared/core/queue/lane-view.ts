@@ -80,12 +80,16 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
   if (typeof lanes !== 'object' || lanes === null) throw new EngineError('internal', expected('lane statuses', lanes));
   view.minBestServiceMs = Infinity;
   view.anyEligible = false;
-  const statuses = LANE_IDS.map((lane) => checkLaneStatus(lane, lanes[lane]));
+  // Plain loops, no arrays or closures: this runs for every admission and every decision.
+  let planned = false;
+  for (const lane of LANE_IDS) {
+    const status = checkLaneStatus(lane, lanes[lane]);
+    if (status.healthy && plan.lanes[lane].share > 0) planned = true;
+  }
   // Failover: when every lane the plan gives traffic to is down, the healthy ones share it equally until the
   // planner catches up, rather than every request being refused in the meantime.
-  const planned = LANE_IDS.some((lane, i) => statuses[i]!.healthy && plan.lanes[lane].share > 0);
-  LANE_IDS.forEach((lane, i) => {
-    const status = statuses[i]!;
+  for (const lane of LANE_IDS) {
+    const status = lanes[lane];
     const share = planned ? plan.lanes[lane].share : status.healthy ? 1 : 0;
     const eligible = status.healthy && share > 0;
     view.eligible[lane] = eligible;
@@ -98,7 +102,7 @@ export function viewLanes(view: LaneView, plan: Plan, lanes: Readonly<Record<Lan
     } else {
       view.bestServiceMs[lane] = Infinity;
     }
-  });
+  }
   return view;
 }
 
