@@ -22,11 +22,15 @@
 import { EngineError, expected } from '../errors.js';
 import { countBelow, mergeSlots, weakestAbove, type RunLengthArrays } from './merge.js';
 import { reweighInLogSpace } from './log-space.js';
+import * as expModule from './math/exp.js';
 import type { ConjugateModel } from './model.js';
 import { resolveDetectorOptions, type DetectorOptions, type ResolvedDetectorOptions } from './options.js';
 import type { Detector, DetectorRecord, StepOutput } from './types.js';
 
 export type { Detector, DetectorRecord, StepOutput } from './types.js';
+
+// A module-local copy: tsx compiles imports into getter calls, which would run in the inner loop.
+const { fastExp } = expModule;
 
 export function createDetector(model: ConjugateModel, options?: DetectorOptions): Detector {
   return new BocpdDetector(model, resolveDetectorOptions(options));
@@ -160,7 +164,7 @@ class BocpdDetector implements Detector {
     let lightest = 0;
     let sum = 0;
     for (let i = 0; i < n; i += 1) {
-      const w = probs[i]! * growth * Math.exp(logPredictive[i]! - top);
+      const w = probs[i]! * growth * fastExp(logPredictive[i]! - top);
       weights[i] = w;
       sum += w;
       const before = runLengths[i]!;

@@ -75,80 +75,99 @@ export function validateGaussianPrior(prior: Partial<NormalGammaPrior> | undefin
 }
 
 export function createNormalGammaModel(options: GaussianModelOptions = {}): ConjugateModel {
-  const { mean: priorMean, kappa, alpha, beta } = validateGaussianPrior(options.prior);
+  const prior = validateGaussianPrior(options.prior);
   const location = options.location ?? 0;
   const scale = options.scale ?? 1;
   if (!Number.isFinite(location)) throw new EngineError('invalid_input', expected('a finite location', location));
   if (!(scale > 0) || !Number.isFinite(scale)) throw new EngineError('invalid_input', expected('a scale > 0', scale));
-  const inverseScale = 1 / scale;
-  // The density of the original x is the model's density of (x - location)/scale divided by scale.
-  const logScale = Math.log(scale);
-  const priorHalfGammaRatio = logGamma(alpha + 0.5) - logGamma(alpha);
-  const priorBlock = new Float64Array(STAT_COUNT);
-  priorBlock[MEAN] = priorMean;
-  priorBlock[KAPPA] = kappa;
-  priorBlock[ALPHA] = alpha;
-  priorBlock[BETA] = beta;
-  priorBlock[LOG_BETA] = Math.log(beta);
-  priorBlock[LOG_KAPPA] = Math.log(kappa);
-  priorBlock[HALF_GAMMA_RATIO] = priorHalfGammaRatio;
+  return new NormalGammaModel(prior, location, scale);
+}
 
-  return {
-    name: 'gaussian',
-    statCount: STAT_COUNT,
+/**
+ * A class, not an object of closures: every instance shares one `observe`, so the detector's call to it
+ * stays monomorphic (and inlined) across detectors.
+ */
+class NormalGammaModel implements ConjugateModel {
+  readonly name = 'gaussian';
+  readonly statCount = STAT_COUNT;
+  private readonly inverseScale: number;
+  /** The density of the original x is the model's density of (x - location)/scale divided by scale. */
+  private readonly logScale: number;
+  private readonly priorBlock = new Float64Array(STAT_COUNT);
 
-    validate(x: number): void {
-      if (!Number.isFinite(x)) throw new EngineError('invalid_input', expected('a finite number', x));
-    },
+  constructor(
+    private readonly prior: NormalGammaPrior,
+    private readonly location: number,
+    private readonly scale: number,
+  ) {
+    const { mean, kappa, alpha, beta } = prior;
+    this.inverseScale = 1 / scale;
+    this.logScale = Math.log(scale);
+    const block = this.priorBlock;
+    block[MEAN] = mean;
+    block[KAPPA] = kappa;
+    block[ALPHA] = alpha;
+    block[BETA] = beta;
+    block[LOG_BETA] = Math.log(beta);
+    block[LOG_KAPPA] = Math.log(kappa);
+    block[HALF_GAMMA_RATIO] = logGamma(alpha + 0.5) - logGamma(alpha);
+  }
 
-    writePrior(stats: Float64Array, slot: number): void {
-      // Copied from a typed array (closure-captured numbers were boxed anew when this was inlined).
+  validate(x: number): void {
+    if (!Number.isFinite(x)) throw new EngineError('invalid_input', expected('a finite number', x));
+  }
+
+  writePrior(stats: Float64Array, slot: number): void {
+    // Copied from a typed array: numbers kept in fields would be boxed anew each time.
+    const o = slot * STAT_COUNT;
+    const block = this.priorBlock;
+    for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = block[k]!;
+  }
+
+  observe(stats: Float64Array, from: number, to: number, rawX: number, _exposure: number, logPredictive: Float64Array, mean: Float64Array): void {
+    const { location, scale, logScale } = this;
+    const x = (rawX - location) * this.inverseScale;
+    for (let slot = from; slot < to; slot += 1) {
       const o = slot * STAT_COUNT;
-      for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = priorBlock[k]!;
-    },
+      const m = stats[o + MEAN]!;
+      const k = stats[o + KAPPA]!;
+      const a = stats[o + ALPHA]!;
+      const b = stats[o + BETA]!;
+      const logBeta = stats[o + LOG_BETA]!;
+      const halfGammaRatio = stats[o + HALF_GAMMA_RATIO]!;
+      const deviation = x - m;
+      const kNext = k + 1;
+      const logKappaNext = Math.log(kNext);
+      const q = (k * deviation * deviation) / (2 * kNext);
+      const logBetaGrowth = Math.log1p(q / b);
+      logPredictive[slot] =
+        halfGammaRatio - HALF_LOG_TWO_PI - 0.5 * (logBeta + logKappaNext - stats[o + LOG_KAPPA]!) - (a + 0.5) * logBetaGrowth - logScale;
+      const mNext = m + deviation / kNext;
+      stats[o + MEAN] = mNext;
+      stats[o + KAPPA] = kNext;
+      stats[o + ALPHA] = a + 0.5;
+      stats[o + BETA] = b + q;
+      stats[o + LOG_BETA] = logBeta + logBetaGrowth;
+      stats[o + LOG_KAPPA] = logKappaNext;
+      // ln Gamma(a + 1) - ln Gamma(a + 1/2) = ln a - [ln Gamma(a + 1/2) - ln Gamma(a)].
+      stats[o + HALF_GAMMA_RATIO] = Math.log(a) - halfGammaRatio;
+      mean[slot] = location + scale * mNext;
+    }
+  }
 
-    observe(stats, from, to, rawX, _exposure, logPredictive, mean): void {
-      const x = (rawX - location) * inverseScale;
-      for (let slot = from; slot < to; slot += 1) {
-        const o = slot * STAT_COUNT;
-        const m = stats[o + MEAN]!;
-        const k = stats[o + KAPPA]!;
-        const a = stats[o + ALPHA]!;
-        const b = stats[o + BETA]!;
-        const logBeta = stats[o + LOG_BETA]!;
-        const halfGammaRatio = stats[o + HALF_GAMMA_RATIO]!;
-        const deviation = x - m;
-        const kNext = k + 1;
-        const logKappaNext = Math.log(kNext);
-        const q = (k * deviation * deviation) / (2 * kNext);
-        const logBetaGrowth = Math.log1p(q / b);
-        logPredictive[slot] =
-          halfGammaRatio - HALF_LOG_TWO_PI - 0.5 * (logBeta + logKappaNext - stats[o + LOG_KAPPA]!) - (a + 0.5) * logBetaGrowth - logScale;
-        const mNext = m + deviation / kNext;
-        stats[o + MEAN] = mNext;
-        stats[o + KAPPA] = kNext;
-        stats[o + ALPHA] = a + 0.5;
-        stats[o + BETA] = b + q;
-        stats[o + LOG_BETA] = logBeta + logBetaGrowth;
-        stats[o + LOG_KAPPA] = logKappaNext;
-        // ln Gamma(a + 1) - ln Gamma(a + 1/2) = ln a - [ln Gamma(a + 1/2) - ln Gamma(a)].
-        stats[o + HALF_GAMMA_RATIO] = Math.log(a) - halfGammaRatio;
-        mean[slot] = location + scale * mNext;
-      }
-    },
+  validateStats(stats: Float64Array, slot: number): void {
+    const { kappa, alpha, beta } = this.prior;
+    const o = slot * STAT_COUNT;
+    for (let k = 0; k < STAT_COUNT; k += 1) {
+      if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite Normal-Gamma statistics', stats[o + k]));
+    }
+    if (!(stats[o + KAPPA]! >= kappa) || !(stats[o + ALPHA]! >= alpha) || !(stats[o + BETA]! >= beta)) {
+      throw new EngineError('invalid_input', expected('Normal-Gamma statistics at least the prior', Array.from(stats.subarray(o, o + 4))));
+    }
+  }
 
-    validateStats(stats: Float64Array, slot: number): void {
-      const o = slot * STAT_COUNT;
-      for (let k = 0; k < STAT_COUNT; k += 1) {
-        if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite Normal-Gamma statistics', stats[o + k]));
-      }
-      if (!(stats[o + KAPPA]! >= kappa) || !(stats[o + ALPHA]! >= alpha) || !(stats[o + BETA]! >= beta)) {
-        throw new EngineError('invalid_input', expected('Normal-Gamma statistics at least the prior', Array.from(stats.subarray(o, o + 4))));
-      }
-    },
-
-    toRecord(): ModelRecord {
-      return { name: 'gaussian', params: { mean: priorMean, kappa, alpha, beta, location, scale } };
-    },
-  };
+  toRecord(): ModelRecord {
+    const { mean, kappa, alpha, beta } = this.prior;
+    return { name: 'gaussian', params: { mean, kappa, alpha, beta, location: this.location, scale: this.scale } };
+  }
 }

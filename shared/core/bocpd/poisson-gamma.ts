@@ -93,113 +93,129 @@ export function validatePoissonPrior(prior: Partial<PoissonGammaPrior> | undefin
 }
 
 export function createPoissonGammaModel(prior?: Partial<PoissonGammaPrior>): ConjugateModel {
-  const { shape, rate } = validatePoissonPrior(prior);
-  const logShape = Math.log(shape);
-  const logRate = Math.log(rate);
-  const shapeRemainder = shape >= STIRLING_MIN ? stirlingRemainder(shape) : 0;
-  const { logBetas, betaGrowths, logGammas } = tablesFor(shape, rate);
-  const priorBlock = new Float64Array(STAT_COUNT);
-  priorBlock[ALPHA] = shape;
-  priorBlock[BETA] = rate;
-  priorBlock[LOG_ALPHA] = logShape;
-  priorBlock[LOG_BETA] = logRate;
-  priorBlock[STIRLING_ALPHA] = shapeRemainder;
+  return new PoissonGammaModel(validatePoissonPrior(prior));
+}
 
-  /** Fills the alpha caches of a block whose alpha just left the table's range (where they are not kept). */
-  function refreshAlphaCaches(stats: Float64Array, o: number, alpha: number): void {
-    stats[o + LOG_ALPHA] = Math.log(alpha);
-    stats[o + STIRLING_ALPHA] = alpha >= STIRLING_MIN ? stirlingRemainder(alpha) : 0;
+/**
+ * A class, not an object of closures: every instance shares one `observe`, so the detector's call to it
+ * stays monomorphic (and inlined) across detectors; closures made per model would each be a new call
+ * target, and the call site would fall back to a generic call once it had seen a few.
+ */
+class PoissonGammaModel implements ConjugateModel {
+  readonly name = 'poisson';
+  readonly statCount = STAT_COUNT;
+  private readonly shape: number;
+  private readonly rate: number;
+  private readonly logBetas: Float64Array;
+  private readonly betaGrowths: Float64Array;
+  private readonly logGammas: Float64Array;
+  private readonly priorBlock = new Float64Array(STAT_COUNT);
+
+  constructor({ shape, rate }: PoissonGammaPrior) {
+    this.shape = shape;
+    this.rate = rate;
+    ({ logBetas: this.logBetas, betaGrowths: this.betaGrowths, logGammas: this.logGammas } = tablesFor(shape, rate));
+    const block = this.priorBlock;
+    block[ALPHA] = shape;
+    block[BETA] = rate;
+    block[LOG_ALPHA] = Math.log(shape);
+    block[LOG_BETA] = Math.log(rate);
+    block[STIRLING_ALPHA] = shape >= STIRLING_MIN ? stirlingRemainder(shape) : 0;
   }
 
-  /** ln Gamma(alpha + x) - ln Gamma(alpha) for small alpha outside the table, updating the caches. */
-  function smallAlphaRatio(stats: Float64Array, o: number, alpha: number, x: number): number {
-    refreshAlphaCaches(stats, o, alpha + x);
-    return logGammaRatio(alpha, x);
+  validate(x: number, exposure: number): void {
+    if (!Number.isInteger(x) || x < 0) throw new EngineError('invalid_input', expected('a count (an integer >= 0)', x));
+    if (!(exposure > 0) || !Number.isFinite(exposure)) {
+      throw new EngineError('invalid_input', expected('an exposure (bin width) > 0', exposure));
+    }
   }
 
-  return {
-    name: 'poisson',
-    statCount: STAT_COUNT,
+  writePrior(stats: Float64Array, slot: number): void {
+    // Copied from a typed array: numbers kept in fields would be boxed anew each time.
+    const o = slot * STAT_COUNT;
+    const block = this.priorBlock;
+    for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = block[k]!;
+  }
 
-    validate(x: number, exposure: number): void {
-      if (!Number.isInteger(x) || x < 0) throw new EngineError('invalid_input', expected('a count (an integer >= 0)', x));
-      if (!(exposure > 0) || !Number.isFinite(exposure)) {
-        throw new EngineError('invalid_input', expected('an exposure (bin width) > 0', exposure));
-      }
-    },
-
-    writePrior(stats: Float64Array, slot: number): void {
-      // Copied from a typed array: numbers captured from the closure were boxed anew each time when this
-      // was inlined into the detector's step.
-      const o = slot * STAT_COUNT;
-      for (let k = 0; k < STAT_COUNT; k += 1) stats[o + k] = priorBlock[k]!;
-    },
-
-    observe(stats, from, to, x, exposure, logPredictive, mean, counts): void {
-      const logFactorialX = logFactorial(x);
-      const logExposure = Math.log(exposure);
-      // Unit bins (the usual case): a run of k bins that were all unit has beta = b0 + k, whose logarithms
-      // come from tables while k is small. (One loop body, no helper calls on the common paths: a call that
-      // returns a number would box it.)
-      const unit = exposure === 1 && counts !== undefined;
-      for (let slot = from; slot < to; slot += 1) {
-        const o = slot * STAT_COUNT;
-        const alpha = stats[o + ALPHA]!;
-        const beta = stats[o + BETA]!;
-        const k = unit ? counts[slot]! : BIN_TABLE_SIZE;
-        // ln((b + e) / b): both the NB's ln p term and the update of ln beta.
-        let logBetaGrowth: number;
-        let logBetaNext: number;
-        if (k < BIN_TABLE_SIZE && Math.abs(beta - rate - k) <= 1e-12 * beta) {
-          logBetaGrowth = betaGrowths[k]!;
-          logBetaNext = logBetas[k + 1]!;
-        } else {
-          logBetaGrowth = log1pSmall(exposure / beta);
-          logBetaNext = stats[o + LOG_BETA]! + logBetaGrowth;
-        }
-        let gammaRatio = 0; // ln Gamma(a + x) - ln Gamma(a)
-        if (x > 0) {
-          const alphaNext = alpha + x;
-          const sum = Math.round(alpha - shape); // the run's total count, when alpha = a0 + an integer
-          const tabled = Math.abs(alpha - shape - sum) <= 1e-9 * alpha;
-          if (tabled && alphaNext < ALPHA_TABLE_SIZE) {
-            gammaRatio = logGammas[sum + x]! - logGammas[sum]!;
-          } else if (alpha >= STIRLING_MIN) {
-            // The Stirling difference with ln(alpha) and s(alpha) cached: one log1p instead of two lgammas.
-            if (tabled && alpha < ALPHA_TABLE_SIZE) refreshAlphaCaches(stats, o, alpha);
-            const logAlphaGrowth = log1pSmall(x / alpha);
-            const logAlphaNext = stats[o + LOG_ALPHA]! + logAlphaGrowth;
-            const remainderNext = stirlingRemainder(alphaNext);
-            gammaRatio = (alpha - 0.5) * logAlphaGrowth + x * logAlphaNext - x + remainderNext - stats[o + STIRLING_ALPHA]!;
-            stats[o + LOG_ALPHA] = logAlphaNext;
-            stats[o + STIRLING_ALPHA] = remainderNext;
-          } else {
-            gammaRatio = smallAlphaRatio(stats, o, alpha, x);
-          }
-          stats[o + ALPHA] = alphaNext;
-        }
-        const betaNext = beta + exposure;
-        stats[o + BETA] = betaNext;
-        stats[o + LOG_BETA] = logBetaNext;
-        logPredictive[slot] = gammaRatio - logFactorialX - alpha * logBetaGrowth + x * (logExposure - logBetaNext);
-        mean[slot] = stats[o + ALPHA]! / betaNext;
-      }
-    },
-
-    validateStats(stats: Float64Array, slot: number): void {
+  observe(stats: Float64Array, from: number, to: number, x: number, exposure: number, logPredictive: Float64Array, mean: Float64Array, counts?: Float64Array): void {
+    const { shape, rate, logBetas, betaGrowths, logGammas } = this;
+    const logFactorialX = logFactorial(x);
+    const logExposure = Math.log(exposure);
+    // Unit bins (the usual case): a run of k bins that were all unit has beta = b0 + k, whose logarithms
+    // come from tables while k is small. (One loop body, no helper calls on the common paths: a call that
+    // returns a number would box it.)
+    const unit = exposure === 1 && counts !== undefined;
+    for (let slot = from; slot < to; slot += 1) {
       const o = slot * STAT_COUNT;
       const alpha = stats[o + ALPHA]!;
       const beta = stats[o + BETA]!;
-      if (!(alpha >= shape) || !(beta >= rate) || !Number.isFinite(alpha) || !Number.isFinite(beta)) {
-        throw new EngineError('invalid_input', expected(`Poisson-Gamma statistics with alpha >= ${shape} and beta >= ${rate}`, [alpha, beta]));
+      const k = unit ? counts[slot]! : BIN_TABLE_SIZE;
+      // ln((b + e) / b): both the NB's ln p term and the update of ln beta.
+      let logBetaGrowth: number;
+      let logBetaNext: number;
+      if (k < BIN_TABLE_SIZE && Math.abs(beta - rate - k) <= 1e-12 * beta) {
+        logBetaGrowth = betaGrowths[k]!;
+        logBetaNext = logBetas[k + 1]!;
+      } else {
+        logBetaGrowth = log1pSmall(exposure / beta);
+        logBetaNext = stats[o + LOG_BETA]! + logBetaGrowth;
       }
-      for (let k = LOG_ALPHA; k < STAT_COUNT; k += 1) {
-        if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite cached statistics', stats[o + k]));
+      let gammaRatio = 0; // ln Gamma(a + x) - ln Gamma(a)
+      if (x > 0) {
+        const alphaNext = alpha + x;
+        // The run's total count, when alpha = a0 + an integer (floor(v + 1/2): the JIT calls out for Math.round).
+        const sum = Math.floor(alpha - shape + 0.5);
+        const tabled = Math.abs(alpha - shape - sum) <= 1e-9 * alpha;
+        if (tabled && alphaNext < ALPHA_TABLE_SIZE) {
+          gammaRatio = logGammas[sum + x]! - logGammas[sum]!;
+        } else if (alpha >= STIRLING_MIN) {
+          // The Stirling difference with ln(alpha) and s(alpha) cached: one log1p instead of two lgammas.
+          if (tabled && alpha < ALPHA_TABLE_SIZE) refreshAlphaCaches(stats, o, alpha);
+          const logAlphaGrowth = log1pSmall(x / alpha);
+          const logAlphaNext = stats[o + LOG_ALPHA]! + logAlphaGrowth;
+          const remainderNext = stirlingRemainder(alphaNext);
+          gammaRatio = (alpha - 0.5) * logAlphaGrowth + x * logAlphaNext - x + remainderNext - stats[o + STIRLING_ALPHA]!;
+          stats[o + LOG_ALPHA] = logAlphaNext;
+          stats[o + STIRLING_ALPHA] = remainderNext;
+        } else {
+          gammaRatio = smallAlphaRatio(stats, o, alpha, x);
+        }
+        stats[o + ALPHA] = alphaNext;
       }
-    },
+      const betaNext = beta + exposure;
+      stats[o + BETA] = betaNext;
+      stats[o + LOG_BETA] = logBetaNext;
+      logPredictive[slot] = gammaRatio - logFactorialX - alpha * logBetaGrowth + x * (logExposure - logBetaNext);
+      mean[slot] = stats[o + ALPHA]! / betaNext;
+    }
+  }
 
-    toRecord(): ModelRecord {
-      return { name: 'poisson', params: { shape, rate } };
-    },
-  };
+  validateStats(stats: Float64Array, slot: number): void {
+    const { shape, rate } = this;
+    const o = slot * STAT_COUNT;
+    const alpha = stats[o + ALPHA]!;
+    const beta = stats[o + BETA]!;
+    if (!(alpha >= shape) || !(beta >= rate) || !Number.isFinite(alpha) || !Number.isFinite(beta)) {
+      throw new EngineError('invalid_input', expected(`Poisson-Gamma statistics with alpha >= ${shape} and beta >= ${rate}`, [alpha, beta]));
+    }
+    for (let k = LOG_ALPHA; k < STAT_COUNT; k += 1) {
+      if (!Number.isFinite(stats[o + k])) throw new EngineError('invalid_input', expected('finite cached statistics', stats[o + k]));
+    }
+  }
+
+  toRecord(): ModelRecord {
+    return { name: 'poisson', params: { shape: this.shape, rate: this.rate } };
+  }
+}
+
+/** Fills the alpha caches of a block whose alpha just left the table's range (where they are not kept). */
+function refreshAlphaCaches(stats: Float64Array, o: number, alpha: number): void {
+  stats[o + LOG_ALPHA] = Math.log(alpha);
+  stats[o + STIRLING_ALPHA] = alpha >= STIRLING_MIN ? stirlingRemainder(alpha) : 0;
+}
+
+/** ln Gamma(alpha + x) - ln Gamma(alpha) for small alpha outside the table, updating the caches. */
+function smallAlphaRatio(stats: Float64Array, o: number, alpha: number, x: number): number {
+  refreshAlphaCaches(stats, o, alpha + x);
+  return logGammaRatio(alpha, x);
 }

@@ -56,18 +56,30 @@ export function restoreChangepointRule(record: ChangepointRuleRecord): Changepoi
   if (!(threshold > 0 && threshold <= 1)) throw new EngineError('invalid_input', expected('threshold in (0, 1]', threshold));
   if (!(Number.isInteger(minSpacing) && minSpacing >= 1)) throw new EngineError('invalid_input', expected('minSpacing an integer >= 1', minSpacing));
   if (record.lastChange !== null && !Number.isInteger(record.lastChange)) throw new EngineError('invalid_input', expected('lastChange an integer or null', record.lastChange));
-  let lastChange = record.lastChange;
-  return {
-    observe(output: StepOutput): DetectedChange | undefined {
-      if (output.changeProbability < threshold || output.recentRunLength === 0) return undefined;
-      const index = output.index - output.recentRunLength + 1;
-      if (lastChange !== null && index < lastChange + minSpacing) return undefined;
-      lastChange = index;
-      return { index, detectedAt: output.index, probability: output.changeProbability };
-    },
-    toRecord: () => ({ threshold, minSpacing, lastChange }),
-    get lastChange() {
-      return lastChange;
-    },
-  };
+  return new OnlineChangepointRule(threshold, minSpacing, record.lastChange);
+}
+
+/** A class, so every rule shares one `observe` and a caller's call to it stays monomorphic across rules. */
+class OnlineChangepointRule implements ChangepointRule {
+  constructor(
+    private readonly threshold: number,
+    private readonly minSpacing: number,
+    private last: number | null,
+  ) {}
+
+  observe(output: StepOutput): DetectedChange | undefined {
+    if (output.changeProbability < this.threshold || output.recentRunLength === 0) return undefined;
+    const index = output.index - output.recentRunLength + 1;
+    if (this.last !== null && index < this.last + this.minSpacing) return undefined;
+    this.last = index;
+    return { index, detectedAt: output.index, probability: output.changeProbability };
+  }
+
+  toRecord(): ChangepointRuleRecord {
+    return { threshold: this.threshold, minSpacing: this.minSpacing, lastChange: this.last };
+  }
+
+  get lastChange(): number | null {
+    return this.last;
+  }
 }
