@@ -125,9 +125,11 @@ export function detectChangepoints(series: ArrayLike<number>, options: DetectCha
   const detections: DetectedChange[] = [];
   const outputs: StepOutput[] | undefined = keepOutputs ? [] : undefined;
   for (let i = 0; i < series.length; i += 1) {
-    let output: StepOutput;
+    // Without kept outputs the rule reads the detector itself (it is its own last StepOutput): no object per step.
+    let output: StepOutput = detector;
     try {
-      output = detector.update(series[i]!, exposures ? exposures[i]! : 1);
+      if (outputs) output = detector.update(series[i]!, exposures ? exposures[i]! : 1);
+      else detector.step(series[i]!, exposures ? exposures[i]! : 1);
     } catch (error) {
       if (error instanceof EngineError) throw new EngineError(error.code, `Observation ${i}: ${error.message}`);
       throw error;
