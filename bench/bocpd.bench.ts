@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTextFile } from '../cli/text-file.js';
 import { annotationsFor, createChangepointRule, createGaussianDetector, createPoissonDetector, detectChangepoints, parseSeriesText, type Detector } from '../shared/core/bocpd/index.js';
@@ -237,6 +237,7 @@ for (const t of ${JSON.stringify(data)}) {
 // ---------------------------------------------------------------- main
 
 const started = performance.now();
+const startLoad = loadavg()[0]!;
 const speedRows = speed();
 const pruning = pruningError();
 const stable = stability();
@@ -250,7 +251,7 @@ writeFileSync(join(import.meta.dirname, 'results', 'bocpd-traces.html'), tracesH
 const defaults = scores.default!;
 const markdown = `## BOCPD (Bayesian changepoint detection)
 
-Reproduce: \`${COMMAND}\` (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}; took ${fmt((performance.now() - started) / 1000, 0)} s).
+Reproduce: \`${COMMAND}\` (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}; took ${fmt((performance.now() - started) / 1000, 0)} s; load average ${fmt(startLoad, 1)} at the start, ${fmt(loadavg()[0]!, 1)} at the end: wall-clock figures, the CLI's included, slow down as other work shares the cores, CPU-second figures much less).
 Detector defaults: hazard 1/250, at most 24 run-length hypotheses (merge.ts), change window 50, threshold 0.5, min spacing 10.
 
 ### Speed (detector + online rule, observations per CPU second)
