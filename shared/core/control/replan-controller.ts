@@ -4,15 +4,13 @@
  * It feeds a Poisson-Gamma BOCPD detector with arrival counts per interval (exposure = interval / nominal
  * interval, so unequal bins are fine) and one Normal-Gamma detector per lane with log(Mbit/s) bandwidth samples.
  * Its estimates are segment means: the arrival rate since the last detected rate changepoint, and per lane the
- * geometric mean bandwidth since that lane's last changepoint. A segment is also cut where the run-length
- * posterior says a young one already ended (a short dip's recovery, which the rule's spacing hides), so the
- * estimate after a dip is the recovered level, not a mean of dip and recovery. `decide(now)` re-plans:
+ * geometric mean bandwidth since that lane's last changepoint. `decide(now)` re-plans:
  * - 'initial' when there is no plan;
  * - 'lane-health' when a lane's health changed;
  * - 'rate-change' / 'bandwidth-change' when a changepoint was detected and the new segment holds at least
- *   `minSegmentObservations` observations (a few, so the estimate is not one noisy bin) and the posterior does
- *   not already hold it more likely over than not; or when the segment's estimate has drifted from what the
- *   plan assumed by more than `driftTolerance` (slow drifts BOCPD does not call a change);
+ *   `minSegmentObservations` observations (a few, so the estimate is not one noisy bin), or when the segment's
+ *   estimate has drifted from what the plan assumed by more than `driftTolerance` (slow drifts BOCPD does not
+ *   call a change);
  * and then only if the new plan differs from the current one (the guard against re-planning for nothing), and
  * never more often than every `minReplanSpacingMs` except for health changes and the first plan.
  */
@@ -175,69 +173,13 @@ export class ReplanController {
     const output = channel.detector.update(value, exposure);
     channel.segment.add(index, value, exposure, nowMs);
     channel.probability = output.changeProbability;
-    const reported = channel.rule.observe(output)?.index;
-    const change = reported ?? this.endOfYoungSegment(channel);
-    if (change === undefined) return;
-    const atMs = channel.segment.startMsOf(change, this.options.intervalMs) ?? nowMs;
-    channel.segment.cut(change);
+    const change = channel.rule.observe(output);
+    if (!change) return;
+    const atMs = channel.segment.startMsOf(change.index, this.options.intervalMs) ?? nowMs;
+    channel.segment.cut(change.index);
     channel.lastChangeMs = atMs;
     this.changepoints.push({ atMs, kind });
-    // A change the rule reports is planned on once its segment holds a few observations. The end of a young
-    // segment (a recovery) only re-cuts the segment, so the estimates are the new level's alone: whether that
-    // is worth a new plan is the drift rule's call, on its stricter evidence, so a link that flickers between
-    // two levels is not re-planned on every flicker. (A change still pending is then planned on this level.)
-    if (reported !== undefined && this.pending !== 'lane-health') this.pending = reason;
-  }
-
-  /**
-   * A change that ends the segment the rule just opened, which the rule itself cannot report: it ignores changes
-   * fewer than `minSpacing` observations after its last one (on the following steps it sees that same change
-   * again, at refined places). But a link that dips for a few seconds and comes back has two changes that
-   * close, and without the second the segment mixes dip and recovery: its mean, what the planner is given,
-   * is neither level, and it drifts from the plan as the recovery's samples pile up, re-planning again. So
-   * while the segment is younger than `minSpacing`, the run-length posterior is asked directly: when the
-   * probability that the current segment began at least `minSegmentObservations` after the segment's cut (not
-   * a refinement of the same change) reaches the rule's threshold, the segment is cut again where the most
-   * probable of those runs began. Returns the index of that observation, or undefined.
-   */
-  private endOfYoungSegment(channel: Channel): number | undefined {
-    const { threshold, minSpacing } = channel.rule.toRecord();
-    if (channel.rule.lastChange === null || channel.segment.length >= minSpacing) return undefined;
-    const later = this.laterStart(channel);
-    return later && later.probability >= threshold ? later.index : undefined;
-  }
-
-  /**
-   * The posterior probability that the current segment began at least `minSegmentObservations` after the
-   * tracked segment's cut (so it is not that change, placed a little differently), and where the most probable
-   * such run began; undefined for a segment too short to tell.
-   */
-  private laterStart(channel: Channel): { probability: number; index: number } | undefined {
-    const length = channel.segment.length;
-    const margin = this.options.minSegmentObservations;
-    if (length <= margin) return undefined;
-    const { runLengths, probabilities } = channel.detector.runLengthPosterior();
-    let mass = 0;
-    let total = 0;
-    let best = -1;
-    for (let i = 0; i < runLengths.length; i += 1) {
-      const p = probabilities[i]!;
-      total += p;
-      if (runLengths[i]! > length - margin) continue;
-      mass += p;
-      if (best < 0 || p > probabilities[best]!) best = i;
-    }
-    return best < 0 ? { probability: 0, index: -1 } : { probability: mass / total, index: channel.detector.steps - runLengths[best]! };
-  }
-
-  /**
-   * Whether a pending change may be planned on: its segment holds enough observations, and the posterior does
-   * not already hold it more likely than not to be over (a dip that is ending: planning on it would only
-   * re-plan again on the recovery).
-   */
-  private segmentReady(channel: Channel, minObservations: number): boolean {
-    if (channel.segment.length < Math.min(minObservations, channel.detector.steps)) return false;
-    return (this.laterStart(channel)?.probability ?? 0) < 0.5;
+    if (this.pending !== 'lane-health') this.pending = reason;
   }
 
   get estimates(): ControllerEstimates {
@@ -284,8 +226,8 @@ export class ReplanController {
     if (!this.plan) reason = 'initial';
     else if (this.pending === 'lane-health') reason = 'lane-health';
     else if (this.lastReplanMs !== undefined && nowMs - this.lastReplanMs < o.minReplanSpacingMs) return undefined;
-    else if (this.pending === 'rate-change' && this.segmentReady(this.rate, o.minSegmentObservations)) reason = 'rate-change';
-    else if (this.pending === 'bandwidth-change' && LANE_IDS.every((lane) => this.segmentReady(this.bandwidth[lane], o.minSegmentObservations))) reason = 'bandwidth-change';
+    else if (this.pending === 'rate-change' && this.rate.segment.length >= o.minSegmentObservations) reason = 'rate-change';
+    else if (this.pending === 'bandwidth-change' && LANE_IDS.every((lane) => this.bandwidth[lane].segment.length >= Math.min(o.minSegmentObservations, this.bandwidth[lane].detector.steps))) reason = 'bandwidth-change';
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
