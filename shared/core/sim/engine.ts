@@ -156,23 +156,28 @@ export function simulatePolicy(
   const scheduleCpu = (nextMs: number) => {
     if (cpu && Number.isFinite(nextMs)) heap.push({ kind: 'cpu', atMs: nextMs, version: cpu.version });
   };
-  const edgeQueue: Array<{ workMs: number; onDone: (nowMs: number) => void }> = [];
+  /** Runs `action` at `atMs` (a batch across its link starts computing then). */
+  const at = (atMs: number, action: (nowMs: number) => void) => heap.push({ kind: 'run', atMs, action });
+  /** Computes `workMs` from `nowMs`, on the shared CPU or on the lane's own hardware. */
+  const compute = (nowMs: number, workMs: number, onDone: (nowMs: number) => void) => {
+    if (cpu) scheduleCpu(cpu.start(nowMs, workMs, onDone));
+    else at(nowMs + workMs, onDone);
+  };
+  // The edge agent's queue: batches across the link wait for its GPU, one at a time. A batch the scheduler
+  // abandoned before its turn is dropped then, as the agent drops it (nobody reads its answers).
+  const edgeQueue: Array<{ batch: SimBatch; workMs: number }> = [];
   let edgeComputing = false;
-  const computeOnCpu = (nowMs: number, workMs: number, onDone: (nowMs: number) => void) => scheduleCpu(cpu!.start(nowMs, workMs, onDone));
   const startNextEdgeBatch = (nowMs: number) => {
-    const next = edgeQueue.shift();
-    if (!next) {
-      edgeComputing = false;
-      return;
-    }
-    edgeComputing = true;
-    computeOnCpu(nowMs, next.workMs, (doneMs) => {
-      next.onDone(doneMs);
+    let next = edgeQueue.shift();
+    while (next && next.batch.done) next = edgeQueue.shift();
+    edgeComputing = next !== undefined;
+    if (!next) return;
+    const { batch } = next;
+    compute(nowMs, next.workMs, (doneMs) => {
+      heap.push({ kind: 'done', atMs: doneMs + options.rttMs.edge, batch });
       startNextEdgeBatch(doneMs);
     });
   };
-  /** Runs `action` at `atMs` (a batch across its link starts computing then). */
-  const at = (atMs: number, action: (nowMs: number) => void) => heap.push({ kind: 'run', atMs, action });
 
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
   const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
@@ -190,13 +195,11 @@ export function simulatePolicy(
       const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
       edge.acquire();
       releaseSlot = () => edge.release();
-      if (cpu) {
-        startCompute = (batch) =>
-          at(arrived, (t) => {
-            edgeQueue.push({ workMs: serviceMs, onDone: (end) => heap.push({ kind: 'done', atMs: end + options.rttMs.edge, batch }) });
-            if (!edgeComputing) startNextEdgeBatch(t);
-          });
-      } else doneMs = edge.serve(arrived, serviceMs) + options.rttMs.edge;
+      startCompute = (batch) =>
+        at(arrived, (t) => {
+          edgeQueue.push({ batch, workMs: serviceMs });
+          if (!edgeComputing) startNextEdgeBatch(t);
+        });
     } else {
       const option = serverlessOption(profiles, plan);
       const acquired = pool.acquire(nowMs, plan.serverless);
@@ -217,7 +220,7 @@ export function simulatePolicy(
       if (cpu) {
         startCompute = (batch) =>
           at(arrived + coldMs, (t) =>
-            computeOnCpu(t, serviceMs, (end) => {
+            compute(t, serviceMs, (end) => {
               pool.release(acquired.instance, end);
               heap.push({ kind: 'done', atMs: end + options.rttMs.serverless, batch });
             }),
