@@ -20,6 +20,7 @@ import { stackHtmlReport } from '../report/stack-report.js';
 import { startLocalStack } from '../stack/local-stack.js';
 import { fetchSchedulerRecord, linkSeries, PlanSampler, STACK_RUN_FORMAT, type StackRunRecord } from '../stack/run-recorder.js';
 import { analyseRun, analysisRows, BIN_S, replanLines, type RunAnalysis } from '../stack/run-summary.js';
+import { RunnableSampler, type RunnableCounts } from '../stack/runnable-sampler.js';
 import { liveFigures, simulateStackRun, simulationInput, type FidelityFigures } from '../stack/simulated-run.js';
 import { readArrivals, readBandwidth } from '../traces-files.js';
 import { command as calibrate } from './calibrate.js';
@@ -335,6 +336,7 @@ export const command: Command = {
     say(`Starting the local stack (model ${model.label}; SLO ${sloMs / 1000} s; ${durationS} s of ${arrivals.timesMs.length} arrivals)...`);
     let profilesPath: string | undefined;
     let profilesText: string | undefined;
+    let calibrationCrowd: RunnableCounts | undefined;
     const stack = await startLocalStack({
       edgeLink,
       sloMs,
@@ -352,6 +354,8 @@ export const command: Command = {
         if (values['no-calibrate']) return undefined;
         const out = values['profiles-out'] ?? join(workDir, 'profiles.json');
         say('Calibrating both lanes with real images (edgebatch calibrate)...');
+        const crowd = new RunnableSampler([]);
+        crowd.start();
         // calibrate prints its table on stdout; under --json that belongs on stderr with the rest of the log.
         const log = console.log;
         if (json) console.log = (...args: unknown[]) => say(args.map(String).join(' '));
@@ -359,6 +363,7 @@ export const command: Command = {
           await calibrate.run(['--edge', edgeDirectUrl, '--serverless', inferenceUrl, '--secret', secret, '--batches', CALIBRATION_BATCHES, '--repeats', '3', '--out', out]);
         } finally {
           console.log = log;
+          calibrationCrowd = crowd.stop();
         }
         profilesPath = out;
         profilesText = readText(out, 'calibrated profiles');
@@ -372,11 +377,14 @@ export const command: Command = {
       say(`Replaying ${durationS} s: ${scenario.arrivals}; edge link ${scenario['edge link']}`);
       const progress = progressReporter(say, sloMs, (tS) => bandwidthAt(edgeLink, tS * 1000));
       const sampler = new PlanSampler(stack.schedulerUrl);
+      const laneGroups = [stack.processes.edge.child.pid, stack.processes.inference.child.pid].filter((pid): pid is number => pid !== undefined);
+      const replayCrowd = new RunnableSampler(laneGroups);
       // The link plays its trace from the replay's first request, whatever start-up and calibration took.
       stack.link.restart();
       const startEpochMs = Date.now();
       replayStartedAt = performance.now();
       sampler.start(startEpochMs);
+      replayCrowd.start();
       progress.start();
       const records = await replay({
         url: stack.schedulerUrl,
@@ -388,6 +396,7 @@ export const command: Command = {
         onRecord: (record) => progress.record(record),
       });
       const plans = await sampler.stop();
+      const crowd = replayCrowd.stop();
       const imageBytes = images.reduce((sum, image) => sum + image.data.byteLength, 0) / images.length;
       const run: StackRunRecord = {
         format: STACK_RUN_FORMAT,
@@ -405,6 +414,8 @@ export const command: Command = {
         simulation: simulationInput(arrivals.timesMs, durationS, edgeLink, JSON.parse(profilesText ?? serialiseProfiles(DEFAULT_PROFILES)), {
           payloadBytes: imageBytes,
           serverlessConcurrency: LOCAL_SERVERLESS_CONCURRENCY,
+          ...(calibrationCrowd ? { calibration: calibrationCrowd } : {}),
+          ...(crowd ? { replay: crowd } : {}),
         }),
       };
       finish(run, { json, reportPath, recordPath, dashboardUrl, say });

@@ -12,10 +12,12 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_PRICES } from '../../shared/core/pricing/index.js';
 import { parseProfiles } from '../../shared/core/profiles/profiles-format.js';
 import { defaultPlanners, simulate } from '../../shared/core/sim/index.js';
+import type { CpuContention } from '../../shared/core/sim/shared-cpu.js';
 import { bandwidthTrace, type BandwidthTrace } from '../../shared/core/traces/index.js';
 import { EdgeLaneConfigSchema, PlannerBoundsSchema, ServerlessLaneConfigSchema, SloConfigSchema } from '../../shared/protocol/config.js';
 import type { ReplayRecord } from '../loadgen/replay.js';
 import { summarise } from '../loadgen/summary.js';
+import type { RunnableCounts } from './runnable-sampler.js';
 
 /** Round trip of a batch call on loopback beyond its service (HTTP framing, base64 and JSON both ways). */
 const LOOPBACK_RTT_MS = 2;
@@ -31,8 +33,8 @@ export interface StackSimulationInput {
   readonly payloadBytes: number;
   /** Batches the scheduler keeps in flight to the local inference function. */
   readonly serverlessConcurrency: number;
-  /** Cores the lanes' processes share. */
-  readonly cores: number;
+  /** The CPU the lanes' processes share: its cores, and how crowded it was (runnable-sampler.ts), where measured. */
+  readonly cpu: CpuContention;
 }
 
 /** The figures compared between the live run and its simulation. */
@@ -50,15 +52,21 @@ export function simulationInput(
   link: BandwidthTrace,
   /** The profiles file's content (edgebatch-profiles/1), as the scheduler read it. */
   profiles: unknown,
-  options: { payloadBytes: number; serverlessConcurrency: number },
+  options: { payloadBytes: number; serverlessConcurrency: number; calibration?: RunnableCounts; replay?: RunnableCounts },
 ): StackSimulationInput {
+  const { calibration, replay } = options;
   return {
     arrivalsMs: Array.from(arrivalsMs).filter((t) => t < durationS * 1000),
     link: { startsMs: Array.from(link.startsMs), mbps: Array.from(link.mbps), periodMs: link.periodMs },
     profiles,
     payloadBytes: options.payloadBytes,
     serverlessConcurrency: options.serverlessConcurrency,
-    cores: availableParallelism(),
+    cpu: {
+      cores: availableParallelism(),
+      // Calibration times one call at a time: what else was ready to run then slowed it as much as it does now.
+      ...(calibration ? { calibrationRunnable: calibration.all } : {}),
+      ...(replay ? { backgroundThreads: Math.max(0, replay.all - replay.lanes) } : {}),
+    },
   };
 }
 
@@ -96,7 +104,7 @@ export function simulateStackRun(input: StackSimulationInput, sloMs: number, dur
       instanceLimit: input.serverlessConcurrency,
       openingInstances: input.serverlessConcurrency,
       keepAliveMs: Number.MAX_SAFE_INTEGER,
-      sharedCores: input.cores,
+      sharedCpu: input.cpu,
     },
   });
   const run = result.runs[0]!;

@@ -7,6 +7,7 @@ import { DEFAULT_BOUNDS, DEFAULT_PAYLOAD_BYTES } from '../planner/input.js';
 import { DEFAULT_PRICES, type PriceTable } from '../pricing/index.js';
 import { DEFAULT_TRACED_LANE, topologyLinks } from '../topology.js';
 import type { LaneId } from '../types.js';
+import type { CpuContention } from './shared-cpu.js';
 
 export interface SimOptions {
   /** Seed of every random draw (service-time noise); same inputs and seed → same numbers. Default 1. */
@@ -48,11 +49,11 @@ export interface SimOptions {
    */
   readonly openingInstances?: number;
   /**
-   * Cores the lanes' computations share, when they share a machine (the local stack: the edge agent and the
-   * inference function on one CPU). Undefined (the default): each lane computes on its own hardware, as the
-   * Jetson and FC's instances do. Shared, the calls computing at once divide the cores between them.
+   * The machine the lanes' computations share, when they share one (the local stack: the edge agent and the
+   * inference function on one CPU), with how crowded it was. Undefined (the default): each lane computes on its
+   * own hardware, as the Jetson and FC's instances do. Shared, the calls computing at once divide its cores.
    */
-  readonly sharedCores?: number;
+  readonly sharedCpu?: CpuContention;
   /** Observation interval for arrival counts and bandwidth samples (the controller's). Default 1,000 ms. */
   readonly intervalMs: number;
   /** Queue bound (VirtualQueue.maxQueued). Default 10,000. */
@@ -109,7 +110,12 @@ export function resolveSimOptions(options: Partial<SimOptions> = {}): SimOptions
   if (resolved.openingInstances !== undefined && !(Number.isInteger(resolved.openingInstances) && resolved.openingInstances >= 0)) {
     throw new EngineError('invalid_input', expected('openingInstances to be a whole number >= 0', resolved.openingInstances));
   }
-  if (resolved.sharedCores !== undefined) positive('sharedCores', resolved.sharedCores);
+  if (resolved.sharedCpu !== undefined) {
+    const { cores, backgroundThreads = 0, calibrationRunnable = 1 } = resolved.sharedCpu;
+    positive('sharedCpu.cores' as keyof SimOptions, cores);
+    if (!(backgroundThreads >= 0 && Number.isFinite(backgroundThreads))) throw new EngineError('invalid_input', expected('sharedCpu.backgroundThreads >= 0', backgroundThreads));
+    if (!(calibrationRunnable >= 0 && Number.isFinite(calibrationRunnable))) throw new EngineError('invalid_input', expected('sharedCpu.calibrationRunnable >= 0', calibrationRunnable));
+  }
   if (!Number.isInteger(resolved.seed)) throw new EngineError('invalid_input', expected('seed to be an integer', resolved.seed));
   for (const lane of ['edge', 'serverless'] as const) {
     if (!(resolved.rttMs[lane] >= 0)) throw new EngineError('invalid_input', expected(`rttMs.${lane} >= 0`, resolved.rttMs[lane]));

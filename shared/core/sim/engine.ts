@@ -150,9 +150,9 @@ export function simulatePolicy(
     return Math.max(0.2, 1 + residuals[Math.floor(uniform() * residuals.length)]!);
   };
 
-  // On a shared CPU (options.sharedCores) a call's compute is a job on it; the edge agent runs one batch at a
+  // On a shared CPU (options.sharedCpu) a call's compute is a job on it; the edge agent runs one batch at a
   // time (its GPU), the others wait in its queue. Without one, each lane computes on its own hardware.
-  const cpu = options.sharedCores !== undefined ? new SharedCpu(options.sharedCores) : undefined;
+  const cpu = options.sharedCpu !== undefined ? new SharedCpu(options.sharedCpu) : undefined;
   const scheduleCpu = (nextMs: number) => {
     if (cpu && Number.isFinite(nextMs)) heap.push({ kind: 'cpu', atMs: nextMs, version: cpu.version });
   };

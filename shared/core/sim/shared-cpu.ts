@@ -1,9 +1,21 @@
 /**
  * Computations that share one machine's cores (the local stack runs the edge agent and the inference function
- * on one CPU): each call's service time is what it takes alone (calibration times the lanes one call at a time);
- * while more calls compute than there are cores, they divide the cores equally (processor sharing), so each
- * runs slower by calls / cores and finishes later than alone. With no more calls than cores, each runs alone.
+ * on one CPU): each call's service time is what it took when calibrated (one call at a time); while more
+ * threads are ready to run than there are cores, they divide the cores equally (processor sharing). Other work
+ * on the machine (`backgroundThreads` ready to run, on average) takes its share too, and took it while the
+ * lanes were calibrated (`calibrationRunnable` threads ready then, the calibrated call's among them): a call
+ * runs at its share now over its share then. With nothing else running, calls run alone until they outnumber
+ * the cores.
  */
+
+/** The machine the calls share, as measured: its cores and how crowded it was. */
+export interface CpuContention {
+  readonly cores: number;
+  /** Threads other than the lanes' ready to run while the run replayed (mean). Default 0. */
+  readonly backgroundThreads?: number;
+  /** Threads ready to run while the lanes were calibrated (mean). Default 1: the calibrated call alone. */
+  readonly calibrationRunnable?: number;
+}
 
 export interface CpuJob {
   /** Work left, in ms of one core to itself. */
@@ -18,15 +30,24 @@ export class SharedCpu {
   /** Bumped on every change of the running set: a scheduled finish with an older version is stale. */
   version = 0;
 
-  constructor(readonly cores: number) {}
+  private readonly cores: number;
+  private readonly background: number;
+  /** The share of a core a call had when calibrated. */
+  private readonly calibratedShare: number;
+
+  constructor(contention: CpuContention) {
+    this.cores = contention.cores;
+    this.background = contention.backgroundThreads ?? 0;
+    this.calibratedShare = Math.min(1, this.cores / Math.max(1, contention.calibrationRunnable ?? 1));
+  }
 
   get running(): number {
     return this.jobs.size;
   }
 
-  /** Each running job's progress per ms. */
+  /** Each running job's progress per ms (1: as fast as when calibrated). */
   private rate(): number {
-    return Math.min(1, this.cores / Math.max(1, this.jobs.size));
+    return Math.min(1, this.cores / (this.background + Math.max(1, this.jobs.size))) / this.calibratedShare;
   }
 
   /** Moves every job's work on to `nowMs` at the current rate. */
