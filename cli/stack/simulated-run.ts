@@ -100,7 +100,9 @@ export function simulateStackRun(input: StackSimulationInput, sloMs: number, dur
       fixedLaneMbps: serverless.initialBandwidthMbps,
       rttMs: { edge: LOOPBACK_RTT_MS, serverless: LOOPBACK_RTT_MS },
       assumedRttMs: { edge: edge.rttMs, serverless: serverless.rttMs },
-      // One process, loaded before it listens: never cold, never more calls at once than the scheduler sends.
+      // One process, loaded before it listens (never cold), computing one call at a time: onnxruntime-node runs
+      // a session on the event loop, so the scheduler's calls in flight wait their turn in it.
+      serverlessSerial: true,
       instanceLimit: input.serverlessConcurrency,
       openingInstances: input.serverlessConcurrency,
       keepAliveMs: Number.MAX_SAFE_INTEGER,

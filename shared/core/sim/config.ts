@@ -54,6 +54,13 @@ export interface SimOptions {
    * own hardware, as the Jetson and FC's instances do. Shared, the calls computing at once divide its cores.
    */
   readonly sharedCpu?: CpuContention;
+  /**
+   * The serverless lane is one process computing one call at a time (the local stack's inference function:
+   * onnxruntime runs a session on its event loop), calls beyond it waiting their turn, an abandoned call
+   * computed all the same; instanceLimit then bounds the calls the scheduler keeps in flight. Default false:
+   * FC, an instance per call.
+   */
+  readonly serverlessSerial: boolean;
   /** Observation interval for arrival counts and bandwidth samples (the controller's). Default 1,000 ms. */
   readonly intervalMs: number;
   /** Queue bound (VirtualQueue.maxQueued). Default 10,000. */
@@ -74,6 +81,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   instanceConcurrency: 1,
   keepAliveMs: 300_000,
   instanceLimit: 100,
+  serverlessSerial: false,
   intervalMs: 1_000,
   maxQueued: 10_000,
   prices: DEFAULT_PRICES,

@@ -44,7 +44,7 @@ interface SimBatch {
   /** Answered, or abandoned at its deadline: the scheduler is done with it. */
   done: boolean;
   /** The scheduler's slot on the lane, freed when the answer comes or the call is abandoned. */
-  readonly releaseSlot: () => void;
+  readonly releaseSlot: (nowMs: number) => void;
   /** What the lane holds for the call until its answer is back, even after the scheduler abandoned it. */
   readonly releaseLane: () => void;
   readonly inFlight: InFlightBatch;
@@ -163,28 +163,40 @@ export function simulatePolicy(
     if (cpu) scheduleCpu(cpu.start(nowMs, workMs, onDone));
     else at(nowMs + workMs, onDone);
   };
-  // The edge agent's queue: batches across the link wait for its GPU, one at a time. A batch the scheduler
-  // abandoned before its turn is dropped then, as the agent drops it (nobody reads its answers).
-  const edgeQueue: Array<{ batch: SimBatch; workMs: number }> = [];
-  let edgeComputing = false;
-  const startNextEdgeBatch = (nowMs: number) => {
-    let next = edgeQueue.shift();
-    while (next && next.batch.done) next = edgeQueue.shift();
-    edgeComputing = next !== undefined;
-    if (!next) return;
-    const { batch } = next;
-    compute(nowMs, next.workMs, (doneMs) => {
-      heap.push({ kind: 'done', atMs: doneMs + options.rttMs.edge, batch });
-      startNextEdgeBatch(doneMs);
-    });
+  /**
+   * A lane that computes one call at a time, the others waiting their turn: the edge agent (its GPU; a batch
+   * the scheduler abandoned before its turn is dropped then, as the agent drops it), and with
+   * options.serverlessSerial the local inference function (one process; it computes abandoned calls too).
+   */
+  const serialLane = (lane: LaneId, dropAbandoned: boolean) => {
+    const waiting: Array<{ batch: SimBatch; workMs: number; onComputed: (nowMs: number) => void }> = [];
+    let computing = false;
+    const startNext = (nowMs: number) => {
+      let next = waiting.shift();
+      while (dropAbandoned && next && next.batch.done) next = waiting.shift();
+      computing = next !== undefined;
+      if (!next) return;
+      const { batch, onComputed } = next;
+      compute(nowMs, next.workMs, (doneMs) => {
+        onComputed(doneMs);
+        heap.push({ kind: 'done', atMs: doneMs + options.rttMs[lane], batch });
+        startNext(doneMs);
+      });
+    };
+    return (nowMs: number, batch: SimBatch, workMs: number, onComputed: (nowMs: number) => void = () => undefined) => {
+      waiting.push({ batch, workMs, onComputed });
+      if (!computing) startNext(nowMs);
+    };
   };
+  const edgeGpu = serialLane('edge', true);
+  const serverlessProcess = serialLane('serverless', false);
 
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
   const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
     const bits = size * options.payloadBytes * 8;
     let model: LatencyModel;
-    let releaseSlot: () => void = () => undefined;
+    let releaseSlot: (nowMs: number) => void = () => undefined;
     let releaseLane: () => void = () => undefined;
     /** When the answer is back (undefined: on the shared CPU, known when its compute ends). */
     let doneMs: number | undefined;
@@ -196,10 +208,7 @@ export function simulatePolicy(
       edge.acquire();
       releaseSlot = () => edge.release();
       startCompute = (batch) =>
-        at(arrived, (t) => {
-          edgeQueue.push({ batch, workMs: serviceMs });
-          if (!edgeComputing) startNextEdgeBatch(t);
-        });
+        at(arrived, (t) => edgeGpu(t, batch, serviceMs));
     } else {
       const option = serverlessOption(profiles, plan);
       const acquired = pool.acquire(nowMs, plan.serverless);
@@ -217,7 +226,11 @@ export function simulatePolicy(
       recorder.serverlessUsd += callUsd;
       if (hedge) recorder.hedges.usd += callUsd;
       // The instance is busy until its compute ends, even when the scheduler abandoned the call before.
-      if (cpu) {
+      if (options.serverlessSerial) {
+        // One process: the scheduler's slot (the instance here) frees when it has the answer or gives up.
+        releaseSlot = (t) => pool.release(acquired.instance, t);
+        startCompute = (batch) => at(arrived + coldMs, (t) => serverlessProcess(t, batch, serviceMs));
+      } else if (cpu) {
         startCompute = (batch) =>
           at(arrived + coldMs, (t) =>
             compute(t, serviceMs, (end) => {
@@ -312,7 +325,7 @@ export function simulatePolicy(
       const { batch } = event;
       if (batch.done) continue;
       batch.done = true;
-      batch.releaseSlot();
+      batch.releaseSlot(now);
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       pump(now);
     } else if (event.kind === 'done') {
@@ -323,7 +336,7 @@ export function simulatePolicy(
         continue;
       }
       batch.done = true;
-      batch.releaseSlot();
+      batch.releaseSlot(now);
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
       for (const request of batch.requests) {
