@@ -16,6 +16,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type RequestVerifier } from '../sha
 import type { BatchModel } from '../shared/model/runner.js';
 import { BatchGate } from './batch-gate.js';
 import { readTimedBody, tooLarge } from './body.js';
+import type { LoopStalls } from './loop-stalls.js';
 import type { UpstreamClock } from './reporter.js';
 import type { TelemetryBuffer } from './telemetry-buffer.js';
 
@@ -35,6 +36,8 @@ export interface EdgeAgentDeps {
   readonly telemetry: TelemetryBuffer;
   readonly limits: EdgeAgentLimits;
   readonly logger?: { error(object: object, message: string): void };
+  /** Stalls of the event loop, across which a body's timing is no bandwidth sample (loop-stalls.ts); absent: none watched. */
+  readonly loopStalls?: LoopStalls;
 }
 
 export interface EdgeAgent {
@@ -74,7 +77,7 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
     try {
       const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now());
       verifier?.verify({ method: 'POST', path: c.req.path, body: timed.body, timestamp, signature }, clock.wallNow());
-      if (timed.sampleBytes >= limits.minTransferSampleBytes && timed.sampleMs > 0) {
+      if (timed.sampleBytes >= limits.minTransferSampleBytes && timed.sampleMs > 0 && !deps.loopStalls?.stalledSince(timed.firstChunkAtMs)) {
         telemetry.addBandwidth({ atMs: clock.wallNow(), bytes: timed.sampleBytes, ms: timed.sampleMs, kind: 'transfer' });
       }
       const batch = decodeBatch(timed.body);

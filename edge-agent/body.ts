@@ -12,6 +12,8 @@ export interface TimedBody {
   readonly sampleMs: number;
   /** When the last byte arrived (the caller's monotonic clock). */
   readonly receivedAtMs: number;
+  /** When the first chunk was read (the same clock): the sample's start. */
+  readonly firstChunkAtMs: number;
 }
 
 export function tooLarge(maxBytes: number): EngineError {
@@ -19,7 +21,10 @@ export function tooLarge(maxBytes: number): EngineError {
 }
 
 export async function readTimedBody(stream: ReadableStream<Uint8Array> | null, maxBytes: number, now: () => number): Promise<TimedBody> {
-  if (!stream) return { body: new Uint8Array(0), sampleBytes: 0, sampleMs: 0, receivedAtMs: now() };
+  if (!stream) {
+    const at = now();
+    return { body: new Uint8Array(0), sampleBytes: 0, sampleMs: 0, receivedAtMs: at, firstChunkAtMs: at };
+  }
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -50,5 +55,6 @@ export async function readTimedBody(stream: ReadableStream<Uint8Array> | null, m
       offset += chunk.byteLength;
     }
   }
-  return { body, sampleBytes: total - firstBytes, sampleMs: lastAt - firstAt, receivedAtMs: chunks.length > 0 ? lastAt : now() };
+  const receivedAtMs = chunks.length > 0 ? lastAt : now();
+  return { body, sampleBytes: total - firstBytes, sampleMs: lastAt - firstAt, receivedAtMs, firstChunkAtMs: chunks.length > 0 ? firstAt : receivedAtMs };
 }

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { RequestVerifier } from '../shared/protocol/auth.js';
 import { modelRunnerFromEnv } from '../shared/model/runner.js';
 import { createEdgeAgentApp } from './app.js';
+import { LoopStalls } from './loop-stalls.js';
 import { defaultPublicUrl, readEdgeAgentConfig } from './config.js';
 import { startTelemetryLoop } from './telemetry-loop.js';
 import { TelemetryBuffer } from './telemetry-buffer.js';
@@ -24,7 +25,9 @@ try {
   const model = modelRunnerFromEnv({ ...process.env, MODEL_MANIFEST: config.modelManifest ?? '' }, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
   await model.load();
   const telemetry = new TelemetryBuffer();
+  const loopStalls = new LoopStalls(clock.now);
   const { app } = createEdgeAgentApp({
+    loopStalls,
     model,
     verifier: config.secret ? new RequestVerifier(config.secret) : null,
     clock,
@@ -41,7 +44,7 @@ try {
 
   const loop =
     config.schedulerUrl && config.secret
-      ? startTelemetryLoop({ config: { ...config, schedulerUrl: config.schedulerUrl, secret: config.secret }, identity: { agentId: config.agentId ?? batchUrl, batchUrl }, telemetry, clock, logger })
+      ? startTelemetryLoop({ config: { ...config, schedulerUrl: config.schedulerUrl, secret: config.secret }, identity: { agentId: config.agentId ?? batchUrl, batchUrl }, telemetry, clock, logger, loopStalls })
       : undefined;
   if (!loop) logger.info('No SCHEDULER_URL: running stand-alone, no telemetry');
 

@@ -10,6 +10,7 @@
 import { readTimedBody } from './body.js';
 import { signRequest } from '../shared/protocol/auth.js';
 import type { BandwidthSample } from '../shared/protocol/telemetry.js';
+import type { LoopStalls } from './loop-stalls.js';
 import type { UpstreamOptions } from './reporter.js';
 import type { TelemetryBuffer } from './telemetry-buffer.js';
 
@@ -20,7 +21,7 @@ export class BandwidthProber {
   constructor(
     private readonly buffer: TelemetryBuffer,
     private readonly settings: { readonly probeBytes: number; readonly idleMs: number },
-    private readonly options: UpstreamOptions,
+    private readonly options: UpstreamOptions & { readonly loopStalls?: LoopStalls },
   ) {}
 
   /** Probes if the link has been idle for the probe interval and no probe ran within it; the sample or undefined. */
@@ -48,7 +49,7 @@ export class BandwidthProber {
         return undefined;
       }
       const timed = await readTimedBody(response.body, this.settings.probeBytes + 1024, () => clock.now());
-      if (timed.sampleBytes <= 0 || timed.sampleMs <= 0) return undefined;
+      if (timed.sampleBytes <= 0 || timed.sampleMs <= 0 || this.options.loopStalls?.stalledSince(timed.firstChunkAtMs) === true) return undefined;
       const sample: BandwidthSample = { atMs: clock.wallNow(), bytes: timed.sampleBytes, ms: timed.sampleMs, kind: 'probe' };
       this.buffer.addBandwidth(sample);
       return sample;

@@ -1,4 +1,5 @@
 /** The agent's one timer: on every tick probe if the link has been idle, then report. */
+import type { LoopStalls } from './loop-stalls.js';
 import { BandwidthProber } from './prober.js';
 import { TelemetryReporter, type UpstreamClock } from './reporter.js';
 import type { TelemetryBuffer } from './telemetry-buffer.js';
@@ -15,13 +16,15 @@ export interface TelemetryLoopOptions {
   readonly telemetry: TelemetryBuffer;
   readonly clock: UpstreamClock;
   readonly logger: { warn(message: string): void };
+  /** Stalls of the event loop, across which a probe's timing is no sample (loop-stalls.ts). */
+  readonly loopStalls?: LoopStalls;
 }
 
 export function startTelemetryLoop(options: TelemetryLoopOptions): { stop(): Promise<void> } {
   const { config, telemetry, clock, logger } = options;
   const upstream = { schedulerUrl: config.schedulerUrl, secret: config.secret, clock, logger };
   const reporter = new TelemetryReporter(telemetry, options.identity, upstream);
-  const prober = new BandwidthProber(telemetry, { probeBytes: config.probeBytes, idleMs: config.probeIntervalMs }, upstream);
+  const prober = new BandwidthProber(telemetry, { probeBytes: config.probeBytes, idleMs: config.probeIntervalMs }, { ...upstream, ...(options.loopStalls ? { loopStalls: options.loopStalls } : {}) });
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = prober.probeIfIdle().then(() => reporter.flush());

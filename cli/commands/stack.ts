@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PROFILES } from '../../shared/core/profiles/default-profiles.js';
+import { serialiseProfiles } from '../../shared/core/profiles/profiles-format.js';
 import { bandwidthAt, parseWindow, type TimeWindow } from '../../shared/core/traces/index.js';
 import type { LatencyModel, ProfileSet } from '../../shared/core/types.js';
 import { DEFAULT_MANIFEST } from '../../shared/model/default-manifest.js';
@@ -19,6 +20,8 @@ import { stackHtmlReport } from '../report/stack-report.js';
 import { startLocalStack } from '../stack/local-stack.js';
 import { fetchSchedulerRecord, linkSeries, PlanSampler, STACK_RUN_FORMAT, type StackRunRecord } from '../stack/run-recorder.js';
 import { analyseRun, analysisRows, BIN_S, replanLines, type RunAnalysis } from '../stack/run-summary.js';
+import { RunnableSampler, type RunnableCounts } from '../stack/runnable-sampler.js';
+import { liveFigures, simulateStackRun, simulationInput, type FidelityFigures } from '../stack/simulated-run.js';
 import { readArrivals, readBandwidth } from '../traces-files.js';
 import { command as calibrate } from './calibrate.js';
 
@@ -173,12 +176,14 @@ function finish(
 ): RunAnalysis {
   const analysis = analyseRun(run);
   const { summary } = analysis;
+  const compared = fidelity(run);
   const costUsd = Object.values(run.scheduler.costUsd).reduce((a, b) => a + b, 0);
   const reasons = Object.entries(run.scheduler.replanReasons).map(([reason, count]) => `${reason} ${count}`).join(', ');
   const rows: Array<[string, string]> = [
     ['estimated cost', `${costUsd.toFixed(6)} USD (${summary.answered > 0 ? ((costUsd / summary.answered) * 1e6).toFixed(2) : '-'} per million answered)`],
     ['re-plans', `${run.scheduler.replans}${reasons ? ` (${reasons})` : ''}`],
     ...analysisRows(analysis, run.imageBytes),
+    ...(compared ? fidelityRows(compared) : []),
   ];
   const notes = elsewhereNotes(run);
   const replans = replanLines(analysis);
@@ -195,6 +200,7 @@ function finish(
       JSON.stringify(
         {
           ...summary,
+          ...(compared ?? {}),
           replans: run.scheduler.replans,
           replanReasons: run.scheduler.replanReasons,
           costUsd: run.scheduler.costUsd,
@@ -230,6 +236,30 @@ function finish(
   if (options.reportPath) console.log(`\nreport: ${options.reportPath}`);
   if (options.recordPath) console.log(`record: ${options.recordPath}`);
   return analysis;
+}
+
+const figures = (f: FidelityFigures) =>
+  `${(f.attainment * 100).toFixed(1)}% in time, p50 ${f.p50Ms.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms, ${(f.edgeShare * 100).toFixed(0)}% on the edge, ${f.replans} re-plans`;
+
+function fidelityRows(compared: { live: FidelityFigures; simulated: FidelityFigures }): Array<[string, string]> {
+  return [
+    ['live', figures(compared.live)],
+    ['simulated', `${figures(compared.simulated)} (edgebatch's simulator, policy ours: the same arrivals, link and profiles)`],
+  ];
+}
+
+/** Re-plans after the initial plan, as the simulator counts them. */
+function replansAfterInitial(run: StackRunRecord): number {
+  return run.scheduler.replans - (run.scheduler.replanReasons.initial ?? 0);
+}
+
+/** The run's figures live and simulated (undefined for a record without the simulation's inputs). */
+function fidelity(run: StackRunRecord): { live: FidelityFigures; simulated: FidelityFigures } | undefined {
+  if (!run.simulation) return undefined;
+  return {
+    live: liveFigures(run.records, run.sloMs, replansAfterInitial(run)),
+    simulated: simulateStackRun(run.simulation, run.sloMs, run.durationS),
+  };
 }
 
 function readRecord(path: string): StackRunRecord {
@@ -305,6 +335,8 @@ export const command: Command = {
     const workDir = mkdtempSync(join(tmpdir(), 'edgebatch-start-'));
     say(`Starting the local stack (model ${model.label}; SLO ${sloMs / 1000} s; ${durationS} s of ${arrivals.timesMs.length} arrivals)...`);
     let profilesPath: string | undefined;
+    let profilesText: string | undefined;
+    let calibrationCrowd: RunnableCounts | undefined;
     const stack = await startLocalStack({
       edgeLink,
       sloMs,
@@ -322,6 +354,8 @@ export const command: Command = {
         if (values['no-calibrate']) return undefined;
         const out = values['profiles-out'] ?? join(workDir, 'profiles.json');
         say('Calibrating both lanes with real images (edgebatch calibrate)...');
+        const crowd = new RunnableSampler([]);
+        crowd.start();
         // calibrate prints its table on stdout; under --json that belongs on stderr with the rest of the log.
         const log = console.log;
         if (json) console.log = (...args: unknown[]) => say(args.map(String).join(' '));
@@ -329,8 +363,10 @@ export const command: Command = {
           await calibrate.run(['--edge', edgeDirectUrl, '--serverless', inferenceUrl, '--secret', secret, '--batches', CALIBRATION_BATCHES, '--repeats', '3', '--out', out]);
         } finally {
           console.log = log;
+          calibrationCrowd = crowd.stop();
         }
         profilesPath = out;
+        profilesText = readText(out, 'calibrated profiles');
         return out;
       },
     });
@@ -341,11 +377,14 @@ export const command: Command = {
       say(`Replaying ${durationS} s: ${scenario.arrivals}; edge link ${scenario['edge link']}`);
       const progress = progressReporter(say, sloMs, (tS) => bandwidthAt(edgeLink, tS * 1000));
       const sampler = new PlanSampler(stack.schedulerUrl);
+      const laneGroups = [stack.processes.edge.child.pid, stack.processes.inference.child.pid].filter((pid): pid is number => pid !== undefined);
+      const replayCrowd = new RunnableSampler(laneGroups);
       // The link plays its trace from the replay's first request, whatever start-up and calibration took.
       stack.link.restart();
       const startEpochMs = Date.now();
       replayStartedAt = performance.now();
       sampler.start(startEpochMs);
+      replayCrowd.start();
       progress.start();
       const records = await replay({
         url: stack.schedulerUrl,
@@ -357,6 +396,8 @@ export const command: Command = {
         onRecord: (record) => progress.record(record),
       });
       const plans = await sampler.stop();
+      const crowd = replayCrowd.stop();
+      const imageBytes = images.reduce((sum, image) => sum + image.data.byteLength, 0) / images.length;
       const run: StackRunRecord = {
         format: STACK_RUN_FORMAT,
         startedAt: new Date(startEpochMs).toISOString(),
@@ -369,7 +410,13 @@ export const command: Command = {
         ...(await fetchSchedulerRecord(stack.schedulerUrl, startEpochMs)),
         ...(profilesPath ? { profiles: calibratedLines(profilesPath)! } : {}),
         laneUrls: { edge: stack.edgeShapedUrl, serverless: stack.inferenceUrl },
-        imageBytes: images.reduce((sum, image) => sum + image.data.byteLength, 0) / images.length,
+        imageBytes,
+        simulation: simulationInput(arrivals.timesMs, durationS, edgeLink, JSON.parse(profilesText ?? serialiseProfiles(DEFAULT_PROFILES)), {
+          payloadBytes: imageBytes,
+          serverlessConcurrency: LOCAL_SERVERLESS_CONCURRENCY,
+          ...(calibrationCrowd ? { calibration: calibrationCrowd } : {}),
+          ...(crowd ? { replay: crowd } : {}),
+        }),
       };
       finish(run, { json, reportPath, recordPath, dashboardUrl, say });
       return records.length > 0 ? EXIT.ok : EXIT.failed;

@@ -8,6 +8,7 @@
 import { bandwidthAt, type BandwidthTrace } from '../../shared/core/traces/index.js';
 import type { ReplayRecord } from '../loadgen/replay.js';
 import { fetchSchedulerReport, type SchedulerReport } from './scheduler-report.js';
+import type { StackSimulationInput } from './simulated-run.js';
 
 export const STACK_RUN_FORMAT = 'edgebatch-stack-run/1';
 
@@ -66,6 +67,8 @@ export interface StackRunRecord {
   readonly laneUrls?: { readonly edge: string; readonly serverless: string };
   /** Mean bytes of the request images (what the edge's link has to carry per request). */
   readonly imageBytes?: number;
+  /** What simulating the run takes (its arrivals, link and profiles), absent from records of older runs. */
+  readonly simulation?: StackSimulationInput;
 }
 
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);

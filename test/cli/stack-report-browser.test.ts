@@ -79,6 +79,28 @@ describe('the npm start report, from a short real run, in a real browser', () =>
     expect(log).toContain('Dashboard (live while the replay runs): http://127.0.0.1:');
   });
 
+  it('sets the run simulated beside it: the live figures are the summary\'s, the simulated ones the same fields', () => {
+    const live = summary.live as Record<string, number>;
+    const simulated = summary.simulated as Record<string, number>;
+    expect(live).toEqual({
+      attainment: summary.sloAttainment,
+      p50Ms: summary.latencyP50Ms,
+      p99Ms: summary.latencyP99Ms,
+      edgeShare: summary.edgeShare,
+      replans: (summary.replans as number) - ((summary.replanReasons as Record<string, number>).initial ?? 0),
+    });
+    expect(Object.keys(simulated).sort()).toEqual(Object.keys(live).sort());
+    expect(simulated.attainment).toBeGreaterThanOrEqual(0);
+    expect(simulated.attainment).toBeLessThanOrEqual(1);
+    expect(simulated.p50Ms).toBeGreaterThan(0);
+    expect(simulated.p99Ms).toBeGreaterThanOrEqual(simulated.p50Ms);
+    // The scheduler abandons a call at its batch's deadline, and so does the simulator: no answer comes later.
+    expect(simulated.p99Ms).toBeLessThanOrEqual(1000);
+    expect(simulated.edgeShare).toBeGreaterThanOrEqual(0);
+    expect(simulated.edgeShare).toBeLessThanOrEqual(1);
+    expect(Number.isInteger(simulated.replans)).toBe(true);
+  });
+
   it('draws every plot of the report, with no error and nothing loaded from elsewhere', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     const problems: string[] = [];
@@ -120,5 +142,9 @@ describe('the npm start report, from a short real run, in a real browser', () =>
     const result = await runStack(['--from-record', recordPath, '--report', again, '--json']);
     expect(result.code).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(reportPath, 'utf8'));
+    // The record keeps what the simulation takes: simulated again, the run gives the same figures.
+    const rebuilt = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(rebuilt.live).toEqual(summary.live);
+    expect(rebuilt.simulated).toEqual(summary.simulated);
   });
 });

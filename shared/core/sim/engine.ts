@@ -18,6 +18,7 @@ import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, t
 import type { SimOptions } from './config.js';
 import { EventHeap } from './event-heap.js';
 import { EdgeBox, InstancePool, Link } from './lanes.js';
+import { SharedCpu } from './shared-cpu.js';
 import type { Observation, SimPolicy } from './policy.js';
 import { Recorder } from './recorder.js';
 import { summarise, type PolicyRun } from './summary.js';
@@ -40,14 +41,23 @@ interface SimBatch {
   readonly lane: LaneId;
   readonly requests: readonly QueuedRequest[];
   readonly hedge: boolean;
+  /** Answered, or abandoned at its deadline: the scheduler is done with it. */
   done: boolean;
+  /** The scheduler's slot on the lane, freed when the answer comes or the call is abandoned. */
+  readonly releaseSlot: (nowMs: number) => void;
+  /** What the lane holds for the call until its answer is back, even after the scheduler abandoned it. */
+  readonly releaseLane: () => void;
+  readonly inFlight: InFlightBatch;
 }
 
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
   | { readonly kind: 'hedge'; readonly atMs: number; readonly batch: SimBatch; readonly inFlight: InFlightBatch; readonly tailSpreadMs: number }
-  | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch; readonly release: () => void; readonly inFlight: InFlightBatch };
+  | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch }
+  | { readonly kind: 'abandon'; readonly atMs: number; readonly batch: SimBatch }
+  | { readonly kind: 'cpu'; readonly atMs: number; readonly version: number }
+  | { readonly kind: 'run'; readonly atMs: number; readonly action: (nowMs: number) => void };
 
 const OTHER: Readonly<Record<LaneId, LaneId>> = { edge: 'serverless', serverless: 'edge' };
 
@@ -94,7 +104,7 @@ export function simulatePolicy(
 
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
-  const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.rttMs[lane] });
+  const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.assumedRttMs[lane] });
   // Each simulated lane has one FIFO link (Link); the edge box serves batches in turn when it has one stream.
   const clocks: Record<LaneId, LaneClock> = {
     edge: new LaneClock({ oneServer: true, sharedLink: true }),
@@ -125,7 +135,7 @@ export function simulatePolicy(
   // load in the first second (a cascade of cold starts that belongs to a deployment, not to the hour measured).
   const openingRps = firstObservation.arrivals / (interval / 1000);
   const openingInFlight = (openingRps * latencyAt(serverlessOption(profiles, plan).latency.mean, 1)) / 1000;
-  pool.addRunning(0, plan.serverless, openingRps > 0 ? poissonQuantile(0.9999, openingInFlight) : 0);
+  pool.addRunning(0, plan.serverless, options.openingInstances ?? (openingRps > 0 ? poissonQuantile(0.9999, openingInFlight) : 0));
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
     plan = next;
@@ -140,20 +150,65 @@ export function simulatePolicy(
     return Math.max(0.2, 1 + residuals[Math.floor(uniform() * residuals.length)]!);
   };
 
+  // On a shared CPU (options.sharedCpu) a call's compute is a job on it; the edge agent runs one batch at a
+  // time (its GPU), the others wait in its queue. Without one, each lane computes on its own hardware.
+  const cpu = options.sharedCpu !== undefined ? new SharedCpu(options.sharedCpu) : undefined;
+  const scheduleCpu = (nextMs: number) => {
+    if (cpu && Number.isFinite(nextMs)) heap.push({ kind: 'cpu', atMs: nextMs, version: cpu.version });
+  };
+  /** Runs `action` at `atMs` (a batch across its link starts computing then). */
+  const at = (atMs: number, action: (nowMs: number) => void) => heap.push({ kind: 'run', atMs, action });
+  /** Computes `workMs` from `nowMs`, on the shared CPU or on the lane's own hardware. */
+  const compute = (nowMs: number, workMs: number, onDone: (nowMs: number) => void) => {
+    if (cpu) scheduleCpu(cpu.start(nowMs, workMs, onDone));
+    else at(nowMs + workMs, onDone);
+  };
+  /**
+   * A lane that computes one call at a time, the others waiting their turn: the edge agent (its GPU; a batch
+   * the scheduler abandoned before its turn is dropped then, as the agent drops it), and with
+   * options.serverlessSerial the local inference function (one process; it computes abandoned calls too).
+   */
+  const serialLane = (lane: LaneId, dropAbandoned: boolean) => {
+    const waiting: Array<{ batch: SimBatch; workMs: number; onComputed: (nowMs: number) => void }> = [];
+    let computing = false;
+    const startNext = (nowMs: number) => {
+      let next = waiting.shift();
+      while (dropAbandoned && next && next.batch.done) next = waiting.shift();
+      computing = next !== undefined;
+      if (!next) return;
+      const { batch, onComputed } = next;
+      compute(nowMs, next.workMs, (doneMs) => {
+        onComputed(doneMs);
+        heap.push({ kind: 'done', atMs: doneMs + options.rttMs[lane], batch });
+        startNext(doneMs);
+      });
+    };
+    return (nowMs: number, batch: SimBatch, workMs: number, onComputed: (nowMs: number) => void = () => undefined) => {
+      waiting.push({ batch, workMs, onComputed });
+      if (!computing) startNext(nowMs);
+    };
+  };
+  const edgeGpu = serialLane('edge', true);
+  const serverlessProcess = serialLane('serverless', false);
+
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
   const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
-    recorder.dispatch(lane, size, nowMs, hedge);
     const bits = size * options.payloadBytes * 8;
-    let doneMs: number;
-    let release: () => void;
     let model: LatencyModel;
+    let releaseSlot: (nowMs: number) => void = () => undefined;
+    let releaseLane: () => void = () => undefined;
+    /** When the answer is back (undefined: on the shared CPU, known when its compute ends). */
+    let doneMs: number | undefined;
+    let startCompute: ((batch: SimBatch) => void) | undefined;
     if (lane === 'edge') {
-      edge.acquire();
       const arrived = links.edge.send(nowMs, bits);
       model = profiles.edge;
-      doneMs = edge.serve(arrived, (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model)) + options.rttMs.edge;
-      release = () => edge.release();
+      const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
+      edge.acquire();
+      releaseSlot = () => edge.release();
+      startCompute = (batch) =>
+        at(arrived, (t) => edgeGpu(t, batch, serviceMs));
     } else {
       const option = serverlessOption(profiles, plan);
       const acquired = pool.acquire(nowMs, plan.serverless);
@@ -167,19 +222,41 @@ export function simulatePolicy(
       model = option.latency;
       const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
       const coldMs = acquired.cold ? option.coldStartMs : 0;
-      doneMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
       const callUsd = serverlessCallCostUsd(options.prices, plan.serverless, serviceMs) + (acquired.cold ? coldStartCostUsd(options.prices, plan.serverless, coldMs) : 0);
       recorder.serverlessUsd += callUsd;
       if (hedge) recorder.hedges.usd += callUsd;
-      release = () => pool.release(acquired.instance, doneMs);
+      // The instance is busy until its compute ends, even when the scheduler abandoned the call before.
+      if (options.serverlessSerial) {
+        // One process: the scheduler's slot (the instance here) frees when it has the answer or gives up.
+        releaseSlot = (t) => pool.release(acquired.instance, t);
+        startCompute = (batch) => at(arrived + coldMs, (t) => serverlessProcess(t, batch, serviceMs));
+      } else if (cpu) {
+        startCompute = (batch) =>
+          at(arrived + coldMs, (t) =>
+            compute(t, serviceMs, (end) => {
+              pool.release(acquired.instance, end);
+              heap.push({ kind: 'done', atMs: end + options.rttMs.serverless, batch });
+            }),
+          );
+      } else {
+        const answeredMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
+        doneMs = answeredMs;
+        releaseLane = () => pool.release(acquired.instance, answeredMs);
+      }
     }
-    const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.rttMs[lane]));
-    const batch: SimBatch = { lane, requests, hedge, done: false };
-    heap.push({ kind: 'done', atMs: doneMs, batch, release, inFlight });
+    recorder.dispatch(lane, size, nowMs, hedge);
+    const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.assumedRttMs[lane]));
+    const batch: SimBatch = { lane, requests, hedge, done: false, releaseSlot, releaseLane, inFlight };
+    startCompute?.(batch);
+    if (doneMs !== undefined) heap.push({ kind: 'done', atMs: doneMs, batch });
+    // The scheduler abandons a call at its batch's earliest deadline (the lanes' call timeout): its requests fail.
+    let deadlineMs = Infinity;
+    for (const request of requests) deadlineMs = Math.min(deadlineMs, request.deadlineMs);
+    if (doneMs === undefined || doneMs > deadlineMs) heap.push({ kind: 'abandon', atMs: Math.max(nowMs, deadlineMs), batch });
     if (!hedge && policy.hedges) {
       const other = OTHER[lane];
-      const at = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
-      if (at !== undefined) heap.push({ kind: 'hedge', atMs: at, batch, inFlight, tailSpreadMs: tailSpreadMs(model, size) });
+      const hedgeAt = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
+      if (hedgeAt !== undefined) heap.push({ kind: 'hedge', atMs: hedgeAt, batch, inFlight, tailSpreadMs: tailSpreadMs(model, size) });
     }
     return true;
   };
@@ -238,11 +315,29 @@ export function simulatePolicy(
         const copies = batch.requests.slice(i, i + chunk);
         if (dispatch(other, copies, now, true)) recorder.hedges.sent += copies.length;
       }
+    } else if (event.kind === 'run') {
+      event.action(now);
+    } else if (event.kind === 'cpu') {
+      if (event.version === cpu!.version) scheduleCpu(cpu!.finishDue(now));
+    } else if (event.kind === 'abandon') {
+      // The call outlived its batch's deadline: the scheduler answers its requests with the error (a hedge's
+      // twin may still answer them) and frees its slot; the lane goes on computing it.
+      const { batch } = event;
+      if (batch.done) continue;
+      batch.done = true;
+      batch.releaseSlot(now);
+      clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
+      pump(now);
     } else if (event.kind === 'done') {
       const { batch } = event;
+      batch.releaseLane();
+      if (batch.done) {
+        pump(now);
+        continue;
+      }
       batch.done = true;
-      event.release();
-      clocks[batch.lane].answered(event.inFlight, now, backlogMbps(batch.lane));
+      batch.releaseSlot(now);
+      clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
       for (const request of batch.requests) {
         const index = Number(request.id);

@@ -25,12 +25,12 @@ export class Link {
 }
 
 /**
- * The edge box as the scheduler drives it: up to `slots` batches in flight (one uploading while another computes),
- * and one GPU that serves them one after another.
+ * The edge box's slots as the scheduler keeps them: up to `slots` batches in flight (one uploading while another
+ * computes). Its GPU, serving them one after another, is the engine's queue (a batch abandoned before its turn is
+ * dropped there).
  */
 export class EdgeBox {
   private busy = 0;
-  private gpuFreeAtMs = 0;
 
   constructor(readonly slots: number) {}
 
@@ -44,12 +44,6 @@ export class EdgeBox {
 
   release(): void {
     this.busy -= 1;
-  }
-
-  /** A batch whose images are all across at `arrivedMs` and that computes for `serviceMs`: when the GPU is done with it. */
-  serve(arrivedMs: number, serviceMs: number): number {
-    this.gpuFreeAtMs = Math.max(arrivedMs, this.gpuFreeAtMs) + serviceMs;
-    return this.gpuFreeAtMs;
   }
 }
 

@@ -40,6 +40,8 @@ export interface PolicyRun {
   readonly changepointsMs: readonly number[];
   /** Sorted latencies (ms), evenly thinned to at most options.latencySamples, for the CDF. */
   readonly latencyCdfMs: readonly number[];
+  /** The edge's share of the answered requests (result.edgeShare is of those dispatched, hedges aside). */
+  readonly answeredEdgeShare: number;
 }
 
 /** The q-quantile of sorted values (linear interpolation between closest ranks, as numpy's default). */
@@ -85,5 +87,7 @@ export function summarise(
   const latencyCdfMs: number[] = [];
   for (let i = 0; i < answered.length; i += step) latencyCdfMs.push(answered[Math.floor(i)]!);
   if (answered.length > 0 && latencyCdfMs[latencyCdfMs.length - 1] !== answered[answered.length - 1]) latencyCdfMs.push(answered[answered.length - 1]!);
-  return { result, series: recorder.series, replanEvents: recorder.replans, changepointsMs: policy.changepointsMs ?? [], latencyCdfMs };
+  const answeredOn = recorder.answeredOn.edge + recorder.answeredOn.serverless;
+  const answeredEdgeShare = answeredOn > 0 ? recorder.answeredOn.edge / answeredOn : Number.NaN;
+  return { result, series: recorder.series, replanEvents: recorder.replans, changepointsMs: policy.changepointsMs ?? [], latencyCdfMs, answeredEdgeShare };
 }

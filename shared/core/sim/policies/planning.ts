@@ -10,7 +10,7 @@ export function planRequest(context: PolicyContext, rateRps: number, bandwidthMb
     // A zero rate plans for a trickle: the planner needs a rate > 0 to size waits.
     rateRps: Math.max(rateRps, 0.1),
     bandwidthMbps: { edge: Math.max(bandwidthMbps.edge, 1e-3), serverless: Math.max(bandwidthMbps.serverless, 1e-3) },
-    rttMs: context.options.rttMs,
+    rttMs: context.options.assumedRttMs,
     payloadBytes: context.options.payloadBytes,
     sloMs: context.sloMs,
     sloTarget: context.sloTarget,
