@@ -122,10 +122,33 @@ export function fractionWithin(sloMs: number, fixedMs: number, serviceMs: number
   return fractionWithinThinned(sloMs, fixedMs, serviceMs, spanMs, residualQuantiles(allResiduals));
 }
 
+const residualRanges = new WeakMap<readonly number[], { readonly lowest: number; readonly highest: number }>();
+
+/**
+ * When every residual lands the same way, what the loops over them return, without the loop: 1 when even the
+ * largest residual leaves at least `fullMs` of slack (a request with that much waits out its whole span or timeout),
+ * 0 when even the smallest leaves none; undefined otherwise. Slack falls with the residual (service time >= 0, and
+ * rounding keeps that order), so the extremes decide; n ones sum to exactly n and n / n is 1, as the loop gives.
+ */
+function uniformOutcome(slackAtMean: number, serviceMs: number, fullMs: number, residuals: readonly number[]): number | undefined {
+  if (!(serviceMs >= 0)) return undefined;
+  let range = residualRanges.get(residuals);
+  if (range === undefined) {
+    range = { lowest: Math.min(...residuals), highest: Math.max(...residuals) };
+    residualRanges.set(residuals, range);
+  }
+  const least = slackAtMean - serviceMs * range.highest;
+  if (least >= 0 && least >= fullMs) return 1;
+  if (slackAtMean - serviceMs * range.lowest < 0) return 0;
+  return undefined;
+}
+
 /** fractionWithin on residuals already thinned: the inner loop of every plan search (tens of thousands of calls). */
 export function fractionWithinThinned(sloMs: number, fixedMs: number, serviceMs: number, spanMs: number, residuals: readonly number[]): number {
   const slackAtMean = sloMs - fixedMs - serviceMs;
   if (residuals.length === 0) return slackAtMean < 0 ? 0 : spanMs <= 0 ? 1 : Math.min(1, slackAtMean / spanMs);
+  const uniform = uniformOutcome(slackAtMean, serviceMs, spanMs, residuals);
+  if (uniform !== undefined) return uniform;
   let sum = 0;
   for (let i = 0; i < residuals.length; i += 1) {
     const slack = slackAtMean - serviceMs * residuals[i]!;
@@ -159,6 +182,8 @@ function fractionWithinFirstWait(sloMs: number, fixedMs: number, serviceMs: numb
   const slackAtMean = sloMs - fixedMs - serviceMs;
   const within = (slack: number) => (slack < 0 ? 0 : waitCdf(slack, wait.batch, wait.rateRps, wait.timeoutMs));
   if (residuals.length === 0) return within(slackAtMean);
+  const uniform = uniformOutcome(slackAtMean, serviceMs, wait.batch <= 1 ? 0 : wait.timeoutMs, residuals);
+  if (uniform !== undefined) return uniform;
   let sum = 0;
   for (let i = 0; i < residuals.length; i += 1) sum += within(slackAtMean - serviceMs * residuals[i]!);
   return sum / residuals.length;

@@ -1,4 +1,5 @@
 import { EngineError, expected } from '../errors.js';
+import { poissonTerms } from './poisson-terms.js';
 
 /**
  * The smallest integer k with P(X <= k) >= p, for X ~ Poisson(mean).
@@ -13,14 +14,10 @@ export function poissonQuantile(p: number, mean: number): number {
   if (!(p >= 0 && p < 1)) throw new EngineError('internal', expected('a probability in [0, 1)', p));
   if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return 0;
-  let logTerm = -mean;
-  const logMean = Math.log(mean);
-  let cdf = Math.exp(logTerm);
+  // P(X <= k) from the kept terms: the same walk as summing e^{log term} upwards from k = 0 until it reaches p.
+  const terms = poissonTerms(mean);
+  const limit = 10 * mean + 1000;
   let k = 0;
-  while (cdf < p && k < 10 * mean + 1000) {
-    k += 1;
-    logTerm += logMean - Math.log(k);
-    cdf += Math.exp(logTerm);
-  }
+  while (terms.cdf(k) < p && k < limit) k += 1;
   return k;
 }
