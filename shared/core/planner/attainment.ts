@@ -299,7 +299,9 @@ export function serverlessAttainment(input: PlannerInput, option: ServerlessOpti
  */
 function overLinkSpread(input: PlannerInput, lane: LaneId, evaluate: (input: PlannerInput) => LaneAttainment): LaneAttainment {
   const points = new SpreadPoints(input, lane);
-  return points.mean(evaluate(input), (point) => evaluate(points.inputs[point]!).fraction);
+  const steady = evaluate(input);
+  for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = evaluate(points.inputs[point]!).fraction;
+  return points.mean(steady);
 }
 
 /**
@@ -310,21 +312,22 @@ function overLinkSpread(input: PlannerInput, lane: LaneId, evaluate: (input: Pla
 export class SpreadPoints {
   /** The inputs to evaluate: the steady link's first, then one per group of spread points. */
   readonly inputs: PlannerInput[];
+  /** Per input past the first, its fraction in time: the caller fills these in before calling `mean`. */
+  readonly fractions: Float64Array;
   /** Per spread point, the index in `inputs` of the evaluation it takes; undefined when the link is taken as steady. */
-  readonly evaluations: Int32Array | undefined;
-  private readonly fractions: Float64Array;
+  private readonly evaluations: Int32Array | undefined;
 
   constructor(input: PlannerInput, lane: LaneId) {
     this.inputs = [input];
     const spread = input.linkSpread?.[lane];
     if (!spread || spread.length === 0) {
       this.evaluations = undefined;
-      this.fractions = new Float64Array(0);
+      this.fractions = new Float64Array(1);
       return;
     }
     const steadyKey = Math.round(Math.log(input.bandwidthMbps[lane]) * 100);
     const seen = new Map<number, number>();
-    this.evaluations = new Int32Array(spread.length);
+    const evaluations = new Int32Array(spread.length);
     spread.forEach((ratio, i) => {
       const mbps = Math.max(MIN_LINK_MBPS, input.bandwidthMbps[lane] * ratio);
       const key = Math.round(Math.log(mbps) * 100);
@@ -333,27 +336,20 @@ export class SpreadPoints {
         evaluation = key === steadyKey ? 0 : this.inputs.push({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }) - 1;
         seen.set(key, evaluation);
       }
-      this.evaluations![i] = evaluation;
+      evaluations[i] = evaluation;
     });
+    this.evaluations = evaluations;
     this.fractions = new Float64Array(this.inputs.length);
   }
 
-  /** The steady answer with the mean fraction over the spread, `fractionAt` giving each evaluation's (called once each, 1 and up). */
-  mean(steady: LaneAttainment, fractionAt: (evaluation: number) => number): LaneAttainment {
+  /** The steady answer with the mean fraction in time over the spread points (summed in their order). */
+  mean(steady: LaneAttainment): LaneAttainment {
     const evaluations = this.evaluations;
     if (!evaluations) return steady;
-    const fractions = this.fractions;
-    fractions.fill(Number.NaN);
-    fractions[0] = steady.fraction;
     let fraction = 0;
     for (let i = 0; i < evaluations.length; i += 1) {
       const evaluation = evaluations[i]!;
-      let at = fractions[evaluation]!;
-      if (Number.isNaN(at)) {
-        at = fractionAt(evaluation);
-        fractions[evaluation] = at;
-      }
-      fraction += at;
+      fraction += evaluation === 0 ? steady.fraction : this.fractions[evaluation]!;
     }
     return { ...steady, fraction: fraction / evaluations.length };
   }

@@ -71,7 +71,9 @@ export class EdgeMemo {
       this.scopes = [];
     }
     const steady = this.onLink(0, batch, timeoutMs, rateRps);
-    return this.points.mean(steady, (point) => this.onLink(point, batch, timeoutMs, rateRps));
+    const points = this.points;
+    for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = this.onLink(point, batch, timeoutMs, rateRps);
+    return points.mean(steady);
   }
 
   /** The attainment on the steady link (point 0); at a spread point, only its fraction (the mean needs no more). */

@@ -34,14 +34,19 @@ export class ServerlessMemo {
     const entry = this.entry(option, batch, timeoutMs, rateRps);
     let result = entry.results.get(warmInstances);
     if (result === undefined) {
-      const onLink = (point: number) => {
-        const base = (entry.bases[point] ??= serverlessBase(this.points.inputs[point]!, option, batch, timeoutMs, rateRps));
-        return 'sizes' in base ? serverlessWithWarm(this.points.inputs[point]!, option, batch, rateRps, base, warmInstances) : base;
-      };
-      result = this.points.mean(onLink(0), (point) => onLink(point).fraction);
+      const points = this.points;
+      const steady = this.onLink(entry, 0, option, rateRps, warmInstances);
+      for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = this.onLink(entry, point, option, rateRps, warmInstances).fraction;
+      result = points.mean(steady);
       entry.results.set(warmInstances, result);
     }
     return result;
+  }
+
+  private onLink(entry: Entry, point: number, option: ServerlessOption, rateRps: number, warmInstances: number): LaneAttainment {
+    const input = this.points.inputs[point]!;
+    const base = (entry.bases[point] ??= serverlessBase(input, option, entry.batch, entry.timeoutMs, rateRps));
+    return 'sizes' in base ? serverlessWithWarm(input, option, entry.batch, rateRps, base, warmInstances) : base;
   }
 
   /** warmChoices(input, option, batch, timeoutMs, rateRps). */

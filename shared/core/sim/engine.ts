@@ -17,7 +17,7 @@ import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
 import { EventHeap } from './event-heap.js';
-import { EdgeBox, InstancePool, Link } from './lanes.js';
+import { EdgeBox, InstancePool, Link, type Instance } from './lanes.js';
 import type { Observation, SimPolicy } from './policy.js';
 import { Recorder } from './recorder.js';
 import { summarise, type PolicyRun } from './summary.js';
@@ -35,19 +35,25 @@ export interface SimInput {
   readonly sloMs: number;
 }
 
+/** A request of the trace: the queue's request with its index in the trace, where its answer is recorded. */
+interface SimRequest extends QueuedRequest {
+  readonly index: number;
+}
+
 /** A batch on its way: a hedge is the copy of another lane's late batch. */
 interface SimBatch {
   readonly lane: LaneId;
-  readonly requests: readonly QueuedRequest[];
+  readonly requests: readonly SimRequest[];
   readonly hedge: boolean;
   done: boolean;
 }
 
+/** A batch's answers back: the edge frees a slot; FC, the instance (`instance`) that served it. */
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
   | { readonly kind: 'hedge'; readonly atMs: number; readonly batch: SimBatch; readonly inFlight: InFlightBatch; readonly tailSpreadMs: number }
-  | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch; readonly release: () => void; readonly inFlight: InFlightBatch };
+  | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch; readonly instance: Instance | undefined; readonly inFlight: InFlightBatch };
 
 const OTHER: Readonly<Record<LaneId, LaneId>> = { edge: 'serverless', serverless: 'edge' };
 
@@ -141,19 +147,18 @@ export function simulatePolicy(
   };
 
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
-  const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
+  const dispatch = (lane: LaneId, requests: readonly SimRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
     recorder.dispatch(lane, size, nowMs, hedge);
     const bits = size * options.payloadBytes * 8;
     let doneMs: number;
-    let release: () => void;
+    let instance: Instance | undefined;
     let model: LatencyModel;
     if (lane === 'edge') {
       edge.acquire();
       const arrived = links.edge.send(nowMs, bits);
       model = profiles.edge;
       doneMs = edge.serve(arrived, (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model)) + options.rttMs.edge;
-      release = () => edge.release();
     } else {
       const option = serverlessOption(profiles, plan);
       const acquired = pool.acquire(nowMs, plan.serverless);
@@ -171,11 +176,11 @@ export function simulatePolicy(
       const callUsd = serverlessCallCostUsd(options.prices, plan.serverless, serviceMs) + (acquired.cold ? coldStartCostUsd(options.prices, plan.serverless, coldMs) : 0);
       recorder.serverlessUsd += callUsd;
       if (hedge) recorder.hedges.usd += callUsd;
-      release = () => pool.release(acquired.instance, doneMs);
+      instance = acquired.instance;
     }
     const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.rttMs[lane]));
     const batch: SimBatch = { lane, requests, hedge, done: false };
-    heap.push({ kind: 'done', atMs: doneMs, batch, release, inFlight });
+    heap.push({ kind: 'done', atMs: doneMs, batch, instance, inFlight });
     if (!hedge && policy.hedges) {
       const other = OTHER[lane];
       const at = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
@@ -189,7 +194,8 @@ export function simulatePolicy(
   const pump = (nowMs: number) => {
     for (;;) {
       const decision = queue.next(plan, statuses(nowMs), nowMs);
-      if (decision.kind === 'dispatch') dispatch(decision.lane, decision.requests, nowMs);
+      // The queue hands back the requests it was given: the engine's, with their trace index.
+      if (decision.kind === 'dispatch') dispatch(decision.lane, decision.requests as readonly SimRequest[], nowMs);
       else if (decision.kind === 'reject') recorder.reject(decision.requests.length);
       else {
         const at = nowMs + decision.ms;
@@ -213,7 +219,7 @@ export function simulatePolicy(
     if (arrivalAt < eventAt) {
       const index = nextArrival++;
       recorder.arrival(arrivalAt);
-      const request: QueuedRequest = { id: String(index), arrivalMs: arrivalAt, deadlineMs: arrivalAt + sloMs, priority: 'high', bytes: options.payloadBytes };
+      const request: SimRequest = { id: String(index), arrivalMs: arrivalAt, deadlineMs: arrivalAt + sloMs, priority: 'high', bytes: options.payloadBytes, index };
       const outcome = queue.admit(request, plan, statuses(arrivalAt), arrivalAt);
       if (outcome.kind === 'refused') recorder.reject(1);
       else if (outcome.evicted.length > 0) recorder.reject(outcome.evicted.length);
@@ -241,11 +247,12 @@ export function simulatePolicy(
     } else if (event.kind === 'done') {
       const { batch } = event;
       batch.done = true;
-      event.release();
+      if (batch.lane === 'edge') edge.release();
+      else pool.release(event.instance!, now);
       clocks[batch.lane].answered(event.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
       for (const request of batch.requests) {
-        const index = Number(request.id);
+        const index = request.index;
         // The first answer wins; a hedge's twin arriving later is dropped.
         if (answered[index] === 1) continue;
         answered[index] = 1;

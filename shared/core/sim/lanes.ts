@@ -53,7 +53,7 @@ export class EdgeBox {
   }
 }
 
-interface Instance {
+export interface Instance {
   readonly configKey: string;
   readonly memoryMb: number;
   busy: number;
