@@ -118,10 +118,20 @@ export function simulatePolicy(
   const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus =>
     clockedStatus(true, freeSlots, times[lane], clocks[lane], laneLink(lane), options.payloadBytes, nowMs);
   const freeSlotsOf = (lane: LaneId, nowMs: number) => (lane === 'edge' ? edge.freeSlots() : pool.freeSlots(nowMs, plan.serverless));
-  const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: status('edge', freeSlotsOf('edge', nowMs), nowMs),
-    serverless: status('serverless', freeSlotsOf('serverless', nowMs), nowMs),
-  });
+  // The lanes' statuses change only when a batch leaves or comes back, a plan is installed or the link estimate
+  // moves (each counts in lanesChanged): until then, at one instant, the queue's questions (admit, then next) get
+  // the statuses already built.
+  let lanesChanged = 0;
+  let builtAtMs = Number.NaN;
+  let builtAfter = -1;
+  let built: Record<LaneId, LaneStatus> | undefined;
+  const statuses = (nowMs: number): Record<LaneId, LaneStatus> => {
+    if (built && builtAtMs === nowMs && builtAfter === lanesChanged) return built;
+    built = { edge: status('edge', freeSlotsOf('edge', nowMs), nowMs), serverless: status('serverless', freeSlotsOf('serverless', nowMs), nowMs) };
+    builtAtMs = nowMs;
+    builtAfter = lanesChanged;
+    return built;
+  };
   // FC starts a plan's warm instances in the background: they take calls a cold start's time later. The first
   // plan's are in place when the run starts, as a deployment provisions its minimum instances before traffic.
   const warmPool = (nowMs: number, startMs = serverlessOption(profiles, plan).coldStartMs) => pool.setWarm(nowMs, plan.serverless, plan.warmInstances, startMs);
@@ -134,6 +144,7 @@ export function simulatePolicy(
   pool.addRunning(0, plan.serverless, openingRps > 0 ? poissonQuantile(0.9999, openingInFlight) : 0);
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
+    lanesChanged += 1;
     plan = next;
     recorder.replans.push({ atMs: nowMs, reason: next.reason });
     times = buildTimes();
@@ -149,6 +160,7 @@ export function simulatePolicy(
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
   const dispatch = (lane: LaneId, requests: readonly SimRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
+    lanesChanged += 1;
     recorder.dispatch(lane, size, nowMs, hedge);
     const bits = size * options.payloadBytes * 8;
     let doneMs: number;
@@ -247,6 +259,7 @@ export function simulatePolicy(
     } else if (event.kind === 'done') {
       const { batch } = event;
       batch.done = true;
+      lanesChanged += 1;
       if (batch.lane === 'edge') edge.release();
       else pool.release(event.instance!, now);
       clocks[batch.lane].answered(event.inFlight, now, backlogMbps(batch.lane));
@@ -267,6 +280,7 @@ export function simulatePolicy(
       const start = countedUntil;
       countedUntil = countUntil(countedUntil, now);
       const observation = observe(now, countedUntil - start);
+      lanesChanged += 1;
       bandwidthEstimate = { ...observation.bandwidthMbps };
       for (const lane of LANE_IDS) recentLinks[lane].add(bandwidthEstimate[lane]);
       times = buildTimes();
