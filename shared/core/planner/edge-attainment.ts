@@ -73,31 +73,40 @@ function edgeTailMs(input: PlannerInput, n: number): number {
   return latencyAt(input.profiles.edge.p99, n) + edgeWireMs(input, n);
 }
 
-/** The largest arrivals per cycle and gathering wait an edge fixed point's rounds met (see edgeFixedPoint). */
+/** What an edge fixed point's rounds met (see edgeFixedPoint): the most arrivals per cycle, the longest gathering wait, the least slack. */
 export interface FixedPointReach {
   arrivals: number;
   waitMs: number;
+  /** The least SLO left after a batch's tail, over the rounds. */
+  slackMs: number;
 }
 
 /**
  * The batch size the edge settles at with batch size b and timeout T at rate x: the fixed point of
  * n = clamp(x * max(busy(n), gather(n))), damped; a few rounds settle it (busy is linear in n). A batch gathers
- * for the timeout the queue applies, and no longer than b - 1 more arrivals take. With b = Infinity neither
- * bound binds; `reach` then tells for which b they would not have either (same rounds, same n): b at least its
- * arrivals and 1000 (b - 1) / x at least its wait.
+ * for the timeout the queue applies (at most what the SLO leaves after its tail), and no longer than b - 1 more
+ * arrivals take (fillMs). `reach` records what the rounds met, so a memo can tell which other runs would have gone
+ * the same way (edge-memo.ts): with b = Infinity neither bound binds, and another b at least the most arrivals
+ * whose fillMs is at least the longest wait runs alike; with `fillOnly` a batch always gathers for its fillMs,
+ * as any timeout at least fillMs does while the slack stays at least fillMs.
  */
-export function edgeFixedPoint(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number, reach?: FixedPointReach): number {
+export function edgeFixedPoint(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number, reach?: FixedPointReach, fillOnly = false): number {
   const fillMs = (1000 * (batch - 1)) / rateRps;
   let n = 1;
   for (let round = 0; round < 30; round += 1) {
-    const waitMs = effectiveTimeoutMs(input.sloMs, timeoutMs, edgeTailMs(input, n));
-    const cycle = Math.max(edgeBusyMs(input, n), Math.min(waitMs, fillMs));
+    const tailMs = edgeTailMs(input, n);
+    const waitMs = effectiveTimeoutMs(input.sloMs, timeoutMs, tailMs);
+    const cycle = Math.max(edgeBusyMs(input, n), fillOnly ? fillMs : Math.min(waitMs, fillMs));
     const arrivals = Math.max(1, (rateRps * cycle) / 1000);
     if (reach) {
       reach.arrivals = Math.max(reach.arrivals, arrivals);
       reach.waitMs = Math.max(reach.waitMs, waitMs);
+      reach.slackMs = Math.min(reach.slackMs, input.sloMs - tailMs);
     }
-    n = 0.5 * n + 0.5 * Math.min(batch, arrivals);
+    const next = 0.5 * n + 0.5 * Math.min(batch, arrivals);
+    // Settled to the last bit: every round left would repeat this one.
+    if (next === n) break;
+    n = next;
   }
   return n;
 }

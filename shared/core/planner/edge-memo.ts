@@ -21,12 +21,19 @@ import {
 } from './edge-attainment.js';
 import type { PlannerInput } from './input.js';
 
-/** An unbounded fixed point at one timeout, and how far its rounds reached (edgeFixedPoint). */
+/** A fixed point run for reuse, and what its rounds met (edgeFixedPoint); `key` is its timeout or its batch size. */
 interface FixedPointRun {
-  readonly timeoutMs: number;
+  readonly key: number;
   readonly n: number;
   readonly arrivals: number;
   readonly waitMs: number;
+  readonly slackMs: number;
+}
+
+function run(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number, fillOnly: boolean, key: number): FixedPointRun {
+  const reach = { arrivals: -Infinity, waitMs: -Infinity, slackMs: Infinity };
+  const n = edgeFixedPoint(input, batch, timeoutMs, rateRps, reach, fillOnly);
+  return { key, n, ...reach };
 }
 
 /** A shape built at one (rate, link point), under the key edgeShape depends on there. */
@@ -43,7 +50,10 @@ interface ShapeEntry {
 
 /** What one link point has computed at the current rate. */
 interface PointScope {
-  readonly runs: FixedPointRun[];
+  /** Per timeout, the run with no batch bound. */
+  readonly unbounded: FixedPointRun[];
+  /** Per batch size, the run that always gathers for its fill time. */
+  readonly filling: FixedPointRun[];
   readonly shapes: ShapeEntry[];
 }
 
@@ -83,22 +93,25 @@ export class EdgeMemo {
     const constant = !(rateRps > 0) ? IDLE : rateRps > this.capacities[point]! ? NOTHING : undefined;
     if (constant) return point === 0 ? constant : constant.fraction;
     const input = this.points.inputs[point]!;
-    const scope = (this.scopes[point] ??= { runs: [], shapes: [] });
+    const scope = (this.scopes[point] ??= { unbounded: [], filling: [], shapes: [] });
     const settled = edgeSettled(input, batch, timeoutMs, rateRps, this.fixedPoint(scope, input, batch, timeoutMs, rateRps));
     const entry = this.shape(scope, input, batch, rateRps, settled, point === 0);
     return point === 0 ? edgeOutcome(batch, rateRps, settled, entry.shape!, entry.fraction) : entry.fraction;
   }
 
-  /** edgeFixedPoint(input, batch, ...): the unbounded run's n when neither of the batch's bounds would have bound it. */
+  /**
+   * edgeFixedPoint(input, batch, timeoutMs, rateRps), from a run that went the same way when there is one: the
+   * unbounded run at this timeout when neither of the batch's bounds would have bound it, or the batch's run that
+   * always gathers for its fill time when this timeout and the slack never cut that short (edgeFixedPoint's reach).
+   */
   private fixedPoint(scope: PointScope, input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): number {
-    let run = scope.runs.find((r) => r.timeoutMs === timeoutMs);
-    if (!run) {
-      const reach = { arrivals: -Infinity, waitMs: -Infinity };
-      const n = edgeFixedPoint(input, Infinity, timeoutMs, rateRps, reach);
-      run = { timeoutMs, n, ...reach };
-      scope.runs.push(run);
-    }
-    if (batch >= run.arrivals && (1000 * (batch - 1)) / rateRps >= run.waitMs) return run.n;
+    const fillMs = (1000 * (batch - 1)) / rateRps;
+    let unbounded = scope.unbounded.find((r) => r.key === timeoutMs);
+    if (!unbounded) scope.unbounded.push((unbounded = run(input, Infinity, timeoutMs, rateRps, false, timeoutMs)));
+    if (batch >= unbounded.arrivals && fillMs >= unbounded.waitMs) return unbounded.n;
+    let filling = scope.filling.find((r) => r.key === batch);
+    if (!filling) scope.filling.push((filling = run(input, batch, Infinity, rateRps, true, batch)));
+    if (fillMs <= 0 || (timeoutMs >= fillMs && filling.slackMs >= fillMs)) return filling.n;
     return edgeFixedPoint(input, batch, timeoutMs, rateRps);
   }
 
