@@ -30,6 +30,12 @@ interface FixedPointRun {
   readonly slackMs: number;
 }
 
+/** The run under `key`, if there is one. */
+function keyed(runs: readonly FixedPointRun[], key: number): FixedPointRun | undefined {
+  for (let i = 0; i < runs.length; i += 1) if (runs[i]!.key === key) return runs[i];
+  return undefined;
+}
+
 function run(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number, fillOnly: boolean, key: number): FixedPointRun {
   const reach = { arrivals: -Infinity, waitMs: -Infinity, slackMs: Infinity };
   const n = edgeFixedPoint(input, batch, timeoutMs, rateRps, reach, fillOnly);
@@ -106,10 +112,10 @@ export class EdgeMemo {
    */
   private fixedPoint(scope: PointScope, input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): number {
     const fillMs = (1000 * (batch - 1)) / rateRps;
-    let unbounded = scope.unbounded.find((r) => r.key === timeoutMs);
+    let unbounded = keyed(scope.unbounded, timeoutMs);
     if (!unbounded) scope.unbounded.push((unbounded = run(input, Infinity, timeoutMs, rateRps, false, timeoutMs)));
     if (batch >= unbounded.arrivals && fillMs >= unbounded.waitMs) return unbounded.n;
-    let filling = scope.filling.find((r) => r.key === batch);
+    let filling = keyed(scope.filling, batch);
     if (!filling) scope.filling.push((filling = run(input, batch, Infinity, rateRps, true, batch)));
     if (fillMs <= 0 || (timeoutMs >= fillMs && filling.slackMs >= fillMs)) return filling.n;
     return edgeFixedPoint(input, batch, timeoutMs, rateRps);
@@ -122,17 +128,28 @@ export class EdgeMemo {
    */
   private shape(scope: PointScope, input: PlannerInput, batch: number, rateRps: number, settled: EdgeSettled, withShape: boolean): ShapeEntry {
     const { busyMs, capacityRps } = settled;
-    let key: [number, number, number, number, number];
+    let kind = BUSY;
+    let a = busyMs;
+    let b: number;
+    let c = 0;
+    let d = 0;
     if (capacityRps < rateRps) {
-      const limit = batchLimitBinds(busyMs, this.longestResidual, capacityRps, batch) ? batch : Infinity;
-      key = [OVERLOADED, busyMs, capacityRps, edgeOverloadShiftMs(input, settled), limit];
+      kind = OVERLOADED;
+      b = capacityRps;
+      c = edgeOverloadShiftMs(input, settled);
+      d = batchLimitBinds(busyMs, this.longestResidual, capacityRps, batch) ? batch : Infinity;
     } else if (settled.gatherMs >= busyMs) {
-      key = [GATHERING, settled.n, settled.gatherMs, 0, 0];
+      kind = GATHERING;
+      a = settled.n;
+      b = settled.gatherMs;
     } else {
-      key = [BUSY, busyMs, batchLimitBinds(busyMs, this.longestResidual, rateRps, batch) ? batch : Infinity, 0, 0];
+      b = batchLimitBinds(busyMs, this.longestResidual, rateRps, batch) ? batch : Infinity;
     }
-    const [kind, a, b, c, d] = key;
-    for (const entry of scope.shapes) if (entry.kind === kind && entry.a === a && entry.b === b && entry.c === c && entry.d === d) return entry;
+    const shapes = scope.shapes;
+    for (let i = 0; i < shapes.length; i += 1) {
+      const entry = shapes[i]!;
+      if (entry.kind === kind && entry.a === a && entry.b === b && entry.c === c && entry.d === d) return entry;
+    }
     // Spread points need only the fraction: edgeShapeFraction sums the same parts without building them.
     const shape = withShape ? edgeShape(input, batch, rateRps, settled) : undefined;
     const entry = { kind, a, b, c, d, shape, fraction: shape ? shareWithin(shape, input.sloMs) : edgeShapeFraction(input, batch, rateRps, settled) };

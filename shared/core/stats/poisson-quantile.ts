@@ -14,10 +14,6 @@ export function poissonQuantile(p: number, mean: number): number {
   if (!(p >= 0 && p < 1)) throw new EngineError('internal', expected('a probability in [0, 1)', p));
   if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return 0;
-  // P(X <= k) from the kept terms: the same walk as summing e^{log term} upwards from k = 0 until it reaches p.
-  const terms = poissonTerms(mean);
-  const limit = 10 * mean + 1000;
-  let k = 0;
-  while (terms.cdf(k) < p && k < limit) k += 1;
-  return k;
+  // The kept terms' walk: the same as summing e^{log term} upwards from k = 0 until it reaches p (or the bound).
+  return poissonTerms(mean).walkTo(p, 10 * mean + 1000);
 }

@@ -32,6 +32,27 @@ export class PoissonTerms {
     return this.cdfs[k]!;
   }
 
+  /**
+   * The first k from 0 at which P(X <= k) >= p, or at which k >= limit if that comes first: where a fresh walk
+   * upwards would stop. The CDF never decreases (each step adds a term >= 0), so a binary search over the kept
+   * walk finds the same k.
+   */
+  walkTo(p: number, limit: number): number {
+    let last = this.cdfs.length - 1;
+    while (this.cdfs[last]! < p && last < limit) {
+      this.extend(last + 1);
+      last += 1;
+    }
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cdfs[mid]! < p && mid < limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private extend(k: number): void {
     for (let i = this.terms.length; i <= k; i += 1) {
       this.logTerm += this.logMean - Math.log(i);
