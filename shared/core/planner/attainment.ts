@@ -19,7 +19,8 @@
 import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
-import { edgeBusyMs, serverlessAt } from './lanes.js';
+import { edgeAttainmentOnLink } from './edge-attainment.js';
+import { serverlessAt } from './lanes.js';
 
 /**
  * One way a lane serves its requests: each waits W, then fixedMs + serviceMs (1 + r). W ~ Uniform(0, spanMs), or,
@@ -66,18 +67,20 @@ export interface LaneAttainment {
 }
 
 const NO_SHAPE: LatencyShape = { served: 0, parts: [], residuals: [] };
-const NOTHING: LaneAttainment = { fraction: 0, expectedBatch: 1, utilisation: Infinity, costPerRequestUsd: 0, shape: NO_SHAPE };
-const IDLE: LaneAttainment = { fraction: 1, expectedBatch: 1, utilisation: 0, costPerRequestUsd: 0, shape: { served: 1, parts: [{ weight: 1, fixedMs: 0, serviceMs: 0, spanMs: 0 }], residuals: [] } };
+export const NOTHING: LaneAttainment = { fraction: 0, expectedBatch: 1, utilisation: Infinity, costPerRequestUsd: 0, shape: NO_SHAPE };
+export const IDLE: LaneAttainment = { fraction: 1, expectedBatch: 1, utilisation: 0, costPerRequestUsd: 0, shape: { served: 1, parts: [{ weight: 1, fixedMs: 0, serviceMs: 0, spanMs: 0 }], residuals: [] } };
 
 /** Fraction of the lane's requests answered within `withinMs` under this shape. */
 export function shareWithin(shape: LatencyShape, withinMs: number): number {
   const residuals = residualQuantiles(shape.residuals);
   let sum = 0;
-  for (const part of shape.parts) {
-    const within = part.firstWait ? fractionWithinFirstWait(withinMs, part.fixedMs, part.serviceMs, part.firstWait, residuals) : fractionWithinThinned(withinMs, part.fixedMs, part.serviceMs, part.spanMs, residuals);
-    sum += part.weight * within;
-  }
+  for (const part of shape.parts) sum += part.weight * partWithin(part, withinMs, residuals);
   return shape.served * sum;
+}
+
+/** Fraction of one part's requests within `withinMs`, over residuals already thinned (residualQuantiles). */
+function partWithin(part: Omit<ShapePart, 'weight'>, withinMs: number, residuals: readonly number[]): number {
+  return part.firstWait ? fractionWithinFirstWait(withinMs, part.fixedMs, part.serviceMs, part.firstWait, residuals) : fractionWithinThinned(withinMs, part.fixedMs, part.serviceMs, part.spanMs, residuals);
 }
 
 /** The q-quantile of the latency of the requests the lane answers under this shape (ms, to 0.1 ms); 0 if none. */
@@ -119,10 +122,33 @@ export function fractionWithin(sloMs: number, fixedMs: number, serviceMs: number
   return fractionWithinThinned(sloMs, fixedMs, serviceMs, spanMs, residualQuantiles(allResiduals));
 }
 
+const residualRanges = new WeakMap<readonly number[], { readonly lowest: number; readonly highest: number }>();
+
+/**
+ * When every residual lands the same way, what the loops over them return, without the loop: 1 when even the
+ * largest residual leaves at least `fullMs` of slack (a request with that much waits out its whole span or timeout),
+ * 0 when even the smallest leaves none; undefined otherwise. Slack falls with the residual (service time >= 0, and
+ * rounding keeps that order), so the extremes decide; n ones sum to exactly n and n / n is 1, as the loop gives.
+ */
+function uniformOutcome(slackAtMean: number, serviceMs: number, fullMs: number, residuals: readonly number[]): number | undefined {
+  if (!(serviceMs >= 0)) return undefined;
+  let range = residualRanges.get(residuals);
+  if (range === undefined) {
+    range = { lowest: Math.min(...residuals), highest: Math.max(...residuals) };
+    residualRanges.set(residuals, range);
+  }
+  const least = slackAtMean - serviceMs * range.highest;
+  if (least >= 0 && least >= fullMs) return 1;
+  if (slackAtMean - serviceMs * range.lowest < 0) return 0;
+  return undefined;
+}
+
 /** fractionWithin on residuals already thinned: the inner loop of every plan search (tens of thousands of calls). */
-function fractionWithinThinned(sloMs: number, fixedMs: number, serviceMs: number, spanMs: number, residuals: readonly number[]): number {
+export function fractionWithinThinned(sloMs: number, fixedMs: number, serviceMs: number, spanMs: number, residuals: readonly number[]): number {
   const slackAtMean = sloMs - fixedMs - serviceMs;
   if (residuals.length === 0) return slackAtMean < 0 ? 0 : spanMs <= 0 ? 1 : Math.min(1, slackAtMean / spanMs);
+  const uniform = uniformOutcome(slackAtMean, serviceMs, spanMs, residuals);
+  if (uniform !== undefined) return uniform;
   let sum = 0;
   for (let i = 0; i < residuals.length; i += 1) {
     const slack = slackAtMean - serviceMs * residuals[i]!;
@@ -156,6 +182,8 @@ function fractionWithinFirstWait(sloMs: number, fixedMs: number, serviceMs: numb
   const slackAtMean = sloMs - fixedMs - serviceMs;
   const within = (slack: number) => (slack < 0 ? 0 : waitCdf(slack, wait.batch, wait.rateRps, wait.timeoutMs));
   if (residuals.length === 0) return within(slackAtMean);
+  const uniform = uniformOutcome(slackAtMean, serviceMs, wait.batch <= 1 ? 0 : wait.timeoutMs, residuals);
+  if (uniform !== undefined) return uniform;
   let sum = 0;
   for (let i = 0; i < residuals.length; i += 1) sum += within(slackAtMean - serviceMs * residuals[i]!);
   return sum / residuals.length;
@@ -169,112 +197,89 @@ export function effectiveTimeoutMs(sloMs: number, timeoutMs: number, tailMs: num
   return Math.max(0, Math.min(timeoutMs, sloMs - tailMs));
 }
 
-/**
- * A busy lane's requests arrive while the batch before theirs is served, and wait out the rest of it: one part per
- * residual rp of that batch's service busy (1 + rp). A longer batch is more likely to be the one arrived into
- * (weight 1 + rp), makes its arrivals wait longer, and gathers more of them into the next batch, which then runs
- * longer too: the mean batch alone misses all three. When more arrive than the batch limit takes, the rest wait
- * for one more batch.
- */
-function afterPreviousBatch(busyMs: number, allResiduals: readonly number[], rateRps: number, limit: number, timesOf: (size: number) => { fixedMs: number; serviceMs: number }): ShapePart[] {
-  const residuals = allResiduals.length > 0 ? residualQuantiles(allResiduals) : [0];
-  const total = residuals.reduce((sum, rp) => sum + Math.max(0, 1 + rp), 0);
-  return residuals.flatMap((rp) => {
-    const spanMs = busyMs * Math.max(0, 1 + rp);
-    const weight = Math.max(0, 1 + rp) / total;
-    const arrived = Math.max(1, (rateRps * spanMs) / 1000);
-    const next = { weight, spanMs, ...timesOf(Math.min(limit, arrived)) };
-    if (arrived <= limit) return [next];
-    const taken = limit / arrived;
-    const later = timesOf(Math.min(limit, arrived - limit));
-    return [
-      { ...next, weight: weight * taken },
-      { weight: weight * (1 - taken), spanMs, fixedMs: later.fixedMs + next.serviceMs, serviceMs: later.serviceMs },
-    ];
-  });
-}
-
-/**
- * The edge at rate x with batch size b and timeout T. It serves one batch at a time and the queue hands it a
- * batch whenever it is free, so it settles where a batch holds what arrives while the previous one is served:
- * n = x busy(n), if that fits in b; at a light load batches close on the timeout instead, n = 1 + x T. Past its
- * capacity (b / busy(b) < x) the excess is refused by the deadline rule and those served have queued nearly until
- * their deadline: the model credits them with a wait that starts where the deadline rule would drop them. When
- * busy, at capacity or below, a request's wait is spread over the batch before its own (afterPreviousBatch); the
- * served past capacity arrive at the capacity's rate.
- */
-function edgeAttainmentOnLink(input: PlannerInput, batch: number, timeoutMs: number, rateRps: number): LaneAttainment {
-  if (!(rateRps > 0)) return IDLE;
-  if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.edge, 1)) return NOTHING;
-  const model = input.profiles.edge;
-  const fixed = (n: number) => transferMs(n, input.payloadBytes, input.bandwidthMbps.edge) + input.rttMs.edge;
-  const tail = (n: number) => latencyAt(model.p99, n) + fixed(n);
-  const gatherMs = (n: number) => Math.min(effectiveTimeoutMs(input.sloMs, timeoutMs, tail(n)), (1000 * (batch - 1)) / rateRps);
-  // Fixed point of n = clamp(x * max(busy(n), gather)), damped; a few rounds settle it (busy is linear in n).
-  let n = 1;
-  for (let round = 0; round < 30; round += 1) {
-    const cycle = Math.max(edgeBusyMs(input, n), gatherMs(n));
-    n = 0.5 * n + 0.5 * Math.min(batch, Math.max(1, (rateRps * cycle) / 1000));
-  }
-  const busy = edgeBusyMs(input, n);
-  const capacityRps = (1000 * batch) / edgeBusyMs(input, batch);
-  const service = latencyAt(model.mean, n);
-  const residuals = model.relativeResiduals;
-  const timesOf = (size: number) => ({ fixedMs: fixed(size), serviceMs: latencyAt(model.mean, size) });
-  let shape: LatencyShape;
-  if (capacityRps < rateRps) {
-    const shift = Math.max(0, input.sloMs - service - fixed(n) - busy);
-    const parts = afterPreviousBatch(busy, residuals, capacityRps, batch, timesOf).map((part) => ({ ...part, fixedMs: part.fixedMs + shift }));
-    shape = { served: capacityRps / rateRps, parts, residuals };
-  } else if (gatherMs(n) >= busy) {
-    shape = { served: 1, parts: [{ weight: 1, ...timesOf(n), spanMs: gatherMs(n) }], residuals };
-  } else {
-    shape = { served: 1, parts: afterPreviousBatch(busy, residuals, rateRps, batch, timesOf), residuals };
-  }
-  const expectedBatch = capacityRps < rateRps ? batch : n;
-  return { fraction: shareWithin(shape, input.sloMs), expectedBatch, utilisation: (rateRps * busy) / (1000 * expectedBatch), costPerRequestUsd: 0, shape };
-}
-
 /** What the queue assumes a serverless batch of n takes at the tail: p99 service, its transfer and the round trip. */
 export function serverlessTailMs(input: PlannerInput, option: ServerlessOption, n: number): number {
   return latencyAt(option.latency.p99, n) + transferMs(n, input.payloadBytes, input.bandwidthMbps.serverless) + input.rttMs.serverless;
 }
 
+/** One batch size a serverless lane closes batches at: the share of requests riding in it and how they wait. */
+interface ServerlessSize {
+  readonly requestShare: number;
+  /** The part of the shape its requests take on a warm instance, but for its weight. */
+  readonly warm: Omit<ShapePart, 'weight'>;
+  /** Fraction of them within the SLO on a warm instance; on a cold one (computed when first asked, NaN until then). */
+  readonly warmWithin: number;
+  coldWithin: number;
+}
+
+/** What a serverless lane's attainment owes to its batching and link, whatever its warm instances (serverlessWithWarm adds those). */
+export interface ServerlessBase {
+  readonly gatherTimeoutMs: number;
+  readonly expectedBatch: number;
+  readonly load: number;
+  readonly sizes: readonly ServerlessSize[];
+}
+
 /**
  * The serverless lane at rate y with option o, batch size b and timeout T: batches of n = 1 + min(Poisson(y T'),
  * b - 1) gather over T' (the timeout the queue really applies), then share one link: a batch queues behind the
- * others' transfers (an M/D/1 wait at the link's load), crosses it, may hit a cold start (fewer with more warm
- * instances, see serverlessAt), and runs. The link must
- * carry the rate within its utilisation bound and the pool stay within the instance limit, else nothing counts.
+ * others' transfers (an M/D/1 wait at the link's load), crosses it, and runs. The link must carry the rate within
+ * its utilisation bound, else nothing counts (NOTHING; IDLE at rate 0).
  */
-function serverlessAttainmentOnLink(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances: number): LaneAttainment {
+export function serverlessBase(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): ServerlessBase | LaneAttainment {
   if (!(rateRps > 0)) return IDLE;
   if (rateRps > linkCapacityRps(input.payloadBytes, input.bandwidthMbps.serverless, input.bounds.linkMaxUtilisation)) return NOTHING;
   const latency: LatencyModel = option.latency;
   const perRequestMs = transferMs(1, input.payloadBytes, input.bandwidthMbps.serverless);
   const gatherTimeout = effectiveTimeoutMs(input.sloMs, timeoutMs, serverlessTailMs(input, option, batch));
   const n = expectedBatchSize(batch, rateRps, gatherTimeout);
-  const costed = serverlessAt(input, option, batch, gatherTimeout, rateRps, warmInstances);
-  if (costed.load === Infinity) return NOTHING;
   const load = (rateRps * perRequestMs) / 1000;
   const linkWaitMs = (load * n * perRequestMs) / (2 * (1 - load));
-  const cold = costed.coldFraction;
-  const parts: ShapePart[] = [];
-  for (const size of batchSizeMix(batch, rateRps, gatherTimeout)) {
+  const residuals = residualQuantiles(latency.relativeResiduals);
+  const sizes = batchSizeMix(batch, rateRps, gatherTimeout).map((size): ServerlessSize => {
     // A batch that closed short waited out the whole timeout; a full one, as long as the rest took to arrive.
     const full = size.size === batch;
-    const warm: ShapePart = {
-      weight: size.requestShare * (1 - cold),
+    const warm = {
       fixedMs: linkWaitMs + size.size * perRequestMs + input.rttMs.serverless + (full ? 0 : gatherTimeout),
       serviceMs: latencyAt(latency.mean, size.size),
       spanMs: 0,
       ...(full ? { firstWait: { batch, rateRps, timeoutMs: gatherTimeout } } : {}),
     };
+    return { requestShare: size.requestShare, warm, warmWithin: partWithin(warm, input.sloMs, residuals), coldWithin: Number.NaN };
+  });
+  return { gatherTimeoutMs: gatherTimeout, expectedBatch: n, load, sizes };
+}
+
+/**
+ * The serverless lane's attainment with w warm instances on top of its base (serverlessBase): a call may hit a
+ * cold start (fewer with more warm instances, see serverlessAt), and the pool must stay within the instance limit,
+ * else nothing counts.
+ */
+export function serverlessWithWarm(input: PlannerInput, option: ServerlessOption, batch: number, rateRps: number, base: ServerlessBase, warmInstances: number): LaneAttainment {
+  const costed = serverlessAt(input, option, batch, base.gatherTimeoutMs, rateRps, warmInstances);
+  if (costed.load === Infinity) return NOTHING;
+  const cold = costed.coldFraction;
+  const parts: ShapePart[] = [];
+  // The shape's fraction within the SLO, summed as shareWithin sums it, from each size's fractions.
+  let within = 0;
+  for (const size of base.sizes) {
+    const warm: ShapePart = { weight: size.requestShare * (1 - cold), ...size.warm };
     parts.push(warm);
-    if (cold > 0) parts.push({ ...warm, weight: size.requestShare * cold, fixedMs: warm.fixedMs + option.coldStartMs });
+    within += warm.weight * size.warmWithin;
+    if (cold > 0) {
+      const coldPart = { ...warm, weight: size.requestShare * cold, fixedMs: warm.fixedMs + option.coldStartMs };
+      parts.push(coldPart);
+      if (Number.isNaN(size.coldWithin)) size.coldWithin = partWithin(coldPart, input.sloMs, residualQuantiles(option.latency.relativeResiduals));
+      within += coldPart.weight * size.coldWithin;
+    }
   }
-  const shape: LatencyShape = { served: 1, parts, residuals: latency.relativeResiduals };
-  return { fraction: shareWithin(shape, input.sloMs), expectedBatch: n, utilisation: load, costPerRequestUsd: costed.costPerRequestUsd, shape };
+  const shape: LatencyShape = { served: 1, parts, residuals: option.latency.relativeResiduals };
+  return { fraction: shape.served * within, expectedBatch: base.expectedBatch, utilisation: base.load, costPerRequestUsd: costed.costPerRequestUsd, shape };
+}
+
+function serverlessAttainmentOnLink(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances: number): LaneAttainment {
+  const base = serverlessBase(input, option, batch, timeoutMs, rateRps);
+  return 'sizes' in base ? serverlessWithWarm(input, option, batch, rateRps, base, warmInstances) : base;
 }
 
 /** The edge's attainment with batch size b and timeout T at rate x, over its link's spread (edgeAttainmentOnLink). */
@@ -293,23 +298,61 @@ export function serverlessAttainment(input: PlannerInput, option: ServerlessOpti
  * shape. A dead second (a point near 0) serves nothing in time, and the mean says so.
  */
 function overLinkSpread(input: PlannerInput, lane: LaneId, evaluate: (input: PlannerInput) => LaneAttainment): LaneAttainment {
+  const points = new SpreadPoints(input, lane);
   const steady = evaluate(input);
-  const spread = input.linkSpread?.[lane];
-  if (!spread || spread.length === 0) return steady;
-  // Points within a percent of each other give the same answer to the model's precision: evaluate each once.
-  const seen = new Map<number, number>();
-  let fraction = 0;
-  for (const ratio of spread) {
-    const mbps = Math.max(MIN_LINK_MBPS, input.bandwidthMbps[lane] * ratio);
-    const key = Math.round(Math.log(mbps) * 100);
-    let at = seen.get(key);
-    if (at === undefined) {
-      at = key === Math.round(Math.log(input.bandwidthMbps[lane]) * 100) ? steady.fraction : evaluate({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }).fraction;
-      seen.set(key, at);
+  for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = evaluate(points.inputs[point]!).fraction;
+  return points.mean(steady);
+}
+
+/**
+ * A lane's spread points as the inputs to evaluate: points within a percent of each other give the same answer to
+ * the model's precision, so each such group is evaluated once, at its first point, and one near the estimate
+ * itself takes the steady link's answer.
+ */
+export class SpreadPoints {
+  /** The inputs to evaluate: the steady link's first, then one per group of spread points. */
+  readonly inputs: PlannerInput[];
+  /** Per input past the first, its fraction in time: the caller fills these in before calling `mean`. */
+  readonly fractions: Float64Array;
+  /** Per spread point, the index in `inputs` of the evaluation it takes; undefined when the link is taken as steady. */
+  private readonly evaluations: Int32Array | undefined;
+
+  constructor(input: PlannerInput, lane: LaneId) {
+    this.inputs = [input];
+    const spread = input.linkSpread?.[lane];
+    if (!spread || spread.length === 0) {
+      this.evaluations = undefined;
+      this.fractions = new Float64Array(1);
+      return;
     }
-    fraction += at;
+    const steadyKey = Math.round(Math.log(input.bandwidthMbps[lane]) * 100);
+    const seen = new Map<number, number>();
+    const evaluations = new Int32Array(spread.length);
+    spread.forEach((ratio, i) => {
+      const mbps = Math.max(MIN_LINK_MBPS, input.bandwidthMbps[lane] * ratio);
+      const key = Math.round(Math.log(mbps) * 100);
+      let evaluation = seen.get(key);
+      if (evaluation === undefined) {
+        evaluation = key === steadyKey ? 0 : this.inputs.push({ ...input, bandwidthMbps: { ...input.bandwidthMbps, [lane]: mbps } }) - 1;
+        seen.set(key, evaluation);
+      }
+      evaluations[i] = evaluation;
+    });
+    this.evaluations = evaluations;
+    this.fractions = new Float64Array(this.inputs.length);
   }
-  return { ...steady, fraction: fraction / spread.length };
+
+  /** The steady answer with the mean fraction in time over the spread points (summed in their order). */
+  mean(steady: LaneAttainment): LaneAttainment {
+    const evaluations = this.evaluations;
+    if (!evaluations) return steady;
+    let fraction = 0;
+    for (let i = 0; i < evaluations.length; i += 1) {
+      const evaluation = evaluations[i]!;
+      fraction += evaluation === 0 ? steady.fraction : this.fractions[evaluation]!;
+    }
+    return { ...steady, fraction: fraction / evaluations.length };
+  }
 }
 
 /** A link sample this low carries nothing in time (a kilobit per second): the floor keeps the arithmetic finite. */

@@ -12,12 +12,12 @@
 import type { LanePlan, Plan, ServerlessOption } from '../types.js';
 import { edgeAttainment, effectiveTimeoutMs, latencyQuantileMs, serverlessAttainment, serverlessTailMs, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
-import { expectedBatchSize, latencyAt, linkCapacityRps } from './lane-model.js';
-import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, fullWarmPool, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { linkCapacityRps } from './lane-model.js';
+import { memoisedLaneModels, type LaneModels, type LaneModelsFactory } from './lane-models.js';
+import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
 import { edgeHedgeUsdPerRequest } from './hedge-cost.js';
 import { fitsQueue } from './queue-need.js';
 import { oursPlan, UNUSED_LANE } from './plan-record.js';
-import { poissonQuantile } from '../stats/poisson-quantile.js';
 
 const SPLIT_STEPS = 10;
 /** Attainments this close count as equal (0.2 points): a finer difference is below the model's accuracy. */
@@ -83,12 +83,12 @@ function lanePairs(grid: readonly number[], sloMs: number): Array<readonly [numb
 }
 
 /** The edge's pick at this rate; its cost is the hedges to FC it will cause (the box itself is paid by the hour). */
-function bestEdgeAt(input: PlannerInput, rateRps: number, hedgeOption: ServerlessOption | undefined): LanePick | undefined {
+function bestEdgeAt(input: PlannerInput, models: LaneModels, rateRps: number, hedgeOption: ServerlessOption | undefined): LanePick | undefined {
   let best: LanePick | undefined;
   for (const [batch, timeoutMs] of lanePairs(edgeBatchGrid(input.bounds.maxBatch.edge), input.sloMs)) {
-    const attained = edgeAttainment(input, batch, timeoutMs, rateRps);
+    const attained = models.edge(batch, timeoutMs, rateRps);
     if (!fitsQueue(input, rateRps, attained)) continue;
-    const pick = { batch, timeoutMs, result: { ...attained, costPerRequestUsd: edgeHedgeUsdPerRequest(input, attained, hedgeOption) } };
+    const pick = { batch, timeoutMs, result: { ...attained, costPerRequestUsd: models.edgeHedgeUsd(attained, hedgeOption) } };
     if (better(pick, best, true, input.sloTarget)) best = pick;
   }
   return best;
@@ -99,15 +99,15 @@ function serverlessGrid(maxBatch: number): number[] {
   return serverlessBatchGrid(maxBatch).filter((b, i, all) => b <= 4 || b % 4 === 0 || i === all.length - 1);
 }
 
-function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | undefined {
+function bestServerlessAt(input: PlannerInput, models: LaneModels, options: readonly ServerlessOption[], rateRps: number): LanePick | undefined {
   let best: LanePick | undefined;
   const pairs = lanePairs(serverlessGrid(input.bounds.maxBatch.serverless), input.sloMs);
-  for (const option of serverlessOptions(input)) {
+  for (const option of options) {
     for (const [batch, asked] of pairs) {
       // The queue closes a batch once its tail would pass the first request's deadline: plan the timeout it keeps.
       const timeoutMs = effectiveTimeoutMs(input.sloMs, asked, serverlessTailMs(input, option, batch));
-      for (const warmInstances of warmChoices(input, option, batch, timeoutMs, rateRps)) {
-        const pick = { batch, timeoutMs, option, warmInstances, result: serverlessAttainment(input, option, batch, timeoutMs, rateRps, warmInstances) };
+      for (const warmInstances of models.warmChoices(option, batch, timeoutMs, rateRps)) {
+        const pick = { batch, timeoutMs, option, warmInstances, result: models.serverless(option, batch, timeoutMs, rateRps, warmInstances) };
         if (!fitsQueue(input, rateRps, pick.result)) continue;
         if (better(pick, best, false, input.sloTarget)) best = pick;
       }
@@ -115,26 +115,6 @@ function bestServerlessAt(input: PlannerInput, rateRps: number): LanePick | unde
   }
   return best;
 }
-
-/**
- * Warm pools tried: none (FC scales from zero); the pool that leaves (nearly) no call cold at the forecast's high
- * rate; and pools covering the usual concurrency at a few quantiles in between, which leave only the rarest bursts
- * to a cold start for less idle memory.
- */
-function warmChoices(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number): number[] {
-  const expected = expectedBatchSize(batch, rateRps, timeoutMs);
-  const callRate = rateRps / expected;
-  const meanMs = latencyAt(option.latency.mean, expected);
-  // The account's instance limit caps any pool.
-  const pool = Math.min(fullWarmPool(input, callRate, meanMs, rateRps), input.bounds.maxInstances);
-  if (!(pool > 0)) return [0];
-  const concurrency = (callRate * meanMs) / 1000;
-  const between = WARM_QUANTILES.map((q) => poissonQuantile(q, concurrency)).filter((w) => w > 0 && w < pool);
-  return [...new Set([0, ...between, pool])];
-}
-
-/** Quantiles of the in-flight calls that the warm pools between none and the full pool cover. */
-const WARM_QUANTILES = [0.9, 0.99, 0.999];
 
 /**
  * The edge rates tried: even steps up to what the edge can carry (its link's bound and its full batches'
@@ -158,18 +138,23 @@ function edgeRates(input: PlannerInput): number[] {
   return [...new Set(rates.map((r) => Math.min(rate, Math.max(0, r))))];
 }
 
-/** The search's best plan, or undefined when no lane is healthy or the rate is 0. */
-export function searchGoodput(input: PlannerInput): GoodputPlan | undefined {
+/**
+ * The search's best plan, or undefined when no lane is healthy or the rate is 0. The lane models are memoised
+ * within the search (lane-models.ts); `models` is for tests comparing them with the direct ones.
+ */
+export function searchGoodput(input: PlannerInput, models: LaneModelsFactory = memoisedLaneModels): GoodputPlan | undefined {
   const rate = input.rateRps;
   if (!(rate > 0) || (!input.bounds.edgeHealthy && !input.bounds.serverlessHealthy)) return undefined;
   const edgeCost = edgeCostPerRequestUsd(input);
   // Hedges from the edge go to the cheapest FC configuration's price (a plan's own may differ; a second order).
-  const cheapestOption = serverlessOptions(input)[0];
+  const options = serverlessOptions(input);
+  const cheapestOption = options[0];
+  const lanes = models(input);
   let best: GoodputPlan | undefined;
   for (const edgeRate of edgeRates(input)) {
     const serverlessRate = rate - edgeRate;
-    const edge = edgeRate > 0 ? bestEdgeAt(input, edgeRate, cheapestOption) : undefined;
-    const serverless = serverlessRate > 1e-9 ? bestServerlessAt(input, serverlessRate) : undefined;
+    const edge = edgeRate > 0 ? bestEdgeAt(input, lanes, edgeRate, cheapestOption) : undefined;
+    const serverless = serverlessRate > 1e-9 ? bestServerlessAt(input, lanes, options, serverlessRate) : undefined;
     if ((edgeRate > 0 && !edge) || (serverlessRate > 1e-9 && !serverless)) continue;
     const inTime = edgeRate * (edge?.result.fraction ?? 0) + serverlessRate * (serverless?.result.fraction ?? 0);
     const candidate: GoodputPlan = {

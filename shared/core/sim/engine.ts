@@ -36,10 +36,15 @@ export interface SimInput {
   readonly sloMs: number;
 }
 
+/** A request of the trace: the queue's request with its index in the trace, where its answer is recorded. */
+interface SimRequest extends QueuedRequest {
+  readonly index: number;
+}
+
 /** A batch on its way: a hedge is the copy of another lane's late batch. */
 interface SimBatch {
   readonly lane: LaneId;
-  readonly requests: readonly QueuedRequest[];
+  readonly requests: readonly SimRequest[];
   readonly hedge: boolean;
   /** Answered, or abandoned at its deadline: the scheduler is done with it. */
   done: boolean;
@@ -50,6 +55,7 @@ interface SimBatch {
   readonly inFlight: InFlightBatch;
 }
 
+/** A batch's answers back: the edge frees a slot; FC, the instance (`instance`) that served it. */
 type SimEvent =
   | { readonly kind: 'tick'; readonly atMs: number }
   | { readonly kind: 'wake'; readonly atMs: number }
@@ -122,10 +128,20 @@ export function simulatePolicy(
   const status = (lane: LaneId, freeSlots: number, nowMs: number): LaneStatus =>
     clockedStatus(true, freeSlots, times[lane], clocks[lane], laneLink(lane), options.payloadBytes, nowMs);
   const freeSlotsOf = (lane: LaneId, nowMs: number) => (lane === 'edge' ? edge.freeSlots() : pool.freeSlots(nowMs, plan.serverless));
-  const statuses = (nowMs: number): Record<LaneId, LaneStatus> => ({
-    edge: status('edge', freeSlotsOf('edge', nowMs), nowMs),
-    serverless: status('serverless', freeSlotsOf('serverless', nowMs), nowMs),
-  });
+  // The lanes' statuses change only when a batch leaves or comes back, a plan is installed or the link estimate
+  // moves (each counts in lanesChanged): until then, at one instant, the queue's questions (admit, then next) get
+  // the statuses already built.
+  let lanesChanged = 0;
+  let builtAtMs = Number.NaN;
+  let builtAfter = -1;
+  let built: Record<LaneId, LaneStatus> | undefined;
+  const statuses = (nowMs: number): Record<LaneId, LaneStatus> => {
+    if (built && builtAtMs === nowMs && builtAfter === lanesChanged) return built;
+    built = { edge: status('edge', freeSlotsOf('edge', nowMs), nowMs), serverless: status('serverless', freeSlotsOf('serverless', nowMs), nowMs) };
+    builtAtMs = nowMs;
+    builtAfter = lanesChanged;
+    return built;
+  };
   // FC starts a plan's warm instances in the background: they take calls a cold start's time later. The first
   // plan's are in place when the run starts, as a deployment provisions its minimum instances before traffic.
   const warmPool = (nowMs: number, startMs = serverlessOption(profiles, plan).coldStartMs) => pool.setWarm(nowMs, plan.serverless, plan.warmInstances, startMs);
@@ -138,6 +154,7 @@ export function simulatePolicy(
   pool.addRunning(0, plan.serverless, options.openingInstances ?? (openingRps > 0 ? poissonQuantile(0.9999, openingInFlight) : 0));
   const installPlan = (next: Plan | undefined, nowMs: number) => {
     if (!next || next === plan) return;
+    lanesChanged += 1;
     plan = next;
     recorder.replans.push({ atMs: nowMs, reason: next.reason });
     times = buildTimes();
@@ -192,8 +209,9 @@ export function simulatePolicy(
   const serverlessProcess = serialLane('serverless', false);
 
   /** Sends a batch; a hedge is a copy of a late batch (`hedge`), counted apart from the split. False if throttled. */
-  const dispatch = (lane: LaneId, requests: readonly QueuedRequest[], nowMs: number, hedge = false): boolean => {
+  const dispatch = (lane: LaneId, requests: readonly SimRequest[], nowMs: number, hedge = false): boolean => {
     const size = requests.length;
+    lanesChanged += 1;
     const bits = size * options.payloadBytes * 8;
     let model: LatencyModel;
     let releaseSlot: (nowMs: number) => void = () => undefined;
@@ -266,7 +284,8 @@ export function simulatePolicy(
   const pump = (nowMs: number) => {
     for (;;) {
       const decision = queue.next(plan, statuses(nowMs), nowMs);
-      if (decision.kind === 'dispatch') dispatch(decision.lane, decision.requests, nowMs);
+      // The queue hands back the requests it was given: the engine's, with their trace index.
+      if (decision.kind === 'dispatch') dispatch(decision.lane, decision.requests as readonly SimRequest[], nowMs);
       else if (decision.kind === 'reject') recorder.reject(decision.requests.length);
       else {
         const at = nowMs + decision.ms;
@@ -290,7 +309,7 @@ export function simulatePolicy(
     if (arrivalAt < eventAt) {
       const index = nextArrival++;
       recorder.arrival(arrivalAt);
-      const request: QueuedRequest = { id: String(index), arrivalMs: arrivalAt, deadlineMs: arrivalAt + sloMs, priority: 'high', bytes: options.payloadBytes };
+      const request: SimRequest = { id: String(index), arrivalMs: arrivalAt, deadlineMs: arrivalAt + sloMs, priority: 'high', bytes: options.payloadBytes, index };
       const outcome = queue.admit(request, plan, statuses(arrivalAt), arrivalAt);
       if (outcome.kind === 'refused') recorder.reject(1);
       else if (outcome.evicted.length > 0) recorder.reject(outcome.evicted.length);
@@ -300,6 +319,8 @@ export function simulatePolicy(
     }
     const event = heap.pop()!;
     const now = event.atMs;
+    // Abandons, compute ends and other actions move the lanes too: statuses are rebuilt after any event.
+    lanesChanged += 1;
     if (event.kind === 'wake') {
       if (now === wakeAtMs) wakeAtMs = Infinity;
       pump(now);
@@ -326,6 +347,7 @@ export function simulatePolicy(
       if (batch.done) continue;
       batch.done = true;
       batch.releaseSlot(now);
+      lanesChanged += 1;
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       pump(now);
     } else if (event.kind === 'done') {
@@ -340,7 +362,7 @@ export function simulatePolicy(
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
       for (const request of batch.requests) {
-        const index = Number(request.id);
+        const index = request.index;
         // The first answer wins; a hedge's twin arriving later is dropped.
         if (answered[index] === 1) continue;
         answered[index] = 1;
@@ -355,6 +377,7 @@ export function simulatePolicy(
       const start = countedUntil;
       countedUntil = countUntil(countedUntil, now);
       const observation = observe(now, countedUntil - start);
+      lanesChanged += 1;
       bandwidthEstimate = { ...observation.bandwidthMbps };
       for (const lane of LANE_IDS) recentLinks[lane].add(bandwidthEstimate[lane]);
       times = buildTimes();

@@ -47,7 +47,7 @@ export class EdgeBox {
   }
 }
 
-interface Instance {
+export interface Instance {
   readonly configKey: string;
   readonly memoryMb: number;
   busy: number;

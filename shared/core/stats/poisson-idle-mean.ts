@@ -1,4 +1,5 @@
 import { EngineError, expected } from '../errors.js';
+import { poissonTerms } from './poisson-terms.js';
 
 /**
  * E[(w - X)+] for X ~ Poisson(mean): how many of w reserved servers sit idle on average when the number busy is
@@ -10,12 +11,8 @@ export function poissonIdleMean(w: number, mean: number): number {
   if (!(Number.isInteger(w) && w >= 0)) throw new EngineError('internal', expected('a whole number of servers >= 0', w));
   if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return w;
-  let logTerm = -mean;
-  const logMean = Math.log(mean);
+  const terms = poissonTerms(mean);
   let sum = 0;
-  for (let k = 0; k < w; k += 1) {
-    if (k > 0) logTerm += logMean - Math.log(k);
-    sum += (w - k) * Math.exp(logTerm);
-  }
+  for (let k = 0; k < w; k += 1) sum += (w - k) * terms.term(k);
   return sum;
 }

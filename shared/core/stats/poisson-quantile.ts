@@ -1,4 +1,5 @@
 import { EngineError, expected } from '../errors.js';
+import { poissonTerms } from './poisson-terms.js';
 
 /**
  * The smallest integer k with P(X <= k) >= p, for X ~ Poisson(mean).
@@ -13,14 +14,6 @@ export function poissonQuantile(p: number, mean: number): number {
   if (!(p >= 0 && p < 1)) throw new EngineError('internal', expected('a probability in [0, 1)', p));
   if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (mean === 0) return 0;
-  let logTerm = -mean;
-  const logMean = Math.log(mean);
-  let cdf = Math.exp(logTerm);
-  let k = 0;
-  while (cdf < p && k < 10 * mean + 1000) {
-    k += 1;
-    logTerm += logMean - Math.log(k);
-    cdf += Math.exp(logTerm);
-  }
-  return k;
+  // The kept terms' walk: the same as summing e^{log term} upwards from k = 0 until it reaches p (or the bound).
+  return poissonTerms(mean).walkTo(p, 10 * mean + 1000);
 }

@@ -1,4 +1,5 @@
 import { EngineError, expected } from '../errors.js';
+import { poissonTerms } from './poisson-terms.js';
 
 /**
  * E[min(X, cap)] for X ~ Poisson(mean) and an integer cap >= 0.
@@ -14,15 +15,9 @@ export function truncatedPoissonMean(mean: number, cap: number): number {
   if (!(mean >= 0) || !Number.isFinite(mean)) throw new EngineError('internal', expected('a finite Poisson mean >= 0', mean));
   if (!Number.isInteger(cap) || cap < 0) throw new EngineError('internal', expected('an integer cap >= 0', cap));
   if (mean === 0 || cap === 0) return 0;
-  // Running P(X <= k) by the term recurrence; in log space so a large mean does not underflow e^{-mean}.
-  let logTerm = -mean;
-  const logMean = Math.log(mean);
-  let cdf = 0;
+  // Running P(X <= k) from the kept terms (poisson-terms.ts: in log space, so a large mean does not underflow e^{-mean}).
+  const terms = poissonTerms(mean);
   let sum = 0;
-  for (let k = 0; k < cap; k += 1) {
-    if (k > 0) logTerm += logMean - Math.log(k);
-    cdf += Math.exp(logTerm);
-    sum += Math.max(0, 1 - cdf);
-  }
+  for (let k = 0; k < cap; k += 1) sum += Math.max(0, 1 - terms.cdf(k));
   return sum;
 }

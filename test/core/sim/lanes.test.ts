@@ -16,6 +16,32 @@ describe('EventHeap', () => {
     expect(popped).toEqual(expectedOrder);
     expect(heap.peekTime()).toBe(Infinity);
   });
+
+  it('keeps that order through growth and interleaved pushes and pops', () => {
+    const heap = new EventHeap<{ atMs: number; i: number }>();
+    const pending: Array<{ atMs: number; i: number }> = [];
+    const popped: number[] = [];
+    const expectedOrder: number[] = [];
+    let state = 7;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 2000; i += 1) {
+      // Times on a coarse grid, so ties are common; a pop after every third push keeps the heap busy and growing.
+      const event = { atMs: Math.floor(next() * 50), i };
+      heap.push(event);
+      pending.push(event);
+      if (i % 3 === 2) {
+        pending.sort((a, b) => a.atMs - b.atMs || a.i - b.i);
+        expect(heap.peekTime()).toBe(pending[0]!.atMs);
+        expectedOrder.push(pending.shift()!.i);
+        popped.push(heap.pop()!.i);
+      }
+    }
+    expect(heap.size).toBe(pending.length);
+    pending.sort((a, b) => a.atMs - b.atMs || a.i - b.i);
+    while (heap.size > 0) popped.push(heap.pop()!.i);
+    expect(popped).toEqual([...expectedOrder, ...pending.map((e) => e.i)]);
+    expect(heap.pop()).toBeUndefined();
+  });
 });
 
 describe('Link', () => {
