@@ -12,14 +12,8 @@ import { DEFAULT_PRICES } from '../shared/core/pricing/index.js';
 import { DEFAULT_PROFILES } from '../shared/core/profiles/default-profiles.js';
 import { defaultPlanners, simulate } from '../shared/core/sim/index.js';
 import { readArrivals, readBandwidth } from '../cli/traces-files.js';
+import { ARRIVALS, DATA, LINKS } from './simulate-traces.js';
 
-const DATA = join(import.meta.dirname, '..', 'data');
-const ARRIVALS = 'seed/workload/TW_may25_15-16.gz';
-const LINKS = {
-  att: 'traces/bandwidth/mahimahi/ATT-LTE-driving.up.gz',
-  bus: 'traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-30_1114CEST.log',
-  fcc: 'traces/bandwidth/pensieve/train/trace_866_http---www.amazon.com',
-};
 const policies = process.argv.length > 2 ? process.argv.slice(2) : ['ours', 'periodic', 'oracle'];
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex').slice(0, 16);

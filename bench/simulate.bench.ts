@@ -20,14 +20,8 @@ import { htmlReport } from '../cli/report/html-report.js';
 import { markdownResults } from '../cli/report/table.js';
 import { parseWindow } from '../shared/core/traces/text-lines.js';
 import { markdownTable, writeBenchResult } from './report.js';
+import { ARRIVALS, DATA, LINKS } from './simulate-traces.js';
 
-const DATA = join(import.meta.dirname, '..', 'data');
-const ARRIVALS = 'seed/workload/TW_may25_15-16.gz';
-const LINKS = {
-  att: 'traces/bandwidth/mahimahi/ATT-LTE-driving.up.gz',
-  bus: 'traces/bandwidth/pensieve/train/bus.ljansbakken-oslo-report.2010-09-30_1114CEST.log',
-  fcc: 'traces/bandwidth/pensieve/train/trace_866_http---www.amazon.com',
-};
 const TARGET = 0.999;
 
 interface Scenario {
