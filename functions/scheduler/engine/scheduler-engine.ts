@@ -5,7 +5,8 @@
  *
  * A batch that fails on one lane is retried once on the other while every request in it can still make its
  * deadline there; otherwise each request gets the lane's error. A batch still unanswered at the last instant the
- * other lane could answer it in time is hedged: its requests go there too, and the first answer wins.
+ * other lane could answer it in time, and predicted late on its own lane, is hedged: its requests go there too, and
+ * the first answer wins.
  */
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../../shared/core/errors.js';

@@ -1,6 +1,6 @@
 /**
  * Hedged dispatch: a batch sent to one lane goes to the other lane too when it is still unanswered at the last
- * instant the other lane can answer it in time. A link that dips in mid-transfer, or a slow or cold FC call, then
+ * instant the other lane can answer it in time and its own lane is predicted to answer it late. A link that dips in mid-transfer, or a slow or cold FC call, then
  * costs one more call instead of a missed deadline; a batch answered on time costs nothing more. The first
  * answer wins: each request is answered once, and the loser's answer is dropped.
  */

@@ -325,7 +325,8 @@ export function simulatePolicy(
       if (now === wakeAtMs) wakeAtMs = Infinity;
       pump(now);
     } else if (event.kind === 'hedge') {
-      // Still unanswered at the last instant the other lane can make it: send the copy if that lane has room.
+      // Still unanswered at the last instant the other lane can make it: if predicted late, send the copy while
+      // that lane has room.
       const { batch } = event;
       let deadlineMs = Infinity;
       for (const request of batch.requests) deadlineMs = Math.min(deadlineMs, request.deadlineMs);
@@ -347,7 +348,6 @@ export function simulatePolicy(
       if (batch.done) continue;
       batch.done = true;
       batch.releaseSlot(now);
-      lanesChanged += 1;
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       pump(now);
     } else if (event.kind === 'done') {
@@ -377,7 +377,6 @@ export function simulatePolicy(
       const start = countedUntil;
       countedUntil = countUntil(countedUntil, now);
       const observation = observe(now, countedUntil - start);
-      lanesChanged += 1;
       bandwidthEstimate = { ...observation.bandwidthMbps };
       for (const lane of LANE_IDS) recentLinks[lane].add(bandwidthEstimate[lane]);
       times = buildTimes();

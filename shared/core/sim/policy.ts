@@ -70,7 +70,8 @@ export interface SimPolicy {
   /** Called when a batch's answers are back (AIMD adapts on these). */
   batchDone?(feedback: BatchFeedback): Plan | undefined;
   /**
-   * Hedges a batch still unanswered at the last instant the other lane can make its deadline (queue/hedge.ts):
+   * Hedges a batch still unanswered, and predicted late, at the last instant the other lane can make its deadline
+   * (queue/hedge.ts):
    * our engine does; the baselines do not.
    */
   readonly hedges?: boolean;

@@ -89,6 +89,14 @@ async function threeInstances() {
   return { backing, instances, at };
 }
 
+/** All instances read the true totals together, interval by interval, up to (not including) `end`. */
+async function allStepUntil(end: number, instances: readonly Instance[], at: (interval: number) => void): Promise<void> {
+  for (let interval = 0; interval < end; interval++) {
+    at(interval);
+    for (const one of instances) await one.step(interval, total(interval));
+  }
+}
+
 const rateReplans = (instances: Instance[]) => instances.flatMap((one) => one.replans).filter((result) => result.kind === 'replanned' && result.reason === 'rate-change');
 
 describe('one re-plan per change across instances', () => {
@@ -114,10 +122,7 @@ describe('one re-plan per change across instances', () => {
   it('an instance that adopted the plan for a change before its own detector reached it does not plan it again', async () => {
     const { backing, instances, at } = await threeInstances();
     const [a, b, c] = instances as [Instance, Instance, Instance];
-    for (let interval = 0; interval < 80; interval++) {
-      at(interval);
-      for (const one of instances) await one.step(interval, total(interval));
-    }
+    await allStepUntil(80, instances, at);
     const versionBefore = backing.get('plan')!.version;
     const planned: number[] = [];
     // A and B run ahead through the doubling; C polls the store (adopting their plan) before it reads the totals.
@@ -138,10 +143,7 @@ describe('one re-plan per change across instances', () => {
   it('a lagging instance that has not seen the plan loses the compare-and-swap and adopts it', async () => {
     const { backing, instances, at } = await threeInstances();
     const [a, b, c] = instances as [Instance, Instance, Instance];
-    for (let interval = 0; interval < 80; interval++) {
-      at(interval);
-      for (const one of instances) await one.step(interval, total(interval));
-    }
+    await allStepUntil(80, instances, at);
     const versionBefore = backing.get('plan')!.version;
     for (let interval = 80; interval < 100; interval++) {
       at(interval);
