@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { RequestVerifier } from '../shared/protocol/auth.js';
-import { modelRunnerFromEnv } from '../shared/model/runner.js';
+import { modelSettingsFromEnv } from '../shared/model/runner.js';
+import { ThreadModel } from '../shared/model/thread-model.js';
 import { createEdgeAgentApp } from './app.js';
 import { LoopStalls } from './loop-stalls.js';
 import { defaultPublicUrl, readEdgeAgentConfig } from './config.js';
@@ -22,7 +23,12 @@ const clock = { now: () => performance.now(), wallNow: () => Date.now() };
 
 try {
   const config = readEdgeAgentConfig(process.env);
-  const model = modelRunnerFromEnv({ ...process.env, MODEL_MANIFEST: config.modelManifest ?? '' }, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+  // The model runs on its own thread, as the Orin's GPU runs beside its CPU: batches never hold the loop that
+  // serves requests and times the link (thread-model.ts).
+  const model = new ThreadModel(modelSettingsFromEnv({ ...process.env, MODEL_MANIFEST: config.modelManifest ?? '' }), {
+    info: (m) => logger.info(m),
+    warn: (m) => logger.warn(m),
+  });
   await model.load();
   const telemetry = new TelemetryBuffer();
   const loopStalls = new LoopStalls(clock.now);
@@ -51,6 +57,7 @@ try {
   const stop = async () => {
     server.close();
     await loop?.stop();
+    await model.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

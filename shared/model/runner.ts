@@ -188,12 +188,18 @@ export function getModelRunner(manifestPath?: string, options: ModelRunnerOption
   return runner;
 }
 
-/** MODEL_MANIFEST (a manifest file; the built-in default when unset) and MAX_IMAGE_PIXELS from the environment. */
-export function modelRunnerFromEnv(env: NodeJS.ProcessEnv, logger?: ModelLogger): ModelRunner {
+/** What a model needs from the environment: MODEL_MANIFEST (a manifest file; the built-in default when unset) and MAX_IMAGE_PIXELS. */
+export function modelSettingsFromEnv(env: NodeJS.ProcessEnv): { readonly manifestPath?: string; readonly maxPixels: number } {
   const rawPixels = env.MAX_IMAGE_PIXELS;
   const maxPixels = rawPixels === undefined || rawPixels === '' ? DEFAULT_MAX_PIXELS : Number(rawPixels);
   if (!Number.isInteger(maxPixels) || maxPixels < 1) {
     throw new EngineError('invalid_input', `MAX_IMAGE_PIXELS: Expected a positive integer, got "${rawPixels}"`);
   }
-  return getModelRunner(env.MODEL_MANIFEST || undefined, { maxPixels, ...(logger ? { logger } : {}) });
+  return { ...(env.MODEL_MANIFEST ? { manifestPath: env.MODEL_MANIFEST } : {}), maxPixels };
+}
+
+/** The process's runner for the model the environment names (modelSettingsFromEnv). */
+export function modelRunnerFromEnv(env: NodeJS.ProcessEnv, logger?: ModelLogger): ModelRunner {
+  const { manifestPath, maxPixels } = modelSettingsFromEnv(env);
+  return getModelRunner(manifestPath, { maxPixels, ...(logger ? { logger } : {}) });
 }
