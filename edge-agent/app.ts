@@ -16,6 +16,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type RequestVerifier } from '../sha
 import type { BatchModel } from '../shared/model/runner.js';
 import { BatchGate } from './batch-gate.js';
 import { readTimedBody, tooLarge } from './body.js';
+import { TransferPool, type BodyTiming } from './transfer-pool.js';
 import type { LoopStalls } from './loop-stalls.js';
 import type { UpstreamClock } from './reporter.js';
 import type { TelemetryBuffer } from './telemetry-buffer.js';
@@ -24,8 +25,12 @@ export interface EdgeAgentLimits {
   readonly maxBatchBytes: number;
   readonly concurrency: number;
   readonly maxQueuedBatches: number;
+  /** Bytes of batch bodies pooled into one bandwidth sample (transfer-pool.ts). */
   readonly minTransferSampleBytes: number;
 }
+
+/** A pool holding less than a sample's bytes is reported anyway after this long (ms), so a dip shows promptly. */
+const TRANSFER_POOL_MAX_AGE_MS = 1_000;
 
 export interface EdgeAgentDeps {
   /** Its timings must use the same monotonic clock as `clock.now` (both performance.now in main.ts). */
@@ -51,6 +56,12 @@ const refusedUnread = (error: EngineError) => errorResponse(error, { closeConnec
 export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
   const { model, verifier, clock, telemetry, limits } = deps;
   const gate = new BatchGate(limits.concurrency, limits.maxQueuedBatches);
+  const transfers = new TransferPool(limits.minTransferSampleBytes, TRANSFER_POOL_MAX_AGE_MS);
+  const poolTiming = (timing: BodyTiming) => {
+    if (deps.loopStalls?.stalledSince(timing.startMs)) return;
+    const sample = transfers.add(timing, clock.wallNow());
+    if (sample) telemetry.addBandwidth(sample);
+  };
   const app = new Hono();
 
   app.get('/healthz', (c) =>
@@ -75,11 +86,8 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
 
     let release: (() => void) | undefined;
     try {
-      const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now());
+      const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now(), poolTiming);
       verifier?.verify({ method: 'POST', path: c.req.path, body: timed.body, timestamp, signature }, clock.wallNow());
-      if (timed.sampleBytes >= limits.minTransferSampleBytes && timed.sampleMs > 0 && !deps.loopStalls?.stalledSince(timed.firstChunkAtMs)) {
-        telemetry.addBandwidth({ atMs: clock.wallNow(), bytes: timed.sampleBytes, ms: timed.sampleMs, kind: 'transfer' });
-      }
       const batch = decodeBatch(timed.body);
       release = await gate.acquire();
       // The scheduler gives up on a batch at its deadline and closes the connection. Running it anyway would spend

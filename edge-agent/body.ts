@@ -4,6 +4,7 @@
  * chunk is the link's throughput, without the request's round trip and server start-up in it.
  */
 import { EngineError } from '../shared/core/errors.js';
+import type { BodyTiming } from './transfer-pool.js';
 
 export interface TimedBody {
   readonly body: Uint8Array;
@@ -20,7 +21,17 @@ export function tooLarge(maxBytes: number): EngineError {
   return new EngineError('payload_too_large', `Batch body over the limit of ${maxBytes} bytes`);
 }
 
-export async function readTimedBody(stream: ReadableStream<Uint8Array> | null, maxBytes: number, now: () => number): Promise<TimedBody> {
+/**
+ * @param onTiming called once when reading ends, however it ends (done, cut off by the sender, over the limit),
+ *   with the bytes after the first chunk and when they were read: what crossed the link is a measurement even
+ *   when the body is never whole.
+ */
+export async function readTimedBody(
+  stream: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  now: () => number,
+  onTiming?: (timing: BodyTiming) => void,
+): Promise<TimedBody> {
   if (!stream) {
     const at = now();
     return { body: new Uint8Array(0), sampleBytes: 0, sampleMs: 0, receivedAtMs: at, firstChunkAtMs: at };
@@ -31,21 +42,25 @@ export async function readTimedBody(stream: ReadableStream<Uint8Array> | null, m
   let firstAt = 0;
   let firstBytes = 0;
   let lastAt = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const at = now();
-    if (chunks.length === 0) {
-      firstAt = at;
-      firstBytes = value.byteLength;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const at = now();
+      if (chunks.length === 0) {
+        firstAt = at;
+        firstBytes = value.byteLength;
+      }
+      lastAt = at;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
     }
-    lastAt = at;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  } finally {
+    if (chunks.length > 0) onTiming?.({ bytes: total - firstBytes, startMs: firstAt, endMs: lastAt });
   }
   const body = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
   if (chunks.length > 1) {

@@ -28,7 +28,7 @@ export interface EdgeAgentConfig {
   readonly concurrency: number;
   /** Batches waiting beyond the running ones before the agent answers 429. */
   readonly maxQueuedBatches: number;
-  /** Transfers smaller than this say more about latency than bandwidth and are not sampled. */
+  /** Bytes of batch bodies pooled into one bandwidth sample: one small body says more about timer resolution than bandwidth (transfer-pool.ts). */
   readonly minTransferSampleBytes: number;
 }
 

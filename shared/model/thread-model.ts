@@ -86,6 +86,7 @@ export class ThreadModel implements BatchModel {
     const thread = this.running();
     return new Promise<ThreadReply>((resolve, reject) => {
       this.pending.set(id, { thread, resolve, reject });
+      thread.ref(); // an answer is awaited: the process must live to receive it
       thread.postMessage(message(id), transfer);
     });
   }
@@ -108,7 +109,7 @@ export class ThreadModel implements BatchModel {
     };
     thread.on('error', (error) => died(error.message));
     thread.on('exit', (code) => died(`exit code ${code}`));
-    // The thread must not keep the process alive on its own: the server that owns it does.
+    // Idle, the thread must not keep the process alive on its own (request refs it while an answer is awaited).
     thread.unref();
     this.thread = thread;
     return thread;
@@ -122,6 +123,7 @@ export class ThreadModel implements BatchModel {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) waiting.thread.unref();
     if (reply.kind === 'failed') waiting.reject(new EngineError(reply.code, reply.message));
     else waiting.resolve(reply);
   }
