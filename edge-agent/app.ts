@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import { EngineError } from '../shared/core/errors.js';
 import { errorResponse } from '../functions/scheduler/http-errors.js';
-import { BATCH_CONTENT_TYPE, decodeBatch } from '../shared/protocol/batch.js';
+import { BATCH_CONTENT_TYPE, decodeBatch, NO_LINK_SAMPLE_HEADER } from '../shared/protocol/batch.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type RequestVerifier } from '../shared/protocol/auth.js';
 import type { BatchModel } from '../shared/model/runner.js';
 import { BatchGate } from './batch-gate.js';
@@ -86,7 +86,8 @@ export function createEdgeAgentApp(deps: EdgeAgentDeps): EdgeAgent {
 
     let release: (() => void) | undefined;
     try {
-      const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now(), poolTiming);
+      const measuresLink = c.req.header(NO_LINK_SAMPLE_HEADER) !== '1';
+      const timed = await readTimedBody(c.req.raw.body, limits.maxBatchBytes, () => clock.now(), measuresLink ? poolTiming : undefined);
       verifier?.verify({ method: 'POST', path: c.req.path, body: timed.body, timestamp, signature }, clock.wallNow());
       const batch = decodeBatch(timed.body);
       release = await gate.acquire();

@@ -8,7 +8,7 @@ import { serialiseProfiles } from '../../shared/core/profiles/profiles-format.js
 import type { ProfileSet } from '../../shared/core/types.js';
 import { quantileSorted } from '../../shared/core/stats/quantile-sorted.js';
 import { signRequest } from '../../shared/protocol/auth.js';
-import { BATCH_CONTENT_TYPE, encodeBatch, parseBatchResponse, type BatchItem } from '../../shared/protocol/batch.js';
+import { BATCH_CONTENT_TYPE, encodeBatch, NO_LINK_SAMPLE_HEADER, parseBatchResponse, type BatchItem } from '../../shared/protocol/batch.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { BUNDLED_IMAGES_DIR } from '../bundled-assets.js';
 import { EXIT, InputError, UsageError, type Command } from '../command.js';
@@ -92,7 +92,8 @@ function readImages(dir: string | undefined): { items: Omit<BatchItem, 'id'>[]; 
 /** Sends one batch and times it; throws with the lane's own error message when it refuses. */
 async function sendBatch(url: string, items: readonly BatchItem[], secret: string | undefined, timeoutMs: number, batchId: string): Promise<Sample> {
   const body = encodeBatch(batchId, Date.now(), items);
-  const headers: Record<string, string> = { 'content-type': BATCH_CONTENT_TYPE };
+  // Calibration times the lanes' service, often by a path that bypasses the edge's real link: not a link sample.
+  const headers: Record<string, string> = { 'content-type': BATCH_CONTENT_TYPE, [NO_LINK_SAMPLE_HEADER]: '1' };
   if (secret) Object.assign(headers, signRequest(secret, 'POST', new URL(url).pathname, body, Date.now()));
   const started = performance.now();
   let response: Response;

@@ -9,6 +9,11 @@
 import { EngineError, expected } from '../core/errors.js';
 
 export const BATCH_CONTENT_TYPE = 'application/vnd.edgebatch.batch';
+/**
+ * Set (to "1") on a batch that does not measure the edge's link, such as calibration, which may reach the agent
+ * by a direct path: the agent then leaves its transfer out of the bandwidth it reports.
+ */
+export const NO_LINK_SAMPLE_HEADER = 'x-edgebatch-no-link-sample';
 const MAGIC = [0x45, 0x42, 0x42, 0x31]; // "EBB1"
 const PREFIX_BYTES = 8;
 export const MAX_HEADER_BYTES = 256 * 1024;

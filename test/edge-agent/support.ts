@@ -28,10 +28,14 @@ export async function listen(fetchHandler: (request: Request) => Response | Prom
 }
 
 /** POSTs a batch to an agent, signed unless `sign` is false. */
-export function postBatch(baseUrl: string, items: readonly BatchItem[], options: { sign?: boolean; secret?: string; batchId?: string } = {}): Promise<Response> {
+export function postBatch(
+  baseUrl: string,
+  items: readonly BatchItem[],
+  options: { sign?: boolean; secret?: string; batchId?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const body = encodeBatch(options.batchId ?? 'b1', Date.now(), items);
   const signature = options.sign === false ? {} : signRequest(options.secret ?? SECRET, 'POST', '/v1/batch', body, Date.now());
-  return fetch(`${baseUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': BATCH_CONTENT_TYPE, ...signature }, body });
+  return fetch(`${baseUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': BATCH_CONTENT_TYPE, ...signature, ...options.headers }, body });
 }
 
 /** A scheduler that accepts verified telemetry (or answers `failWith`) and serves signed probes. */

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestVerifier } from '../../shared/protocol/auth.js';
 import { sampleMbps } from '../../shared/protocol/telemetry.js';
+import { NO_LINK_SAMPLE_HEADER } from '../../shared/protocol/batch.js';
 import { getModelRunner } from '../../shared/model/runner.js';
 import { createEdgeAgentApp } from '../../edge-agent/app.js';
 import { BandwidthProber } from '../../edge-agent/prober.js';
@@ -58,6 +59,14 @@ describe('telemetry from a live agent to a fake scheduler', () => {
     // Delivered samples are not sent again; the next report is a bare heartbeat.
     await reporter.flush();
     expect(scheduler.reports.at(-1)).toMatchObject({ bandwidth: [], batches: [] });
+  });
+
+  it('leaves a batch marked as not crossing the link (calibration) out of the bandwidth, not out of the latencies', async () => {
+    const items = Array.from({ length: 16 }, (_, index) => item(`c${index}`, seedJpeg()));
+    expect((await postBatch(agent.url, items, { headers: { [NO_LINK_SAMPLE_HEADER]: '1' } })).status).toBe(200);
+    const reporter = new TelemetryReporter(telemetry, identity, { schedulerUrl: schedulerServer.url, secret: SECRET, clock });
+    await reporter.flush();
+    expect(scheduler.reports.at(-1)).toMatchObject({ bandwidth: [], batches: [{ batchSize: 16 }] });
   });
 });
 
