@@ -15,7 +15,8 @@ import type { TelemetryReport } from '../../shared/protocol/telemetry.js';
 import { createSchedulerApp } from './app.js';
 import { buildLanes } from './build-lanes.js';
 import { buildStore } from './build-store.js';
-import { SchedulerEngine, type EngineContext } from './engine/scheduler-engine.js';
+import { SchedulerEngine } from './engine/scheduler-engine.js';
+import { LiveStateCell, initialLinks, type PlanningInputs } from './live-state.js';
 import type { EngineObserver } from './engine/observer.js';
 import { engineTelemetry } from './engine-telemetry.js';
 import { createDashboardRoutes } from './ops/dashboard/routes.js';
@@ -91,17 +92,12 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     return {} as Partial<Record<string, unknown>>;
   });
 
-  const context: EngineContext = {
-    sloMs: config.slo.latencyMs,
-    profiles: (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES,
-    links: {
-      edge: { bandwidthMbps: config.lanes.edge.initialBandwidthMbps, rttMs: config.lanes.edge.rttMs },
-      serverless: { bandwidthMbps: config.lanes.serverless.initialBandwidthMbps, rttMs: config.lanes.serverless.rttMs },
-    },
-    plan: undefined as unknown as Plan, // set just below, before anything reads it
-  };
+  const profiles = (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES;
+  // The replanner reads the config and profiles in force: the ones the scheduler starts with until the live state
+  // exists (it needs the first plan, which the replanner makes), then the live state's.
+  let planningInputs: () => PlanningInputs = () => ({ config, profiles });
   const detectors = parseDetectorsRecord(loaded.detectors);
-  const replanner = new ControllerReplanner(config, context, detectors?.controller);
+  const replanner = new ControllerReplanner(() => planningInputs(), detectors?.controller);
   const arrivals = new SharedArrivals({
     store,
     intervalMs: config.planner.countIntervalMs,
@@ -113,12 +109,9 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   arrivals.resumeAfter(detectors?.lastInterval, now());
   for (const lane of ['edge', 'serverless'] as const) replanner.laneHealthChanged(lane, lanes[lane].healthy(now()));
   const storedPlan = loaded.plan as Plan | undefined;
-  if (storedPlan) {
-    context.plan = storedPlan;
-    replanner.adoptPlan(storedPlan);
-  } else {
-    context.plan = replanner.replan('initial', now()).plan;
-  }
+  if (storedPlan) replanner.adoptPlan(storedPlan);
+  const state = new LiveStateCell({ config, profiles, links: initialLinks(config), plan: storedPlan ?? replanner.replan('initial', now()).plan });
+  planningInputs = () => state.current;
 
   const history = new StateHistoryRecorder();
   const tally = new ServiceTally();
@@ -126,12 +119,12 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     metrics,
     history,
     tally,
-    prices: () => pricesFor(config),
+    prices: () => pricesFor(state.current.config),
   });
   const observer = combineObservers(telemetry, options.observer ?? {});
   const refusals = new RefusalSummary();
-  const engine = new SchedulerEngine(lanes, context, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
-  const planning = new PlanningService(config, {
+  const engine = new SchedulerEngine(lanes, state, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
+  const planning = new PlanningService({
     engine,
     replanner,
     lanes,
@@ -149,7 +142,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     onReplan: (event) => {
       metrics.countReplan(event.reason);
       observer.replanned?.(event);
-      void sync.save('profiles', engine.context.profiles);
+      void sync.save('profiles', engine.state.current.profiles);
     },
     onPlanInForce: (plan) => {
       metrics.setPlan(plan);
@@ -171,14 +164,14 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
       if (refused) logger.warn({ ...refused, intervalMs: event.intervalMs }, 'requests refused with 429 in the last interval');
     },
   });
-  metrics.setPlan(context.plan);
+  metrics.setPlan(state.current.plan);
   metrics.setSlo(config.slo);
-  warmPool?.apply(context.plan);
+  warmPool?.apply(state.current.plan);
   if (!storedPlan) {
     metrics.countReplan('initial');
     history.recordReplan({ atMs: now(), reason: 'initial' });
-    observer.replanned?.({ plan: context.plan, previous: undefined, reason: 'initial', nowMs: now() });
-    void sync.save('plan', context.plan);
+    observer.replanned?.({ plan: state.current.plan, previous: undefined, reason: 'initial', nowMs: now() });
+    void sync.save('plan', state.current.plan);
   }
 
   const dashboard = createDashboardRoutes();

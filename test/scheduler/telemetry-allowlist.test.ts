@@ -66,7 +66,7 @@ describe('telemetry from edge URLs the operator did not allow', () => {
 
   it('refuses a signed report naming another URL with 403, logs the URL and changes nothing', async () => {
     const before = await state();
-    const profilesBefore = structuredClone(scheduler.engine.context.profiles);
+    const profilesBefore = structuredClone(scheduler.engine.state.current.profiles);
     const refused = [
       'https://attacker.example.net/v1/batch',
       // Near misses of the pattern: another domain ending, another scheme, port or path, an empty wildcard, a
@@ -93,7 +93,7 @@ describe('telemetry from edge URLs the operator did not allow', () => {
     const after = await state();
     expect(after.lanes.edge.agents.map((agent) => agent.batchUrl)).toEqual(before.lanes.edge.agents.map((agent) => agent.batchUrl));
     expect(after.estimates.bandwidthMbps.edge).toBe(before.estimates.bandwidthMbps.edge);
-    expect(scheduler.engine.context.profiles).toEqual(profilesBefore);
+    expect(scheduler.engine.state.current.profiles).toEqual(profilesBefore);
   });
 
   it('accepts the configured agent and URLs the pattern allows, and registers them', async () => {

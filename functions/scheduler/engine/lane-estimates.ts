@@ -9,10 +9,7 @@ import { clockedStatus, laneTimes, type LaneTimes } from '../../../shared/core/q
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';
 import type { Lane } from '../lanes/lane.js';
 
-export interface LinkEstimate {
-  readonly bandwidthMbps: number;
-  readonly rttMs: number;
-}
+import type { LinkEstimate } from '../live-state.js';
 
 /** The latency model of the serverless configuration the plan uses (nearest memory size if not profiled). */
 export function serverlessModel(profiles: ProfileSet, plan: Plan): LatencyModel {

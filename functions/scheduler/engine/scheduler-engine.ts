@@ -13,13 +13,14 @@ import { EngineError } from '../../../shared/core/errors.js';
 import { VirtualQueue, hedgeAtMs, hedgeChunkSize, predictedLate, tailSpreadMs, type QueueOptions, type QueueSnapshot } from '../../../shared/core/queue/index.js';
 import { LaneClock, type InFlightBatch } from '../../../shared/core/queue/lane-clock.js';
 import { expectedComputeMs } from '../../../shared/core/queue/lane-times.js';
-import type { LaneId, LaneStatus, LatencyModel, Plan, Priority, ProfileSet, QueuedRequest } from '../../../shared/core/types.js';
+import type { LaneId, LaneStatus, LatencyModel, Plan, Priority, QueuedRequest } from '../../../shared/core/types.js';
 import type { BatchItem } from '../../../shared/protocol/batch.js';
 import type { Lane } from '../lanes/lane.js';
 import type { InferAnswer } from './answer.js';
 import { answerFor, type AnsweredBatch, type BatchKind, type Flight } from './batch-answer.js';
 import { HedgeSchedule } from './hedge-schedule.js';
-import { LaneTimesCache, laneStatuses, serverlessModel, type LinkEstimate } from './lane-estimates.js';
+import type { LiveStateCell } from '../live-state.js';
+import { LaneTimesCache, laneStatuses, serverlessModel } from './lane-estimates.js';
 import type { EngineObserver } from './observer.js';
 import { PendingRequests } from './pending.js';
 import { REFUSAL, asEngineError } from './refusals.js';
@@ -38,14 +39,6 @@ export interface SubmitInput {
   readonly priority: Priority;
   /** Relative deadline (ms) the client asked for; capped at the SLO. */
   readonly deadlineMs?: number;
-}
-
-/** What the planning side changes live: the SLO, the plan, the profiles and the link estimates. */
-export interface EngineContext {
-  sloMs: number;
-  plan: Plan;
-  profiles: ProfileSet;
-  links: Record<LaneId, LinkEstimate>;
 }
 
 const OTHER_LANE: Record<LaneId, LaneId> = { edge: 'serverless', serverless: 'edge' };
@@ -70,7 +63,8 @@ export class SchedulerEngine {
 
   constructor(
     private readonly lanes: Readonly<Record<LaneId, Lane>>,
-    readonly context: EngineContext,
+    /** The plan, profiles, links and SLO in force, which the planning side swaps (live-state.ts). */
+    readonly state: LiveStateCell,
     private readonly options: EngineOptions,
     private readonly observer: EngineObserver = {},
   ) {
@@ -82,7 +76,8 @@ export class SchedulerEngine {
   submit(input: SubmitInput): Promise<InferAnswer> {
     if (this.stopped) return Promise.reject(new EngineError('no_lane', 'The scheduler is shutting down'));
     const nowMs = this.options.now();
-    const relative = Math.min(input.deadlineMs ?? this.context.sloMs, this.context.sloMs);
+    const { sloMs } = this.state;
+    const relative = Math.min(input.deadlineMs ?? sloMs, sloMs);
     const request: QueuedRequest = {
       id: randomUUID(),
       arrivalMs: nowMs,
@@ -92,14 +87,14 @@ export class SchedulerEngine {
     };
     this.arrivalsSinceTick += 1;
     const statuses = this.statuses(nowMs);
-    const outcome = this.queue.admit(request, this.context.plan, statuses, nowMs);
+    const outcome = this.queue.admit(request, this.state.current.plan, statuses, nowMs);
     if (outcome.kind === 'refused') {
       const error = REFUSAL[outcome.reason]!(outcome.retryAfterMs);
       this.observer.requestFailed?.({ id: request.id, error, waitedMs: 0 });
       return Promise.reject(error);
     }
     const answer = this.pending.add(request, input.data, input.contentType);
-    for (const evicted of outcome.evicted) this.fail(evicted, REFUSAL.shed!(this.context.sloMs), nowMs);
+    for (const evicted of outcome.evicted) this.fail(evicted, REFUSAL.shed!(sloMs), nowMs);
     // Admission changed nothing the lanes' statuses depend on: the first decision reuses them.
     this.pump(statuses, nowMs);
     return answer;
@@ -114,7 +109,7 @@ export class SchedulerEngine {
 
   /** Applies a new plan from the next decision; queued requests keep their deadlines. */
   setPlan(plan: Plan): void {
-    this.context.plan = plan;
+    this.state.update({ plan });
     this.pump();
   }
 
@@ -148,7 +143,7 @@ export class SchedulerEngine {
   }
 
   private statuses(nowMs: number) {
-    const { plan, profiles, links } = this.context;
+    const { plan, profiles, links } = this.state.current;
     return laneStatuses(this.lanes, this.clocks, plan, profiles, links, this.options.payloadBytes, nowMs, this.times);
   }
 
@@ -162,7 +157,7 @@ export class SchedulerEngine {
     try {
       for (let first = true; ; first = false) {
         const nowMs = first && fresh ? freshAtMs! : this.options.now();
-        const decision = this.queue.next(this.context.plan, first && fresh ? fresh : this.statuses(nowMs), nowMs);
+        const decision = this.queue.next(this.state.current.plan, first && fresh ? fresh : this.statuses(nowMs), nowMs);
         if (decision.kind === 'dispatch') {
           void this.runBatch(decision.lane, decision.requests, 'first');
         } else if (decision.kind === 'reject') {
@@ -195,9 +190,10 @@ export class SchedulerEngine {
     });
     const deadlineMs = Math.min(...live.map((request) => request.deadlineMs));
     const oldestWaitMs = dispatchMs - Math.min(...live.map((request) => request.arrivalMs));
-    const serverlessConfig = this.context.plan.serverless;
+    const { plan } = this.state.current;
+    const serverlessConfig = plan.serverless;
     const hedge = kind === 'hedge';
-    this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan: this.context.plan, oldestWaitMs, retry: kind === 'retry', hedge });
+    this.observer.batchDispatched?.({ lane, batchId, size: items.length, plan, oldestWaitMs, retry: kind === 'retry', hedge });
     const flight: Flight = { lane, batchId, requests: live, kind, done: false };
     let inFlight: InFlightBatch | undefined;
     try {
@@ -214,7 +210,7 @@ export class SchedulerEngine {
       this.landed(flight);
       this.copyFailed(flight, asEngineError(error));
     } finally {
-      if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), this.context.links[lane].bandwidthMbps);
+      if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), this.state.current.links[lane].bandwidthMbps);
       this.pump();
     }
   }
@@ -253,13 +249,13 @@ export class SchedulerEngine {
 
   /** The latency model the lane's batches follow: the edge's profile, or the plan's FC memory size's. */
   private laneModel(lane: LaneId): LatencyModel {
-    const { profiles, plan } = this.context;
+    const { profiles, plan } = this.state.current;
     return lane === 'edge' ? profiles.edge : serverlessModel(profiles, plan);
   }
 
   /** Puts the batch on its lane's clock: its bytes on the link, then the mean service of its model. */
   private clockDispatch(lane: LaneId, items: readonly BatchItem[], nowMs: number) {
-    const { links } = this.context;
+    const { links } = this.state.current;
     const model = this.laneModel(lane);
     const bits = items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
     return this.clocks[lane].dispatched(nowMs, bits, links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
@@ -280,7 +276,7 @@ export class SchedulerEngine {
         continue;
       }
       const answer = answerFor(request, result.labels, batch, nowMs);
-      if (this.pending.resolve(request.id, answer)) this.observer.requestAnswered?.({ answer, sloMs: this.context.sloMs });
+      if (this.pending.resolve(request.id, answer)) this.observer.requestAnswered?.({ answer, sloMs: this.state.sloMs });
     }
   }
 

@@ -8,7 +8,7 @@ import { DEFAULT_BOUNDS, planBestEffort, type PlannerInput } from '../../../shar
 import { DEFAULT_PRICES, type PriceTable } from '../../../shared/core/pricing/index.js';
 import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
 import type { SchedulerConfig } from '../../../shared/protocol/config.js';
-import type { EngineContext } from '../engine/scheduler-engine.js';
+import type { PlanningInputs } from '../live-state.js';
 import type { Replanner, ReplannerEstimates } from './replanner.js';
 
 export function pricesFor(config: SchedulerConfig): PriceTable {
@@ -17,7 +17,7 @@ export function pricesFor(config: SchedulerConfig): PriceTable {
   return { ...DEFAULT_PRICES, edgeUsdPerHour: { value: usdPerHour, unit: 'USD/h', source: 'scheduler config lanes.edge.usdPerHour', date: 'configured' } };
 }
 
-export function plannerInput(config: SchedulerConfig, context: EngineContext, request: ControllerPlanRequest): PlannerInput {
+export function plannerInput({ config, profiles }: PlanningInputs, request: ControllerPlanRequest): PlannerInput {
   const bounds = config.planner.bounds;
   return {
     rateRps: request.rateRps,
@@ -26,9 +26,9 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
     ...(request.linkSpread ? { linkSpread: request.linkSpread } : {}),
     rttMs: { edge: config.lanes.edge.rttMs, serverless: config.lanes.serverless.rttMs },
     payloadBytes: config.planner.payloadBytes,
-    sloMs: context.sloMs,
+    sloMs: config.slo.latencyMs,
     sloTarget: config.slo.target,
-    profiles: context.profiles,
+    profiles,
     prices: pricesFor(config),
     bounds: {
       ...DEFAULT_BOUNDS,
@@ -47,30 +47,29 @@ export function plannerInput(config: SchedulerConfig, context: EngineContext, re
 }
 
 /** The planner production uses: cost-optimal, or best effort when the SLO cannot be met (see planBestEffort). */
-export function productionPlanner(config: () => SchedulerConfig, context: EngineContext) {
-  return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(config(), context, request), request.current);
+export function productionPlanner(inputs: () => PlanningInputs) {
+  return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(inputs(), request), request.current);
 }
 
 export class ControllerReplanner implements Replanner {
   private controller: ReplanController;
-  private config: SchedulerConfig;
 
+  /** @param inputs the configuration and profiles in force, read at each plan (live-state.ts). */
   constructor(
-    config: SchedulerConfig,
-    private readonly context: EngineContext,
+    private readonly inputs: () => PlanningInputs,
     record?: ControllerRecord,
   ) {
-    this.config = config;
     this.controller = record ? ReplanController.fromRecord(record, this.options()) : new ReplanController(this.options());
   }
 
   private options() {
-    const planner = this.config.planner;
+    const { config } = this.inputs();
+    const planner = config.planner;
     return {
-      planner: productionPlanner(() => this.config, this.context),
+      planner: productionPlanner(this.inputs),
       intervalMs: planner.countIntervalMs,
       minReplanSpacingMs: planner.minReplanIntervalMs,
-      initialBandwidthMbps: this.config.lanes.edge.initialBandwidthMbps,
+      initialBandwidthMbps: config.lanes.edge.initialBandwidthMbps,
       rateDetector: { expectedSegmentLength: 1 / planner.hazard },
       bandwidthDetector: { expectedSegmentLength: 1 / planner.hazard },
       rateRule: { threshold: planner.changeThreshold },
@@ -95,7 +94,7 @@ export class ControllerReplanner implements Replanner {
   }
 
   replan(reason: PlanReason, nowMs: number): { plan: Plan; reason: PlanReason } {
-    const plan = productionPlanner(() => this.config, this.context)(this.controller.planRequest(reason, nowMs));
+    const plan = productionPlanner(this.inputs)(this.controller.planRequest(reason, nowMs));
     this.adoptPlan(plan);
     return { plan, reason };
   }
@@ -129,9 +128,8 @@ export class ControllerReplanner implements Replanner {
     this.controller = ReplanController.fromRecord({ ...this.controller.toRecord(), pending: reason }, this.options());
   }
 
-  configure(config: SchedulerConfig): void {
-    this.config = config;
-    // The detectors keep their state; a patched change threshold applies from the next observation.
+  /** The configuration changed: the detectors keep their state; a patched change threshold applies from the next observation. */
+  configure(): void {
     this.controller = ReplanController.fromRecord(this.controller.toRecord(), this.options());
   }
 

@@ -59,7 +59,6 @@ export interface PlanningDeps {
 }
 
 export class PlanningService implements PlanningApi {
-  private config: SchedulerConfig;
   private intervalTimer: NodeJS.Timeout | undefined;
   private readonly graceTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -74,13 +73,14 @@ export class PlanningService implements PlanningApi {
   /** What the queue times edge transfers on: the planner's estimate, or the last samples when they are lower. */
   private readonly recentEdgeLink = new RecentLinkEstimate();
 
-  constructor(
-    config: SchedulerConfig,
-    private readonly deps: PlanningDeps,
-  ) {
-    this.config = config;
+  constructor(private readonly deps: PlanningDeps) {
     const nowMs = deps.now();
     this.lastHealthy = { edge: deps.lanes.edge.healthy(nowMs), serverless: deps.lanes.serverless.healthy(nowMs) };
+  }
+
+  /** The configuration in force: the engine's live state holds the one copy (live-state.ts). */
+  private get config(): SchedulerConfig {
+    return this.deps.engine.state.current.config;
   }
 
   /** Starts counting intervals, aligned on the clock so that every instance means the same interval. */
@@ -187,7 +187,7 @@ export class PlanningService implements PlanningApi {
     const result = await decideReplan(
       {
         replanner,
-        current: () => engine.context.plan,
+        current: () => engine.state.current.plan,
         propose: (plan) => sync.propose(plan),
         intervalMs: this.config.planner.countIntervalMs,
         observedUntilMs: this.observedUntilMs(),
@@ -196,7 +196,7 @@ export class PlanningService implements PlanningApi {
       force,
     );
     if (result.kind !== 'replanned') return;
-    const previous = engine.context.plan;
+    const previous = engine.state.current.plan;
     engine.setPlan(result.plan);
     this.deps.onPlanInForce?.(result.plan);
     this.deps.history.recordReplan({ atMs: nowMs, reason: result.reason });
@@ -237,10 +237,11 @@ export class PlanningService implements PlanningApi {
       replanner.observeBandwidth('edge', sampleMbps(sample), nowMs);
       this.recentEdgeLink.add(sampleMbps(sample));
     }
-    if (report.batches.length > 0) {
-      engine.context.profiles = this.deps.updateEdgeProfile(engine.context.profiles, report.batches);
-    }
-    engine.context.links.edge = { ...engine.context.links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) };
+    const { profiles, links } = engine.state.current;
+    engine.state.update({
+      ...(report.batches.length > 0 ? { profiles: this.deps.updateEdgeProfile(profiles, report.batches) } : {}),
+      links: { ...links, edge: { ...links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) } },
+    });
     this.recordChangepoints(replanner.estimates);
     await this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch
@@ -248,7 +249,7 @@ export class PlanningService implements PlanningApi {
   }
 
   planView(): { plan: Plan | null; version: number } {
-    return { plan: this.deps.engine.context.plan ?? null, version: this.deps.sync.version('plan') };
+    return { plan: this.deps.engine.state.current.plan, version: this.deps.sync.version('plan') };
   }
 
   /** The SLO in force (PUT /v1/config may change it). */
@@ -257,13 +258,13 @@ export class PlanningService implements PlanningApi {
   }
 
   stateView(nowMs: number): SchedulerState {
-    return stateView(this.deps, this.config, nowMs);
+    return stateView(this.deps, nowMs);
   }
 
   async applyConfig(body: unknown, nowMs: number): Promise<unknown> {
-    this.config = applyConfigPatch(this.config, body);
-    this.deps.engine.context.sloMs = this.config.slo.latencyMs;
-    this.deps.replanner.configure?.(this.config);
+    // One swap: the engine's SLO, the planner's inputs and this service all read the config from the live state.
+    this.deps.engine.state.update({ config: applyConfigPatch(this.config, body) });
+    this.deps.replanner.configure?.();
     await this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
     return { slo, planner: { changeThreshold: planner.changeThreshold, bounds: planner.bounds } };

@@ -3,7 +3,6 @@
  * state to persist. The simulator's `ours` policy drives the same controller under virtual time.
  */
 import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
-import type { SchedulerConfig } from '../../../shared/protocol/config.js';
 
 export interface ReplannerEstimates {
   readonly rateRps: number;
@@ -29,7 +28,8 @@ export interface Replanner {
   readonly pendingReason?: PlanReason | undefined;
   /** Keeps a reason to re-plan pending for the next decision. */
   markPending?(reason: PlanReason): void;
-  configure?(config: SchedulerConfig): void;
+  /** The configuration in force changed (its detector settings apply from now on). */
+  configure?(): void;
   readonly estimates: ReplannerEstimates;
   toRecord(): unknown;
 }

@@ -2,7 +2,6 @@
  * `GET /v1/state`: estimates, queue, recent history, lanes, the SLO beside its predicted and measured attainment,
  * hedges, and the plan in force.
  */
-import type { SchedulerConfig } from '../../../shared/protocol/config.js';
 import type { SchedulerState } from '../../../shared/protocol/http-schemas.js';
 import type { PlanningDeps } from './planning-service.js';
 
@@ -12,11 +11,12 @@ function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
 
-export function stateView(deps: StateDeps, config: SchedulerConfig, nowMs: number): SchedulerState {
+export function stateView(deps: StateDeps, nowMs: number): SchedulerState {
   const { engine, replanner, lanes, edgePool, history, tally, warmPool } = deps;
   const queue = engine.queueSnapshot(nowMs);
   const estimates = replanner.estimates;
-  const plan = engine.context.plan ?? null;
+  // One snapshot for the whole view, so the plan and the SLO shown belong together.
+  const { plan, config } = engine.state.current;
   return {
     nowMs,
     queue: {

@@ -49,9 +49,7 @@ describe('plans the queue can hold', () => {
     expect(DEFAULT_BOUNDS.maxQueued).toBe(DEFAULT_QUEUE_OPTIONS.maxQueued);
     expect(() => validatePlannerInput(bounded(plannerInput(10, 20, 1000), 0))).toThrow(/bounds.maxQueued/);
     const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' }, limits: { maxQueued: 321 } });
-    const links = { edge: { bandwidthMbps: 20, rttMs: 2 }, serverless: { bandwidthMbps: 20, rttMs: 30 } };
-    const context = { sloMs: 1000, profiles: DEFAULT_PROFILES, links, plan: planForTarget(plannerInput(10, 20, 1000)) };
-    const input = controllerPlannerInput(config, context, { rateRps: 10, bandwidthMbps: { edge: 20, serverless: 20 }, lanesHealthy: { edge: true, serverless: true }, nowMs: 0, reason: 'manual' });
+    const input = controllerPlannerInput({ config, profiles: DEFAULT_PROFILES }, { rateRps: 10, bandwidthMbps: { edge: 20, serverless: 20 }, lanesHealthy: { edge: true, serverless: true }, nowMs: 0, reason: 'manual' });
     expect(input.bounds.maxQueued).toBe(321);
   });
 });

@@ -2,6 +2,8 @@ import type { LaneId, LatencyModel, Plan, ProfileSet } from '../../../shared/cor
 import type { BatchDispatch, BatchOutcome } from '../../../functions/scheduler/lanes/batch-runner.js';
 import type { Lane } from '../../../functions/scheduler/lanes/lane.js';
 import { EngineError } from '../../../shared/core/errors.js';
+import { LiveStateCell, type LiveState } from '../../../functions/scheduler/live-state.js';
+import { SchedulerConfigSchema } from '../../../shared/protocol/config.js';
 
 const model = (baseMs: number, perItemMs: number): LatencyModel => ({
   mean: { baseMs, perItemMs },
@@ -83,3 +85,10 @@ export class ScriptedLane implements Lane {
 }
 
 export const lanesFailing = (code: 'lane_failed' | 'deadline_exceeded') => new EngineError(code, `scripted ${code}`, undefined, true);
+
+/** The live state an engine test runs on: a parsed default config with the given SLO, and the given plan, profiles and links. */
+export function liveState(options: { readonly sloMs: number; readonly plan: Plan; readonly links?: LiveState['links'] }): LiveStateCell {
+  const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' }, slo: { latencyMs: options.sloMs } });
+  const links = options.links ?? { edge: { bandwidthMbps: 1000, rttMs: 1 }, serverless: { bandwidthMbps: 1000, rttMs: 1 } };
+  return new LiveStateCell({ config, plan: options.plan, profiles: PROFILES, links });
+}

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InferAnswer } from '../../../functions/scheduler/engine/answer.js';
 import type { EngineObserver } from '../../../functions/scheduler/engine/observer.js';
-import { SchedulerEngine, type EngineContext } from '../../../functions/scheduler/engine/scheduler-engine.js';
+import { SchedulerEngine } from '../../../functions/scheduler/engine/scheduler-engine.js';
 import type { BatchDispatch, BatchOutcome } from '../../../functions/scheduler/lanes/batch-runner.js';
 import type { Lane } from '../../../functions/scheduler/lanes/lane.js';
 import { EngineError } from '../../../shared/core/errors.js';
 import type { LaneId } from '../../../shared/core/types.js';
 import { DATA } from '../../support/paths.js';
-import { PROFILES, ScriptedLane, makePlan } from './fixtures.js';
+import { ScriptedLane, liveState, makePlan } from './fixtures.js';
 
 const jpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
 const SLO_MS = 250;
@@ -63,13 +63,8 @@ function setup(serverless: Lane = new ScriptedLane('serverless')) {
     requestAnswered: ({ answer }) => events.answered.push(answer),
     requestFailed: ({ id }) => events.failed.push(id),
   };
-  const context: EngineContext = {
-    sloMs: SLO_MS,
-    plan: makePlan({ batchSize: 2, timeoutMs: 5, share: 1 }),
-    profiles: PROFILES,
-    links: { edge: { bandwidthMbps: 1000, rttMs: 1 }, serverless: { bandwidthMbps: 1000, rttMs: 1 } },
-  };
-  const engine = new SchedulerEngine({ edge, serverless }, context, { payloadBytes: 1000, now: Date.now }, observer);
+  const state = liveState({ sloMs: SLO_MS, plan: makePlan({ batchSize: 2, timeoutMs: 5, share: 1 }) });
+  const engine = new SchedulerEngine({ edge, serverless }, state, { payloadBytes: 1000, now: Date.now }, observer);
   engines.push(engine);
   return { edge, serverless, engine, events };
 }

@@ -1,24 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SchedulerEngine, type EngineContext } from '../../../functions/scheduler/engine/scheduler-engine.js';
+import { SchedulerEngine } from '../../../functions/scheduler/engine/scheduler-engine.js';
 import type { InferAnswer } from '../../../functions/scheduler/engine/answer.js';
 import { DATA } from '../../support/paths.js';
-import { PROFILES, ScriptedLane, lanesFailing, makePlan } from './fixtures.js';
+import { ScriptedLane, lanesFailing, liveState, makePlan } from './fixtures.js';
 
 const jpeg = readFileSync(join(DATA, 'seed/images/1.jpg'));
 
 function setup(edgeShare: number, batchSize = 4, timeoutMs = 30) {
   const edge = new ScriptedLane('edge');
   const serverless = new ScriptedLane('serverless');
-  const context: EngineContext = {
-    sloMs: 2000,
-    plan: makePlan({ batchSize, timeoutMs, share: edgeShare }),
-    profiles: PROFILES,
-    links: { edge: { bandwidthMbps: 1000, rttMs: 1 }, serverless: { bandwidthMbps: 1000, rttMs: 1 } },
-  };
-  const engine = new SchedulerEngine({ edge, serverless }, context, { payloadBytes: 1000, now: Date.now });
-  return { edge, serverless, engine, context };
+  const state = liveState({ sloMs: 2000, plan: makePlan({ batchSize, timeoutMs, share: edgeShare }) });
+  const engine = new SchedulerEngine({ edge, serverless }, state, { payloadBytes: 1000, now: Date.now });
+  return { edge, serverless, engine, state };
 }
 
 const submit = (engine: SchedulerEngine, data: Uint8Array = jpeg) => engine.submit({ data, contentType: 'image/jpeg', priority: 'high' });

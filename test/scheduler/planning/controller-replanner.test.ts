@@ -8,11 +8,12 @@ import { SchedulerConfigSchema } from '../../../shared/protocol/config.js';
 describe('ControllerReplanner.configure', () => {
   it('takes a patched change threshold into the rate and bandwidth rules', () => {
     const config = SchedulerConfigSchema.parse({ server: { host: '127.0.0.1' }, planner: { changeThreshold: 0.5 } });
-    const context = { sloMs: config.slo.latencyMs, profiles: DEFAULT_PROFILES, links: {}, plan: undefined };
-    const replanner = new ControllerReplanner(config, context as never);
+    let inputs = { config, profiles: DEFAULT_PROFILES };
+    const replanner = new ControllerReplanner(() => inputs);
     for (let i = 1; i <= 20; i++) replanner.observeArrivals(20, 1000, i * 1000);
     const before = replanner.toRecord();
-    replanner.configure(applyConfigPatch(config, { planner: { changeThreshold: 0.8 } }));
+    inputs = { ...inputs, config: applyConfigPatch(config, { planner: { changeThreshold: 0.8 } }) };
+    replanner.configure();
     const after = replanner.toRecord();
     expect([before.rate.rule.threshold, after.rate.rule.threshold, after.bandwidth.edge.rule.threshold]).toEqual([0.5, 0.8, 0.8]);
     expect(after.rate.detector.steps).toBe(before.rate.detector.steps);

@@ -32,8 +32,9 @@ interface Instance {
 }
 
 function instance(backing: MemoryStateBacking, now: () => number): Instance {
-  const context = { sloMs: config.slo.latencyMs, profiles: DEFAULT_PROFILES, links: {}, plan: undefined as unknown as Plan };
-  const replanner = new ControllerReplanner(config, context as never);
+  // The plan this instance holds in force (the scheduler's live state, reduced to what the test reads).
+  const context = { plan: undefined as unknown as Plan };
+  const replanner = new ControllerReplanner(() => ({ config, profiles: DEFAULT_PROFILES }));
   const sync = new StateSync(new MemoryStateStore(backing), now, {
     adopt: (state) => {
       if (state.key !== 'plan') return;
