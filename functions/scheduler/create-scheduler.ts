@@ -25,7 +25,7 @@ import { SchedulerMetrics } from './ops/metrics.js';
 import { RefusalSummary } from './ops/refusal-summary.js';
 import { createOpenApiRoutes } from './ops/openapi.js';
 import { ServiceTally } from './ops/service-tally.js';
-import { ControllerReplanner, pricesFor } from './planning/controller-replanner.js';
+import { LiveReplanController, pricesFor } from './planning/live-replan-controller.js';
 import { parseDetectorsRecord } from './planning/detectors-record.js';
 import { StateHistoryRecorder } from './planning/history.js';
 import { PlanningService } from './planning/planning-service.js';
@@ -93,11 +93,11 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   });
 
   const profiles = (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES;
-  // The replanner reads the config and profiles in force: the ones the scheduler starts with until the live state
-  // exists (it needs the first plan, which the replanner makes), then the live state's.
+  // The replanController reads the config and profiles in force: the ones the scheduler starts with until the live state
+  // exists (it needs the first plan, which the replanController makes), then the live state's.
   let planningInputs: () => PlanningInputs = () => ({ config, profiles });
   const detectors = parseDetectorsRecord(loaded.detectors);
-  const replanner = new ControllerReplanner(() => planningInputs(), detectors?.controller);
+  const replanController = new LiveReplanController(() => planningInputs(), detectors?.controller);
   const arrivals = new SharedArrivals({
     store,
     intervalMs: config.planner.countIntervalMs,
@@ -107,10 +107,10 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   });
   // Go on from the interval the stored detector state had seen: the others published the intervals since.
   arrivals.resumeAfter(detectors?.lastInterval, now());
-  for (const lane of ['edge', 'serverless'] as const) replanner.laneHealthChanged(lane, lanes[lane].healthy(now()));
+  for (const lane of ['edge', 'serverless'] as const) replanController.laneHealthChanged(lane, lanes[lane].healthy(now()));
   const storedPlan = loaded.plan as Plan | undefined;
-  if (storedPlan) replanner.adoptPlan(storedPlan);
-  const state = new LiveStateCell({ config, profiles, links: initialLinks(config), plan: storedPlan ?? replanner.replan('initial', now()).plan });
+  if (storedPlan) replanController.adoptPlan(storedPlan);
+  const state = new LiveStateCell({ config, profiles, links: initialLinks(config), plan: storedPlan ?? replanController.replan('initial', now()).plan });
   planningInputs = () => state.current;
 
   const history = new StateHistoryRecorder();
@@ -126,7 +126,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   const engine = new SchedulerEngine(lanes, state, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
   const planning = new PlanningService({
     engine,
-    replanner,
+    replanController,
     lanes,
     edgePool: edge,
     sync,
@@ -151,7 +151,7 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     onTick: (event) => {
       observer.tick?.(event);
       metrics.setSlo(planning.slo);
-      const estimates = replanner.estimates;
+      const estimates = replanController.estimates;
       metrics.setEstimates(estimates.rateRps, estimates.bandwidthMbps);
       metrics.setChangeProbability('rate', estimates.rateChangeProbability);
       metrics.setChangeProbability('bandwidth', estimates.bandwidthChangeProbability);

@@ -27,11 +27,11 @@ import { decideReplan } from './replan-decision.js';
 import { stateView } from './state-view.js';
 import type { SharedArrivals } from './shared-arrivals.js';
 import type { StateSync, RemoteState } from './state-sync.js';
-import type { Replanner, ReplannerEstimates } from './replanner.js';
+import type { LiveReplanController, ReplanEstimates } from './live-replan-controller.js';
 
 export interface PlanningDeps {
   readonly engine: SchedulerEngine;
-  readonly replanner: Replanner;
+  readonly replanController: LiveReplanController;
   readonly lanes: Readonly<Record<LaneId, Lane>>;
   readonly edgePool: HttpBatchRunner;
   readonly sync: StateSync;
@@ -122,23 +122,23 @@ export class PlanningService implements PlanningApi {
 
   /** Totals of the intervals now complete to the rate detector, lane health, maybe a new plan, history, persistence. */
   async observe(): Promise<void> {
-    const { engine, replanner, lanes, sync, arrivals, now } = this.deps;
+    const { engine, replanController, lanes, sync, arrivals, now } = this.deps;
     const intervalMs = this.config.planner.countIntervalMs;
     for (const observed of await arrivals.ready(now())) {
-      replanner.observeArrivals(observed.count.total, intervalMs, observed.endMs);
+      replanController.observeArrivals(observed.count.total, intervalMs, observed.endMs);
       this.lastTotalRps = (observed.count.total * 1000) / intervalMs;
     }
     const nowMs = now();
     this.observations += 1;
     for (const lane of ['edge', 'serverless'] as const) {
       const healthy = lanes[lane].healthy(nowMs);
-      if (healthy !== this.lastHealthy[lane]) replanner.laneHealthChanged?.(lane, healthy, nowMs);
+      if (healthy !== this.lastHealthy[lane]) replanController.laneHealthChanged(lane, healthy);
       this.lastHealthy[lane] = healthy;
     }
-    this.recordChangepoints(replanner.estimates);
+    this.recordChangepoints(replanController.estimates);
     await this.maybeReplan(nowMs);
     this.deps.onTick?.({ intervalMs, nowMs });
-    const estimates = replanner.estimates;
+    const estimates = replanController.estimates;
     this.deps.history.closeInterval(nowMs, {
       rateRps: this.lastTotalRps,
       bandwidthMbps: estimates.bandwidthMbps,
@@ -161,10 +161,10 @@ export class PlanningService implements PlanningApi {
 
   /** The detector state to persist, with the last interval it has seen. */
   detectorsRecord(): DetectorsRecord {
-    return detectorsRecord(this.deps.replanner.toRecord() as ControllerRecord, this.deps.arrivals.lastObserved);
+    return detectorsRecord(this.deps.replanController.toRecord() as ControllerRecord, this.deps.arrivals.lastObserved);
   }
 
-  private recordChangepoints(estimates: ReplannerEstimates): void {
+  private recordChangepoints(estimates: ReplanEstimates): void {
     for (const kind of ['rate', 'bandwidth'] as const) {
       const atMs = estimates.lastChangepointMs[kind];
       if (atMs !== undefined && atMs > this.lastChangeSeenMs[kind]) {
@@ -183,10 +183,10 @@ export class PlanningService implements PlanningApi {
   }
 
   private async replanOnce(nowMs: number, force?: PlanReason): Promise<void> {
-    const { engine, replanner, sync } = this.deps;
+    const { engine, replanController, sync } = this.deps;
     const result = await decideReplan(
       {
-        replanner,
+        replanController,
         current: () => engine.state.current.plan,
         propose: (plan) => sync.propose(plan),
         intervalMs: this.config.planner.countIntervalMs,
@@ -206,15 +206,15 @@ export class PlanningService implements PlanningApi {
 
   /** Another instance's plan or detector state won in the store: take it. */
   adopt(state: RemoteState): void {
-    const { engine, replanner } = this.deps;
+    const { engine, replanController } = this.deps;
     if (state.key === 'plan') {
       const plan = state.value as Plan;
       engine.setPlan(plan);
-      replanner.adoptPlan(plan);
+      replanController.adoptPlan(plan);
       this.deps.onPlanInForce?.(plan);
     } else if (state.key === 'detectors') {
       const record = parseDetectorsRecord(state.value);
-      if (record) replanner.restore(record.controller);
+      if (record) replanController.restore(record.controller);
     }
   }
 
@@ -225,7 +225,7 @@ export class PlanningService implements PlanningApi {
       throw new EngineError('invalid_input', `Telemetry ${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const report = parsed.data;
-    const { edgePool, replanner, engine } = this.deps;
+    const { edgePool, replanController, engine } = this.deps;
     // A valid signature proves the sender holds the edge secret, not that it should receive batches: the operator
     // says which batch URLs may join. Refused before anything changes: no agent added, no sample taken.
     if (!this.deps.edgeUrlAllowed(report.batchUrl)) {
@@ -234,15 +234,15 @@ export class PlanningService implements PlanningApi {
     }
     edgePool.heartbeat(report.batchUrl, nowMs);
     for (const sample of report.bandwidth) {
-      replanner.observeBandwidth('edge', sampleMbps(sample), nowMs);
+      replanController.observeBandwidth('edge', sampleMbps(sample), nowMs);
       this.recentEdgeLink.add(sampleMbps(sample));
     }
     const { profiles, links } = engine.state.current;
     engine.state.update({
       ...(report.batches.length > 0 ? { profiles: this.deps.updateEdgeProfile(profiles, report.batches) } : {}),
-      links: { ...links, edge: { ...links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanner.estimates.bandwidthMbps.edge) } },
+      links: { ...links, edge: { ...links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanController.estimates.bandwidthMbps.edge) } },
     });
-    this.recordChangepoints(replanner.estimates);
+    this.recordChangepoints(replanController.estimates);
     await this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch
     return { accepted: report.bandwidth.length + report.batches.length };
@@ -264,7 +264,7 @@ export class PlanningService implements PlanningApi {
   async applyConfig(body: unknown, nowMs: number): Promise<unknown> {
     // One swap: the engine's SLO, the planner's inputs and this service all read the config from the live state.
     this.deps.engine.state.update({ config: applyConfigPatch(this.config, body) });
-    this.deps.replanner.configure?.();
+    this.deps.replanController.configure();
     await this.maybeReplan(nowMs, 'config-change');
     const { slo, planner } = this.config;
     return { slo, planner: { changeThreshold: planner.changeThreshold, bounds: planner.bounds } };

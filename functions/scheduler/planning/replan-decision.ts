@@ -19,10 +19,10 @@
  */
 import type { Plan, PlanReason } from '../../../shared/core/types.js';
 import type { ProposalOutcome } from './state-sync.js';
-import type { Replanner, ReplannerEstimates } from './replanner.js';
+import type { LiveReplanController, ReplanEstimates } from './live-replan-controller.js';
 
 export interface ReplanDecisionContext {
-  readonly replanner: Replanner;
+  readonly replanController: LiveReplanController;
   /** The plan in force on this instance. */
   current(): Plan;
   propose(plan: Plan): Promise<ProposalOutcome>;
@@ -43,23 +43,23 @@ export type ReplanResult =
 
 /** Decides whether to re-plan now (or for `force`), and settles the plan with the other instances. */
 export async function decideReplan(context: ReplanDecisionContext, nowMs: number, force?: PlanReason): Promise<ReplanResult> {
-  const { replanner } = context;
-  const pending = force ? undefined : replanner.pendingReason;
-  const changeStartMs = changeStart(pending, replanner.estimates);
-  const decision = force ? replanner.replan(force, nowMs) : replanner.decide(nowMs);
+  const { replanController } = context;
+  const pending = force ? undefined : replanController.pendingReason;
+  const changeStartMs = changeStart(pending, replanController.estimates);
+  const decision = force ? replanController.replan(force, nowMs) : replanController.decide(nowMs);
   if (!decision) return { kind: 'none' };
   // A drift decision can come while a changepoint waits for more observations: only the same reason counts.
   const trigger = pending === decision.reason ? pending : undefined;
   if ((!force && aheadOfUs(context, decision.reason, trigger)) || answers(context.current(), trigger, changeStartMs, context.intervalMs)) {
-    replanner.adoptPlan(context.current());
+    replanController.adoptPlan(context.current());
     return { kind: 'adopted' };
   }
   const outcome = await context.propose(decision.plan);
   if (outcome === 'lost') {
     const inForce = context.current();
-    replanner.adoptPlan(inForce);
+    replanController.adoptPlan(inForce);
     if (trigger === 'lane-health' || (trigger && changeStartMs !== undefined && !answers(inForce, trigger, changeStartMs, context.intervalMs))) {
-      replanner.markPending?.(trigger);
+      replanController.markPending(trigger);
     }
     return { kind: 'adopted' };
   }
@@ -79,7 +79,7 @@ function answers(plan: Plan, trigger: PlanReason | undefined, changeStartMs: num
   return plan.reason === trigger && plan.createdAtMs >= changeStartMs + intervalMs;
 }
 
-function changeStart(pending: PlanReason | undefined, estimates: ReplannerEstimates): number | undefined {
+function changeStart(pending: PlanReason | undefined, estimates: ReplanEstimates): number | undefined {
   if (pending === 'rate-change') return estimates.lastChangepointMs.rate;
   if (pending === 'bandwidth-change') return estimates.lastChangepointMs.bandwidth;
   return undefined;

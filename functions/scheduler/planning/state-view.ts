@@ -5,16 +5,16 @@
 import type { SchedulerState } from '../../../shared/protocol/http-schemas.js';
 import type { PlanningDeps } from './planning-service.js';
 
-type StateDeps = Pick<PlanningDeps, 'engine' | 'replanner' | 'lanes' | 'edgePool' | 'history' | 'tally' | 'warmPool'>;
+type StateDeps = Pick<PlanningDeps, 'engine' | 'replanController' | 'lanes' | 'edgePool' | 'history' | 'tally' | 'warmPool'>;
 
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
 
 export function stateView(deps: StateDeps, nowMs: number): SchedulerState {
-  const { engine, replanner, lanes, edgePool, history, tally, warmPool } = deps;
+  const { engine, replanController, lanes, edgePool, history, tally, warmPool } = deps;
   const queue = engine.queueSnapshot(nowMs);
-  const estimates = replanner.estimates;
+  const estimates = replanController.estimates;
   // One snapshot for the whole view, so the plan and the SLO shown belong together.
   const { plan, config } = engine.state.current;
   return {

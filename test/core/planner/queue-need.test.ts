@@ -5,7 +5,7 @@ import { DEFAULT_BOUNDS, validatePlannerInput, type PlannerInput } from '../../.
 import { planForTarget } from '../../../shared/core/planner/plan.js';
 import { longestQueueWaitMs, planQueueNeed } from '../../../shared/core/planner/queue-need.js';
 import { DEFAULT_QUEUE_OPTIONS } from '../../../shared/core/queue/options.js';
-import { plannerInput as controllerPlannerInput } from '../../../functions/scheduler/planning/controller-replanner.js';
+import { plannerInput as controllerPlannerInput } from '../../../functions/scheduler/planning/live-replan-controller.js';
 import { SchedulerConfigSchema } from '../../../shared/protocol/config.js';
 import { DEFAULT_PROFILES } from '../../../shared/core/profiles/default-profiles.js';
 import { plannerInput } from './fixtures.js';

@@ -5,7 +5,7 @@
  * lagging without having seen the winner's plan.
  */
 import { describe, expect, it } from 'vitest';
-import { ControllerReplanner } from '../../../functions/scheduler/planning/controller-replanner.js';
+import { LiveReplanController } from '../../../functions/scheduler/planning/live-replan-controller.js';
 import { decideReplan, type ReplanResult } from '../../../functions/scheduler/planning/replan-decision.js';
 import { StateSync } from '../../../functions/scheduler/planning/state-sync.js';
 import { MemoryStateStore, createMemoryBacking, type MemoryStateBacking } from '../../../functions/scheduler/store/memory-store.js';
@@ -23,7 +23,7 @@ const config = SchedulerConfigSchema.parse({
 });
 
 interface Instance {
-  readonly replanner: ControllerReplanner;
+  readonly replanController: LiveReplanController;
   readonly sync: StateSync;
   readonly context: { plan: Plan };
   readonly replans: ReplanResult[];
@@ -34,12 +34,12 @@ interface Instance {
 function instance(backing: MemoryStateBacking, now: () => number): Instance {
   // The plan this instance holds in force (the scheduler's live state, reduced to what the test reads).
   const context = { plan: undefined as unknown as Plan };
-  const replanner = new ControllerReplanner(() => ({ config, profiles: DEFAULT_PROFILES }));
+  const replanController = new LiveReplanController(() => ({ config, profiles: DEFAULT_PROFILES }));
   const sync = new StateSync(new MemoryStateStore(backing), now, {
     adopt: (state) => {
       if (state.key !== 'plan') return;
       context.plan = state.value as Plan;
-      replanner.adoptPlan(context.plan);
+      replanController.adoptPlan(context.plan);
     },
     storeError: (error) => {
       throw error;
@@ -47,15 +47,15 @@ function instance(backing: MemoryStateBacking, now: () => number): Instance {
   });
   const replans: ReplanResult[] = [];
   return {
-    replanner,
+    replanController,
     sync,
     context,
     replans,
     async step(interval, total) {
       const endMs = T0 + (interval + 1) * INTERVAL_MS;
-      replanner.observeArrivals(total, INTERVAL_MS, endMs);
+      replanController.observeArrivals(total, INTERVAL_MS, endMs);
       const result = await decideReplan(
-        { replanner, current: () => context.plan, propose: (plan) => sync.propose(plan), intervalMs: INTERVAL_MS, observedUntilMs: endMs },
+        { replanController, current: () => context.plan, propose: (plan) => sync.propose(plan), intervalMs: INTERVAL_MS, observedUntilMs: endMs },
         now(),
         undefined,
       );
@@ -77,12 +77,12 @@ async function threeInstances() {
   const instances = [instance(backing, now), instance(backing, now), instance(backing, now)];
   // One initial plan, the one the others load at start-up.
   const [first] = instances;
-  first!.context.plan = first!.replanner.replan('initial', nowMs).plan;
+  first!.context.plan = first!.replanController.replan('initial', nowMs).plan;
   await first!.sync.save('plan', first!.context.plan);
   for (const other of instances.slice(1)) {
     const loaded = await other.sync.load(['plan']);
     other.context.plan = loaded.plan as Plan;
-    other.replanner.adoptPlan(other.context.plan);
+    other.replanController.adoptPlan(other.context.plan);
   }
   const at = (interval: number) => {
     nowMs = T0 + (interval + 1) * INTERVAL_MS + 300;

@@ -1,5 +1,5 @@
 /**
- * Adapts the core ReplanController to the planning service: the planner it calls closes over the live SLO,
+ * LiveReplanController: the core ReplanController as the scheduler runs it. The planner it calls reads the live SLO,
  * profiles, prices and bounds; re-plans for outside reasons (a config change) and plans adopted from other
  * instances go through the controller's own record, so its drift and spacing rules see them.
  */
@@ -9,7 +9,15 @@ import { DEFAULT_PRICES, type PriceTable } from '../../../shared/core/pricing/in
 import type { LaneId, Plan, PlanReason } from '../../../shared/core/types.js';
 import type { SchedulerConfig } from '../../../shared/protocol/config.js';
 import type { PlanningInputs } from '../live-state.js';
-import type { Replanner, ReplannerEstimates } from './replanner.js';
+
+/** What the scheduler shows of the controller's estimates (`/v1/state`, metrics). */
+export interface ReplanEstimates {
+  readonly rateRps: number;
+  readonly bandwidthMbps: Record<LaneId, number>;
+  readonly rateChangeProbability: number;
+  readonly bandwidthChangeProbability: number;
+  readonly lastChangepointMs: { readonly rate?: number; readonly bandwidth?: number };
+}
 
 export function pricesFor(config: SchedulerConfig): PriceTable {
   const usdPerHour = config.lanes.edge.usdPerHour;
@@ -51,7 +59,7 @@ export function productionPlanner(inputs: () => PlanningInputs) {
   return (request: ControllerPlanRequest): Plan => planBestEffort(plannerInput(inputs(), request), request.current);
 }
 
-export class ControllerReplanner implements Replanner {
+export class LiveReplanController {
   private controller: ReplanController;
 
   /** @param inputs the configuration and profiles in force, read at each plan (live-state.ts). */
@@ -133,7 +141,7 @@ export class ControllerReplanner implements Replanner {
     this.controller = ReplanController.fromRecord(this.controller.toRecord(), this.options());
   }
 
-  get estimates(): ReplannerEstimates {
+  get estimates(): ReplanEstimates {
     const e = this.controller.estimates;
     const bandwidthChanges = [e.lastChangepointMs.bandwidth.edge, e.lastChangepointMs.bandwidth.serverless].filter((x): x is number => x !== null);
     return {
