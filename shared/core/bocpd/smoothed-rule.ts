@@ -15,6 +15,15 @@
  */
 import { EngineError, expected } from '../errors.js';
 
+/**
+ * The default `threshold`: a change is reported at two-to-one odds, not at even odds as online. The posterior
+ * comes from a model that takes a segment's observations as independent around one level; the noise of real
+ * series is not (autocorrelation beyond what the standardisation's long-run correction covers, trends,
+ * seasons), and a model that counts every observation as fresh evidence is overconfident, so its even-odds
+ * changes include too many that are ordinary movement.
+ */
+export const DEFAULT_SMOOTHED_THRESHOLD = 2 / 3;
+
 export interface SmoothedChange {
   /** 0-based index of the first observation of the new segment. */
   readonly index: number;
