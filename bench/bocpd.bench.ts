@@ -157,7 +157,7 @@ function annotatedSet(folder: string, counts: readonly string[] = []): Annotated
 
 function accuracy() {
   const sets = { tcpd: annotatedSet('tcpd'), literature: annotatedSet('literature', ['coal_mining_disasters']), shaped: shapedSet(createRandom) };
-  // The CLI's defaults: smoothed rule, hazard 1/250, the exact recursion on series this short.
+  // The CLI's defaults: smoothed rule (threshold 2/3), hazard 1/250, the exact recursion on series this short.
   const settings = { default: { rule: 'smoothed', maxRunLengths: Infinity }, 'hazard 100': { rule: 'smoothed', maxRunLengths: Infinity, expectedSegmentLength: 100 }, 'online rule': { rule: 'online' } } as const;
   const results: Record<string, Record<string, { mean: ReturnType<typeof meanScore>; series: SeriesScore[] }>> = {};
   for (const [label, options] of Object.entries(settings)) {
@@ -252,7 +252,7 @@ const defaults = scores.default!;
 const markdown = `## BOCPD (Bayesian changepoint detection)
 
 Reproduce: \`${COMMAND}\` (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}; took ${fmt((performance.now() - started) / 1000, 0)} s; load average ${fmt(startLoad, 1)} at the start, ${fmt(loadavg()[0]!, 1)} at the end: wall-clock figures, the CLI's included, slow down as other work shares the cores, CPU-second figures much less).
-Detector defaults: hazard 1/250, at most 24 run-length hypotheses (merge.ts), change window 50, threshold 0.5, min spacing 10.
+Detector defaults: hazard 1/250, at most 24 run-length hypotheses (merge.ts), change window 50, threshold 0.5 (online rule; the smoothed rule's 2/3), min spacing 10.
 
 ### Speed (detector + online rule, observations per CPU second)
 
@@ -282,7 +282,7 @@ ${markdownTable(['scenario', 'changes', 'detected', 'false alarms', 'mean delay'
 
 TCPD and literature: real annotated series from \$CHANGEPOINT_SETS (${SETS_DIR === undefined ? 'not set in this run: those columns are empty' : 'for this run, a copy of the Turing Change Point Dataset\'s univariate series in tcpd/; none in literature/'}); shaped:
 30 seeded series with trend, seasonality or AR(1) noise, 18 of them with level shifts. Default: the CLI's
-(standardised Gaussian, or Poisson for counts; smoothed rule; hazard 1/250).
+(standardised Gaussian, or Poisson for counts; smoothed rule, threshold 2/3; hazard 1/250).
 
 ${markdownTable(
   ['settings', ...Object.keys(defaults).map((set) => `${set} F1 / cover`)],

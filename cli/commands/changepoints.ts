@@ -10,6 +10,7 @@ import {
   DEFAULT_GAUSSIAN_PRIOR,
   DEFAULT_POISSON_PRIOR,
   DEFAULT_RULE_OPTIONS,
+  DEFAULT_SMOOTHED_THRESHOLD,
   DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR,
   F1_MARGIN,
   SeriesOptionError,
@@ -64,7 +65,8 @@ Options:
   --prior LIST               poisson: shape,rate (default ${DEFAULT_POISSON_PRIOR.shape},${DEFAULT_POISSON_PRIOR.rate});
                              gaussian: mean,kappa,alpha,beta in standardised units (default ${Object.values(DEFAULT_STANDARDIZED_GAUSSIAN_PRIOR).join(',')}),
                              or with --no-standardize (default ${Object.values(DEFAULT_GAUSSIAN_PRIOR).join(',')}); also name=value pairs
-  --threshold P              probability needed to report a change (default ${DEFAULT_RULE_OPTIONS.threshold})
+  --threshold P              probability needed to report a change (default: smoothed ${DEFAULT_SMOOTHED_THRESHOLD.toFixed(3)}, two to
+                             one odds, as the whole-series posterior runs overconfident; online ${DEFAULT_RULE_OPTIONS.threshold})
   --min-spacing N            least distance between reported changes (default ${DEFAULT_RULE_OPTIONS.minSpacing})
   --window N                 online: change window in observations (default ${DEFAULT_DETECTOR_OPTIONS.changeWindow})
   --max-run-lengths N        run-length hypotheses kept per step (default: all for series up to ${EXACT_UP_TO}
@@ -154,7 +156,7 @@ async function run(argv: readonly string[]): Promise<number> {
   if (opts.series !== undefined && opts.annotations === undefined) throw new UsageError('--series applies with --annotations.');
   const standardize = model === 'gaussian' && !opts['no-standardize'];
   const expectedSegmentLength = numberOption('hazard', opts.hazard, DEFAULT_DETECTOR_OPTIONS.expectedSegmentLength, 1.000001);
-  const threshold = numberOption('threshold', opts.threshold, DEFAULT_RULE_OPTIONS.threshold, 1e-12, 1);
+  const thresholdOption = opts.threshold === undefined ? undefined : numberOption('threshold', opts.threshold, Number.NaN, 1e-12, 1);
   const minSpacing = numberOption('min-spacing', opts['min-spacing'], DEFAULT_RULE_OPTIONS.minSpacing, 1);
   const changeWindow = numberOption('window', opts.window, DEFAULT_DETECTOR_OPTIONS.changeWindow, 1);
   const cap = opts['max-run-lengths'] === undefined ? undefined : numberOption('max-run-lengths', opts['max-run-lengths'], 0, 2);
@@ -176,6 +178,7 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const maxRunLengths = cap ?? (values.length <= EXACT_UP_TO ? Infinity : DEFAULT_DETECTOR_OPTIONS.maxRunLengths);
   const rule = (opts.rule as 'smoothed' | 'online' | undefined) ?? (values.length <= SMOOTHED_UP_TO ? 'smoothed' : 'online');
+  const threshold = thresholdOption ?? (rule === 'smoothed' ? DEFAULT_SMOOTHED_THRESHOLD : DEFAULT_RULE_OPTIONS.threshold);
 
   let result;
   try {
@@ -226,7 +229,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const summary =
     `${result.changepoints.length} changepoint${result.changepoints.length === 1 ? '' : 's'} in ${values.length} observations ` +
-    `(${model}${standardize ? ', standardised' : ''}, ${rule}, hazard 1/${expectedSegmentLength}, threshold ${threshold}` +
+    `(${model}${standardize ? ', standardised' : ''}, ${rule}, hazard 1/${expectedSegmentLength}, threshold ${Number(threshold.toFixed(3))}` +
     `${series.filled > 0 ? `; ${series.filled} missing values interpolated` : ''})`;
   if (opts.json) {
     const { detector, posterior, ...rest } = result;

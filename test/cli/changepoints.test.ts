@@ -44,12 +44,16 @@ describe('edgebatch changepoints', () => {
     const lines = await run('--model', 'poisson', '--input', join(dir, 'counts.txt'));
     expect(lines.code).toBe(0);
     expect(lines.out).toBe('200');
-    expect(lines.err).toMatch(/1 changepoint in 400 observations \(poisson/);
+    expect(lines.err).toMatch(/1 changepoint in 400 observations \(poisson, smoothed, hazard 1\/250, threshold 0\.667\)/);
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.json'))).out).toBe('200');
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', 'count')).out).toBe('200');
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.csv'), '--column', '3', '--exposure-column', 'bin')).out).toBe('200');
     expect((await run('--model', 'poisson', '--input', join(dir, 'counts.txt.gz'))).out).toBe('200');
-    expect((await run('--model', 'poisson', '--rule', 'online', '--input', join(dir, 'counts.txt'))).out).toBe('200');
+    const online = await run('--model', 'poisson', '--rule', 'online', '--input', join(dir, 'counts.txt'));
+    expect(online.out).toBe('200');
+    // the online rule keeps the live detector's even odds; the smoothed rule's two to one is its own default
+    expect(online.err).toMatch(/\(poisson, online, hazard 1\/250, threshold 0\.5\)/);
+    expect((await run('--model', 'poisson', '--threshold', '0.9', '--input', join(dir, 'counts.txt'))).err).toMatch(/smoothed, hazard 1\/250, threshold 0\.9\)/);
   });
 
   it('scores the changes against annotations: F1 with margin 5 and cover, per van den Burg and Williams', async () => {

@@ -15,7 +15,7 @@ import type { DetectorOptions } from './options.js';
 import { createPoissonGammaModel, type PoissonGammaPrior } from './poisson-gamma.js';
 import { DEFAULT_RULE_OPTIONS, createChangepointRule, type ChangepointRuleOptions, type DetectedChange } from './rule.js';
 import { segmentStartPosterior } from './smoothed-posterior.js';
-import { smoothedChangepoints } from './smoothed-rule.js';
+import { DEFAULT_SMOOTHED_THRESHOLD, smoothedChangepoints } from './smoothed-rule.js';
 import { robustStandardization, type Standardization } from './standardize.js';
 
 export interface DetectChangepointsOptions extends DetectorOptions, ChangepointRuleOptions {
@@ -100,7 +100,7 @@ function detectSmoothed(series: ArrayLike<number>, options: DetectChangepointsOp
   const backward = logPredictives(options, model, series, true);
   const resolved = forward.detector.options;
   const posterior = segmentStartPosterior(forward.logs, backward.logs, 1 / resolved.expectedSegmentLength);
-  const changes = smoothedChangepoints(posterior, options.threshold ?? DEFAULT_RULE_OPTIONS.threshold, options.minSpacing ?? DEFAULT_RULE_OPTIONS.minSpacing);
+  const changes = smoothedChangepoints(posterior, options.threshold ?? DEFAULT_SMOOTHED_THRESHOLD, options.minSpacing ?? DEFAULT_RULE_OPTIONS.minSpacing);
   const last = series.length - 1;
   return {
     changepoints: changes.map((change) => change.index),

@@ -33,7 +33,7 @@ export {
 } from './normal-gamma.js';
 export { robustStandardization, type Standardization } from './standardize.js';
 export { segmentStartPosterior } from './smoothed-posterior.js';
-export { smoothedChangepoints, type SmoothedChange } from './smoothed-rule.js';
+export { smoothedChangepoints, DEFAULT_SMOOTHED_THRESHOLD, type SmoothedChange } from './smoothed-rule.js';
 export { f1Score, F1_MARGIN, type F1Score } from './metrics/f1.js';
 export { covering } from './metrics/covering.js';
 export { annotationsFor } from './annotations.js';

@@ -1,6 +1,7 @@
 /** Series text formats, TCPD datasets and annotations, and the standardisation of real-valued series. */
 import { describe, expect, it } from 'vitest';
 import { annotationsFor, parseSeriesText, robustStandardization, SeriesOptionError } from '../../../shared/core/bocpd/index.js';
+import { longRunSd } from '../../../shared/core/bocpd/standardize.js';
 import { createRandom } from '../../../shared/core/random.js';
 
 const source = 'test';
@@ -56,6 +57,36 @@ describe('robustStandardization', () => {
     const { scale } = robustStandardization(xs);
     expect(scale).toBeGreaterThan(0.85);
     expect(scale).toBeLessThan(1.15);
+  });
+
+  it('takes at least the long-run sd of moderately autocorrelated noise, which level shifts do not move', () => {
+    // AR(1), rho 0.4, innovation sd 1: marginal sd 1 / sqrt(1 - 0.16) = 1.09, long-run sd 1 / (1 - 0.4) = 1.67
+    const random = createRandom(7);
+    let x = 0;
+    const noise = Array.from({ length: 20_000 }, () => (x = 0.4 * x + random.normal(0, 1)));
+    expect(longRunSd(noise)).toBeGreaterThan(1.67 * 0.93);
+    expect(longRunSd(noise)).toBeLessThan(1.67 * 1.07);
+    expect(robustStandardization(noise).scale).toBeCloseTo(longRunSd(noise), 10);
+    // a shift of 4 every 500 observations inflates the marginal sd but barely the estimate from differences
+    const shifted = noise.map((v, i) => v + (Math.floor(i / 500) % 2) * 4);
+    expect(Math.abs(longRunSd(shifted) / longRunSd(noise) - 1)).toBeLessThan(0.03);
+    // independent noise: the long-run sd is the sd
+    const white = Array.from({ length: 20_000 }, () => random.normal(0, 2));
+    expect(longRunSd(white)).toBeGreaterThan(2 * 0.93);
+    expect(longRunSd(white)).toBeLessThan(2 * 1.07);
+  });
+
+  it('caps the long-run correction where the lag-1 estimate stops meaning noise (random walk, smooth curve)', () => {
+    const random = createRandom(9);
+    let walk = 0;
+    const steps = Array.from({ length: 5000 }, () => (walk += random.normal(0, 1)));
+    // rho held at 0.5: at most sqrt(3) times the sd of the differences
+    expect(longRunSd(steps)).toBeLessThan(Math.sqrt(3) * 1.07);
+    const curve = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 50));
+    // a smooth curve: its differences are tiny, so its own spread (sd 0.71) sets the scale
+    expect(longRunSd(curve)).toBeLessThan(0.05);
+    expect(robustStandardization(curve).scale).toBeCloseTo(Math.SQRT1_2, 1);
+    expect(longRunSd([4, 4, 4, 4])).toBe(0);
   });
 
   it('sees a smooth trend as spread, and is not moved by a few wild outliers', () => {

@@ -79,6 +79,13 @@ describe('changes read from the smoothed posterior', () => {
     expect(smoothedChangepoints(posterior, 0.5, 2).map((c) => c.index)).toEqual([11, 30]);
   });
 
+  it('places a change at the median of its mass, not at the most probable index', () => {
+    const posterior = new Float64Array(40);
+    // the peak at 10, but most of the mass after it: half of 0.8 is reached at 12
+    posterior.set([0.3, 0.05, 0.15, 0.2, 0.1], 10);
+    expect(smoothedChangepoints(posterior, 0.5, 10)).toEqual([{ index: 12, probability: expect.closeTo(0.8, 12) }]);
+  });
+
   it('finds a level shift in a seeded series, and nothing in a stationary one', () => {
     const random = createRandom(8);
     const step = [...Array.from({ length: 150 }, () => random.normal(0, 1)), ...Array.from({ length: 150 }, () => random.normal(3, 1))];
