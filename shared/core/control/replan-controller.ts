@@ -58,7 +58,7 @@ export interface ReplanControllerOptions {
   /** Defaults: the detector's, with expectedSegmentLength 600 (see DEFAULT_BANDWIDTH_DETECTOR). */
   readonly bandwidthDetector?: DetectorOptions;
   readonly rateRule?: ChangepointRuleOptions;
-  /** Defaults: threshold 0.9, minSpacing `minSegmentObservations` (see DEFAULT_BANDWIDTH_DETECTOR). */
+  /** Defaults: threshold 0.9, minSpacing `minSegmentObservations` (see DEFAULT_BANDWIDTH_RULE). */
   readonly bandwidthRule?: ChangepointRuleOptions;
   /** Observations a new segment must hold before its estimate is planned on. Default 3. */
   readonly minSegmentObservations?: number;
@@ -259,10 +259,7 @@ export class ReplanController {
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
-    // The plan in force is offered for keeping only once it was made on settled estimates: the initial plan stands
-    // on a first observation and no spread, which the planner's hysteresis should not protect.
-    const keepable = this.plan && this.plan.reason !== 'initial' ? { current: this.plan } : {};
-    const plan = this.options.planner({ ...this.planRequest(reason, nowMs, estimates), ...keepable });
+    const plan = this.options.planner({ ...this.planRequest(reason, nowMs, estimates), ...(this.plan ? { current: this.plan } : {}) });
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
       this.plan = { ...this.plan, rateRps: plan.rateRps, bandwidthMbps: plan.bandwidthMbps };

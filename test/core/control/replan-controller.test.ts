@@ -48,19 +48,6 @@ describe('ReplanController', () => {
     expect(calls.length).toBeGreaterThan(1); // it did consult the planner after the change
   });
 
-  it('offers the plan in force for keeping only once it is not the initial one (made on one observation)', () => {
-    const { planner, calls } = recordingPlanner();
-    const controller = new ReplanController({ planner });
-    drive(controller, 200, () => 30, (s) => (s < 100 ? 12 : 3));
-    const consulted = calls.slice(1);
-    expect(consulted.length).toBeGreaterThan(0);
-    const initialInForce = consulted.filter((c) => c.current === undefined);
-    expect(initialInForce.length).toBeGreaterThan(0);
-    // Once a later plan is in force, it is offered.
-    const afterFirstReplan = calls.findIndex((c, i) => i > 0 && c.reason !== 'initial');
-    expect(calls.slice(afterFirstReplan + 1).every((c) => c.current !== undefined && c.current.reason !== 'initial')).toBe(true);
-  });
-
   it('re-plans when a lane changes health', () => {
     const { planner, calls } = recordingPlanner();
     const controller = new ReplanController({ planner });
