@@ -27,6 +27,18 @@ export function linkSpread(logSamples: readonly number[]): number[] | undefined 
 }
 
 /**
+ * The range of levels the link's spread covers: its lowest and highest spread points in Mbit/s (the recent
+ * median times the relative points). Undefined with too few samples.
+ */
+export function spreadRange(logSamples: readonly number[]): { readonly lowMbps: number; readonly highMbps: number } | undefined {
+  const spread = linkSpread(logSamples);
+  if (!spread) return undefined;
+  const sorted = logSamples.map(Math.exp).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { lowMbps: median * spread[0]!, highMbps: median * spread[SPREAD_POINTS - 1]! };
+}
+
+/**
  * The highest arrival rate (per `intervalMs`-long unit) over any PEAK_WINDOW consecutive recent observations of
  * counts over exposures; the mean over all of them when fewer are known. NaN with none.
  */

@@ -11,8 +11,17 @@
  *   `minSegmentObservations` observations (a few, so the estimate is not one noisy bin), or when the segment's
  *   estimate has drifted from what the plan assumed by more than `driftTolerance` (slow drifts BOCPD does not
  *   call a change);
+ * - for a link, a new segment at a level the link's recent spread already covers (a dip of the kind it has shown
+ *   before, which a plan made on that spread expects) waits until it has lasted `driftMinObservations`: a dip of a
+ *   few seconds is then not planned for, and a lasting one is;
+ * - 'bandwidth-change' too when the low end of a link's spread has moved by more than `bandwidthDriftTolerance`
+ *   since the plan (the link started, or stopped, dipping): the plan priced the spread it saw;
  * and then only if the new plan differs from the current one (the guard against re-planning for nothing), and
  * never more often than every `minReplanSpacingMs` except for health changes and the first plan.
+ *
+ * A link's changes are reported as soon as they lie `minSegmentObservations` apart, so the end of a dip (the
+ * link's recovery) is a change in its own right: the segment, and so the estimate, then holds one regime, not a
+ * mean across the dip and the recovery that the drift rule would re-plan on twice.
  */
 import { createDetector, type Detector, type DetectorRecord } from '../bocpd/detector.js';
 import type { DetectorOptions } from '../bocpd/options.js';
@@ -22,7 +31,7 @@ import { restoreDetector } from '../bocpd/record.js';
 import { createChangepointRule, restoreChangepointRule, type ChangepointRule, type ChangepointRuleOptions, type ChangepointRuleRecord } from '../bocpd/rule.js';
 import { EngineError, expected } from '../errors.js';
 import { LANE_IDS, type LaneId, type Plan, type PlanReason } from '../types.js';
-import { linkSpread, peakRate } from './recent-spread.js';
+import { linkSpread, peakRate, spreadRange } from './recent-spread.js';
 import { samePlan } from './same-plan.js';
 import { SegmentTracker, type SegmentRecord } from './segment-tracker.js';
 
@@ -49,7 +58,7 @@ export interface ReplanControllerOptions {
   /** Defaults: the detector's, with expectedSegmentLength 600 (see DEFAULT_BANDWIDTH_DETECTOR). */
   readonly bandwidthDetector?: DetectorOptions;
   readonly rateRule?: ChangepointRuleOptions;
-  /** Defaults: threshold 0.9, minSpacing 30 (see DEFAULT_BANDWIDTH_RULE). */
+  /** Defaults: threshold 0.9, minSpacing `minSegmentObservations` (see DEFAULT_BANDWIDTH_RULE). */
   readonly bandwidthRule?: ChangepointRuleOptions;
   /** Observations a new segment must hold before its estimate is planned on. Default 3. */
   readonly minSegmentObservations?: number;
@@ -87,6 +96,11 @@ export interface ControllerRecord {
   readonly pending: PlanReason | null;
   readonly lastReplanMs: number | null;
   readonly lanesHealthy: Record<LaneId, boolean>;
+  /**
+   * Per lane, the lowest point of the link's spread (relative to its median) the plan in force was made with; absent
+   * in older records (then the spread drift is judged from the next plan on).
+   */
+  readonly plannedSpreadLow?: Record<LaneId, number> | null;
 }
 
 interface Channel {
@@ -102,11 +116,24 @@ const LOG_FLOOR_MBPS = 0.01;
 /**
  * Bandwidth defaults, stricter than the detector's own: cellular throughput is heavy-tailed second to second
  * (dead seconds, bursts), and a Gaussian on log(Mbit/s) reads many of those as level shifts. Expecting segments
- * of ten minutes and asking for 90% posterior mass on a recent change, 30 samples apart, keeps the re-plans to
- * real shifts (measured on ATT-LTE-driving.up: see bench/simulate.bench.ts).
+ * of ten minutes and asking for 90% posterior mass on a recent change keeps the changes to real shifts. Two
+ * changes need only lie a planned-on segment apart (minSegmentObservations, set in the constructor): a dip and
+ * the recovery after it are two changes, and a segment shorter than that cannot be told from a change whose
+ * place the posterior is still refining.
  */
 const DEFAULT_BANDWIDTH_DETECTOR: DetectorOptions = { expectedSegmentLength: 600 };
-const DEFAULT_BANDWIDTH_RULE: ChangepointRuleOptions = { threshold: 0.9, minSpacing: 30 };
+const DEFAULT_BANDWIDTH_THRESHOLD = 0.9;
+
+/** Per lane, the lowest point of the link's spread relative to its median (1, a steady link, without a spread). */
+function spreadLows(estimates: Pick<ControllerEstimates, 'linkSpread'>): Record<LaneId, number> {
+  return { edge: estimates.linkSpread.edge?.[0] ?? 1, serverless: estimates.linkSpread.serverless?.[0] ?? 1 };
+}
+
+/** Two positive values more than a factor 1 + tolerance apart, either way. */
+function factorApart(a: number, b: number, tolerance: number): boolean {
+  if (!(a > 0 && b > 0)) return false;
+  return Math.max(a / b, b / a) > 1 + tolerance;
+}
 
 export class ReplanController {
   private readonly options: Required<Omit<ReplanControllerOptions, 'rateDetector' | 'bandwidthDetector' | 'rateRule' | 'bandwidthRule'>> & ReplanControllerOptions;
@@ -116,6 +143,7 @@ export class ReplanController {
   private pending: PlanReason | undefined;
   private lastReplanMs: number | undefined;
   private lanesHealthy: Record<LaneId, boolean> = { edge: true, serverless: true };
+  private plannedSpreadLow: Record<LaneId, number> | undefined;
   /** Instants of detected changepoints (ms, start of the new segment), for reports; not persisted. */
   readonly changepoints: Array<{ atMs: number; kind: 'rate' | LaneId }> = [];
 
@@ -137,7 +165,7 @@ export class ReplanController {
     }
     this.rate = this.channel(createDetector(createPoissonGammaModel(), o.rateDetector), createChangepointRule(o.rateRule));
     const bandwidthDetector = { ...DEFAULT_BANDWIDTH_DETECTOR, ...o.bandwidthDetector };
-    const bandwidthRule = { ...DEFAULT_BANDWIDTH_RULE, ...o.bandwidthRule };
+    const bandwidthRule = { threshold: DEFAULT_BANDWIDTH_THRESHOLD, minSpacing: Math.max(1, Math.round(o.minSegmentObservations)), ...o.bandwidthRule };
     this.bandwidth = {
       edge: this.channel(createDetector(createNormalGammaModel(), bandwidthDetector), createChangepointRule(bandwidthRule)),
       serverless: this.channel(createDetector(createNormalGammaModel(), bandwidthDetector), createChangepointRule(bandwidthRule)),
@@ -227,7 +255,7 @@ export class ReplanController {
     else if (this.pending === 'lane-health') reason = 'lane-health';
     else if (this.lastReplanMs !== undefined && nowMs - this.lastReplanMs < o.minReplanSpacingMs) return undefined;
     else if (this.pending === 'rate-change' && this.rate.segment.length >= o.minSegmentObservations) reason = 'rate-change';
-    else if (this.pending === 'bandwidth-change' && LANE_IDS.every((lane) => this.bandwidth[lane].segment.length >= Math.min(o.minSegmentObservations, this.bandwidth[lane].detector.steps))) reason = 'bandwidth-change';
+    else if (this.pending === 'bandwidth-change' && LANE_IDS.every((lane) => this.bandwidth[lane].segment.length >= this.observationsNeeded(lane, estimates))) reason = 'bandwidth-change';
     else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
@@ -235,12 +263,31 @@ export class ReplanController {
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
       this.plan = { ...this.plan, rateRps: plan.rateRps, bandwidthMbps: plan.bandwidthMbps };
+      this.plannedSpreadLow = spreadLows(estimates);
       this.lastReplanMs = nowMs;
       return undefined;
     }
     this.plan = plan;
+    this.plannedSpreadLow = spreadLows(estimates);
     this.lastReplanMs = nowMs;
     return { plan, reason };
+  }
+
+  /**
+   * Observations a lane's new segment needs before it is planned on: a few, unless its level lies within the range
+   * the link's spread covered before the segment began (the link has been there often enough for its spread to
+   * show it, so the plan made on that spread expects such spells): then as many as a drift needs, so that only a
+   * spell that lasts is planned for.
+   */
+  private observationsNeeded(lane: LaneId, estimates: ControllerEstimates): number {
+    const o = this.options;
+    const channel = this.bandwidth[lane];
+    const few = Math.min(o.minSegmentObservations, channel.detector.steps);
+    if (!this.plan) return few;
+    const range = spreadRange(channel.segment.beforeSegment());
+    const level = estimates.bandwidthMbps[lane];
+    const covered = range !== undefined && level >= range.lowMbps && level <= range.highMbps;
+    return covered ? Math.max(few, o.driftMinObservations) : few;
   }
 
   private drift(estimates: ControllerEstimates): PlanReason | undefined {
@@ -249,7 +296,10 @@ export class ReplanController {
     const off = (now: number, planned: number, tolerance: number) => planned > 0 && Math.abs(now - planned) / planned > tolerance;
     if (this.rate.segment.length >= o.driftMinObservations && off(estimates.rateRps, plan.rateRps, o.driftTolerance)) return 'rate-change';
     for (const lane of LANE_IDS) {
-      if (this.bandwidth[lane].segment.length >= o.driftMinObservations && off(estimates.bandwidthMbps[lane], plan.bandwidthMbps[lane], o.bandwidthDriftTolerance)) return 'bandwidth-change';
+      if (this.bandwidth[lane].segment.length < o.driftMinObservations) continue;
+      if (off(estimates.bandwidthMbps[lane], plan.bandwidthMbps[lane], o.bandwidthDriftTolerance)) return 'bandwidth-change';
+      const plannedLow = this.plannedSpreadLow?.[lane];
+      if (plannedLow !== undefined && factorApart(spreadLows(estimates)[lane], plannedLow, o.bandwidthDriftTolerance)) return 'bandwidth-change';
     }
     return undefined;
   }
@@ -265,6 +315,7 @@ export class ReplanController {
       pending: this.pending ?? null,
       lastReplanMs: this.lastReplanMs ?? null,
       lanesHealthy: { ...this.lanesHealthy },
+      plannedSpreadLow: this.plannedSpreadLow ? { ...this.plannedSpreadLow } : null,
     };
   }
 
@@ -289,6 +340,7 @@ export class ReplanController {
     controller.pending = record.pending ?? undefined;
     controller.lastReplanMs = record.lastReplanMs ?? undefined;
     controller.lanesHealthy = { ...record.lanesHealthy };
+    if (record.plannedSpreadLow) controller.plannedSpreadLow = { ...record.plannedSpreadLow };
     return controller;
   }
 }

@@ -58,6 +58,11 @@ export class SegmentTracker {
     return { values: this.history.map((entry) => entry[1]), exposures: this.history.map((entry) => entry[2]) };
   }
 
+  /** The recent observations' values from before the segment began, oldest first. */
+  beforeSegment(): number[] {
+    return this.history.filter((entry) => entry[0] < this.start).map((entry) => entry[1]);
+  }
+
   /** Observations in the segment. */
   get length(): number {
     return this.count;
