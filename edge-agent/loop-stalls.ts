@@ -1,9 +1,10 @@
 /**
- * When this process's event loop last stalled. onnxruntime-node runs a session synchronously on the loop (and
- * other work can hold it too), so bytes that arrive meanwhile wait in the socket and are read back to back once
- * it turns again: a body or probe timed across a stall measures how fast the agent drained its socket, not the
- * link (hundreds of times the link's rate for a body that piled up). A heartbeat notices each stall; bandwidth
- * samples read during one, or starting just after one, are left out.
+ * When this process's event loop last stalled. The model runs on its own thread (shared/model/thread-model.ts), but
+ * other work can still hold the loop (a long garbage collection, a burst of requests, a starved CPU), and bytes
+ * that arrive meanwhile wait in the socket and are read back to back once it turns again: a body or probe timed
+ * across a stall measures how fast the agent drained its socket, not the link (hundreds of times the link's rate
+ * for a body that piled up). A heartbeat notices each stall; bandwidth samples read during one, or starting just
+ * after one, are left out.
  */
 
 /** How often the heartbeat beats (ms). */
