@@ -277,6 +277,25 @@ export function serverlessWithWarm(input: PlannerInput, option: ServerlessOption
   return { fraction: shape.served * within, expectedBatch: base.expectedBatch, utilisation: base.load, costPerRequestUsd: costed.costPerRequestUsd, shape };
 }
 
+/**
+ * serverlessWithWarm(...).fraction without building the shape: the same weights summed in the same order, so the
+ * same number to the last bit (the plan search needs only this at a link's spread points).
+ */
+export function serverlessWithWarmFraction(input: PlannerInput, option: ServerlessOption, batch: number, rateRps: number, base: ServerlessBase, warmInstances: number): number {
+  const costed = serverlessAt(input, option, batch, base.gatherTimeoutMs, rateRps, warmInstances);
+  if (costed.load === Infinity) return NOTHING.fraction;
+  const cold = costed.coldFraction;
+  let within = 0;
+  for (const size of base.sizes) {
+    within += size.requestShare * (1 - cold) * size.warmWithin;
+    if (cold > 0) {
+      if (Number.isNaN(size.coldWithin)) size.coldWithin = partWithin({ ...size.warm, fixedMs: size.warm.fixedMs + option.coldStartMs }, input.sloMs, residualQuantiles(option.latency.relativeResiduals));
+      within += size.requestShare * cold * size.coldWithin;
+    }
+  }
+  return 1 * within;
+}
+
 function serverlessAttainmentOnLink(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances: number): LaneAttainment {
   const base = serverlessBase(input, option, batch, timeoutMs, rateRps);
   return 'sizes' in base ? serverlessWithWarm(input, option, batch, rateRps, base, warmInstances) : base;
