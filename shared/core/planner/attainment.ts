@@ -20,7 +20,7 @@ import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
 import { edgeAttainmentOnLink } from './edge-attainment.js';
-import { serverlessAt } from './lanes.js';
+import { serverlessAt, serverlessColdFraction } from './lanes.js';
 
 /**
  * One way a lane serves its requests: each waits W, then fixedMs + serviceMs (1 + r). W ~ Uniform(0, spanMs), or,
@@ -282,9 +282,8 @@ export function serverlessWithWarm(input: PlannerInput, option: ServerlessOption
  * same number to the last bit (the plan search needs only this at a link's spread points).
  */
 export function serverlessWithWarmFraction(input: PlannerInput, option: ServerlessOption, batch: number, rateRps: number, base: ServerlessBase, warmInstances: number): number {
-  const costed = serverlessAt(input, option, batch, base.gatherTimeoutMs, rateRps, warmInstances);
-  if (costed.load === Infinity) return NOTHING.fraction;
-  const cold = costed.coldFraction;
+  const cold = serverlessColdFraction(input, option, batch, base.gatherTimeoutMs, rateRps, warmInstances);
+  if (cold === undefined) return NOTHING.fraction;
   let within = 0;
   for (const size of base.sizes) {
     within += size.requestShare * (1 - cold) * size.warmWithin;
