@@ -209,7 +209,6 @@ export class InstancePool {
   }
 
   release(instance: Instance, nowMs: number): void {
-    this.cached = undefined;
     instance.busy -= 1;
     if (instance.busy === 0) {
       instance.idleSinceMs = nowMs;
@@ -217,5 +216,13 @@ export class InstancePool {
       if (instance.configKey !== this.expiryKey) this.nextExpiryMs = nowMs;
       else if (!instance.warm) this.nextExpiryMs = Math.min(this.nextExpiryMs, nowMs + this.keepAliveMs);
     }
+    // The slot it frees, counted into freeSlots' last answer rather than counting every instance again: a busy
+    // instance was ready when the answer was built (taking it dropped the answer before), and an earlier expiry
+    // ends the answer's validity, as a fresh count would (then expire() runs first).
+    const cached = this.cached;
+    if (cached && cached.key === instance.configKey) {
+      cached.free += 1;
+      cached.validUntilMs = Math.min(cached.validUntilMs, this.nextExpiryMs);
+    } else this.cached = undefined;
   }
 }
