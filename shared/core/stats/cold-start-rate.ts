@@ -28,9 +28,12 @@ export function coldStartsPerSecond(callRate: number, meanInFlight: number, warm
  * many warm pools in a row, so the last levels computed are kept and summed again, the very numbers a fresh walk
  * would give.
  */
-let kept: { callRate: number; meanInFlight: number; keepAliveS: number; levels: Float64Array } | undefined;
+let kept: { callRate: number; meanInFlight: number; keepAliveS: number; levels: readonly number[] } | undefined;
 
-function coldStartLevels(callRate: number, meanInFlight: number, keepAliveS: number): Float64Array {
+/** Past this exponent exp(-x) is exactly 0 in double precision (it underflows below the least subnormal). */
+const EXP_UNDERFLOW = 746;
+
+function coldStartLevels(callRate: number, meanInFlight: number, keepAliveS: number): readonly number[] {
   if (kept && kept.callRate === callRate && kept.meanInFlight === meanInFlight && kept.keepAliveS === keepAliveS) return kept.levels;
   const levels: number[] = [];
   // log P(N = k - 1) for k = 1, 2, ... (in logs: exp(-mean) underflows for large means); stop once past the mean
@@ -39,10 +42,12 @@ function coldStartLevels(callRate: number, meanInFlight: number, keepAliveS: num
   const logMean = Math.log(meanInFlight);
   for (let k = 1; k < 1_000_000; k += 1) {
     const upCrossings = callRate * Math.exp(logPmf);
-    levels.push(upCrossings * Math.exp(-upCrossings * keepAliveS));
+    // A level reached this often never goes cold: its term is exactly 0, without computing exp to say so.
+    const exponent = upCrossings * keepAliveS;
+    levels.push(exponent > EXP_UNDERFLOW && exponent < Infinity ? 0 : upCrossings * Math.exp(-exponent));
     if (k > meanInFlight && upCrossings * keepAliveS < 1e-9) break;
     logPmf += logMean - Math.log(k);
   }
-  kept = { callRate, meanInFlight, keepAliveS, levels: Float64Array.from(levels) };
+  kept = { callRate, meanInFlight, keepAliveS, levels };
   return kept.levels;
 }
