@@ -193,7 +193,11 @@ export class InstancePool {
     // The busiest instance with room: FC packs calls onto running instances before starting new ones.
     let best: Instance | undefined;
     for (const instance of this.instances) {
-      if (instance.configKey === key && instance.readyAtMs <= nowMs && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) best = instance;
+      if (instance.configKey === key && instance.readyAtMs <= nowMs && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) {
+        best = instance;
+        // None can be busier and still have room: the first such stays the pick (later ones would tie, not beat it).
+        if (best.busy === this.concurrency - 1) break;
+      }
     }
     if (best) {
       if (best.warm && best.busy === 0) this.billIdle(best, nowMs);
