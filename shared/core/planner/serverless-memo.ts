@@ -72,7 +72,9 @@ export class ServerlessMemo {
       list = [];
       this.entries.set(option, list);
     }
-    let entry = list.find((e) => e.batch === batch && e.timeoutMs === timeoutMs);
+    let entry: Entry | undefined;
+    // A plain loop: this runs for every question of the search.
+    for (let i = 0; i < list.length && !entry; i += 1) if (list[i]!.batch === batch && list[i]!.timeoutMs === timeoutMs) entry = list[i];
     if (!entry) {
       entry = { batch, timeoutMs, bases: [], warm: undefined, results: new Map() };
       list.push(entry);
