@@ -182,22 +182,14 @@ export class ReplanController {
     if (this.pending !== 'lane-health') this.pending = reason;
   }
 
-  /** The rate segment's mean per second (0 before any observation). */
-  private rateEstimateRps(): number {
-    const rateMean = this.rate.segment.mean;
-    return Number.isNaN(rateMean) ? 0 : rateMean * (1000 / this.options.intervalMs);
-  }
-
-  /** A lane's segment geometric mean (Mbit/s), or the initial guess before its first sample. */
-  private bandwidthEstimateMbps(lane: LaneId): number {
-    const mean = this.bandwidth[lane].segment.mean;
-    return Number.isNaN(mean) ? this.options.initialBandwidthMbps : Math.exp(mean);
-  }
-
   get estimates(): ControllerEstimates {
-    const bandwidthOf = (lane: LaneId) => this.bandwidthEstimateMbps(lane);
+    const rateMean = this.rate.segment.mean;
+    const bandwidthOf = (lane: LaneId) => {
+      const mean = this.bandwidth[lane].segment.mean;
+      return Number.isNaN(mean) ? this.options.initialBandwidthMbps : Math.exp(mean);
+    };
     const perSecond = 1000 / this.options.intervalMs;
-    const rateRps = this.rateEstimateRps();
+    const rateRps = Number.isNaN(rateMean) ? 0 : rateMean * perSecond;
     const recentArrivals = this.rate.segment.recent();
     const peak = peakRate(recentArrivals.values, recentArrivals.exposures) * perSecond;
     const linkSpreads: Partial<Record<LaneId, readonly number[]>> = {};
@@ -229,17 +221,16 @@ export class ReplanController {
   /** Call after the observations of an interval: a new plan and why, or undefined to keep the current one. */
   decide(nowMs: number): { plan: Plan; reason: PlanReason } | undefined {
     const o = this.options;
+    const estimates = this.estimates;
     let reason: PlanReason | undefined;
     if (!this.plan) reason = 'initial';
     else if (this.pending === 'lane-health') reason = 'lane-health';
     else if (this.lastReplanMs !== undefined && nowMs - this.lastReplanMs < o.minReplanSpacingMs) return undefined;
     else if (this.pending === 'rate-change' && this.rate.segment.length >= o.minSegmentObservations) reason = 'rate-change';
     else if (this.pending === 'bandwidth-change' && LANE_IDS.every((lane) => this.bandwidth[lane].segment.length >= Math.min(o.minSegmentObservations, this.bandwidth[lane].detector.steps))) reason = 'bandwidth-change';
-    else reason = this.drift();
+    else reason = this.drift(estimates);
     if (!reason) return undefined;
     this.pending = undefined;
-    // The full estimates (the recent spreads and peak among them) only when planning: most intervals do not.
-    const estimates = this.estimates;
     const plan = this.options.planner({ ...this.planRequest(reason, nowMs, estimates), ...(this.plan ? { current: this.plan } : {}) });
     if (this.plan && reason !== 'lane-health' && samePlan(plan, this.plan)) {
       // Same batching as now: nothing to change. Remember the inputs so drift is judged from here.
@@ -252,13 +243,13 @@ export class ReplanController {
     return { plan, reason };
   }
 
-  private drift(): PlanReason | undefined {
+  private drift(estimates: ControllerEstimates): PlanReason | undefined {
     const o = this.options;
     const plan = this.plan!;
     const off = (now: number, planned: number, tolerance: number) => planned > 0 && Math.abs(now - planned) / planned > tolerance;
-    if (this.rate.segment.length >= o.driftMinObservations && off(this.rateEstimateRps(), plan.rateRps, o.driftTolerance)) return 'rate-change';
+    if (this.rate.segment.length >= o.driftMinObservations && off(estimates.rateRps, plan.rateRps, o.driftTolerance)) return 'rate-change';
     for (const lane of LANE_IDS) {
-      if (this.bandwidth[lane].segment.length >= o.driftMinObservations && off(this.bandwidthEstimateMbps(lane), plan.bandwidthMbps[lane], o.bandwidthDriftTolerance)) return 'bandwidth-change';
+      if (this.bandwidth[lane].segment.length >= o.driftMinObservations && off(estimates.bandwidthMbps[lane], plan.bandwidthMbps[lane], o.bandwidthDriftTolerance)) return 'bandwidth-change';
     }
     return undefined;
   }
