@@ -7,6 +7,8 @@
  */
 export class RecentLinkEstimate {
   private readonly samples: number[] = [];
+  /** The samples' mean, kept from one sample to the next: the queue asks for the estimate at every dispatch. */
+  private recentMbps = Number.NaN;
 
   constructor(private readonly window = 5) {}
 
@@ -14,12 +16,12 @@ export class RecentLinkEstimate {
     if (!(mbps >= 0) || !Number.isFinite(mbps)) return;
     this.samples.push(mbps);
     if (this.samples.length > this.window) this.samples.shift();
+    this.recentMbps = this.samples.reduce((sum, x) => sum + x, 0) / this.samples.length;
   }
 
   /** min(segmentMbps, mean of the last `window` samples); segmentMbps while there is no sample. */
   estimate(segmentMbps: number): number {
     if (this.samples.length === 0) return segmentMbps;
-    const recent = this.samples.reduce((sum, x) => sum + x, 0) / this.samples.length;
-    return Math.min(segmentMbps, recent);
+    return Math.min(segmentMbps, this.recentMbps);
   }
 }

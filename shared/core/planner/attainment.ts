@@ -20,7 +20,7 @@ import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
 import { edgeAttainmentOnLink } from './edge-attainment.js';
-import { serverlessAt } from './lanes.js';
+import { serverlessAt, serverlessColdFraction } from './lanes.js';
 
 /**
  * One way a lane serves its requests: each waits W, then fixedMs + serviceMs (1 + r). W ~ Uniform(0, spanMs), or,
@@ -275,6 +275,24 @@ export function serverlessWithWarm(input: PlannerInput, option: ServerlessOption
   }
   const shape: LatencyShape = { served: 1, parts, residuals: option.latency.relativeResiduals };
   return { fraction: shape.served * within, expectedBatch: base.expectedBatch, utilisation: base.load, costPerRequestUsd: costed.costPerRequestUsd, shape };
+}
+
+/**
+ * serverlessWithWarm(...).fraction without building the shape: the same weights summed in the same order, so the
+ * same number to the last bit (the plan search needs only this at a link's spread points).
+ */
+export function serverlessWithWarmFraction(input: PlannerInput, option: ServerlessOption, batch: number, rateRps: number, base: ServerlessBase, warmInstances: number): number {
+  const cold = serverlessColdFraction(input, option, batch, base.gatherTimeoutMs, rateRps, warmInstances);
+  if (cold === undefined) return NOTHING.fraction;
+  let within = 0;
+  for (const size of base.sizes) {
+    within += size.requestShare * (1 - cold) * size.warmWithin;
+    if (cold > 0) {
+      if (Number.isNaN(size.coldWithin)) size.coldWithin = partWithin({ ...size.warm, fixedMs: size.warm.fixedMs + option.coldStartMs }, input.sloMs, residualQuantiles(option.latency.relativeResiduals));
+      within += size.requestShare * cold * size.coldWithin;
+    }
+  }
+  return 1 * within;
 }
 
 function serverlessAttainmentOnLink(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances: number): LaneAttainment {

@@ -147,6 +147,22 @@ export function edgeShape(input: PlannerInput, batch: number, rateRps: number, s
 }
 
 /**
+ * edgeShape and shareWithin(that shape, input.sloMs) in one walk over its parts: the fraction summed part by part
+ * as shareWithin sums it, so the same number to the last bit.
+ */
+export function edgeShapeWithFraction(input: PlannerInput, batch: number, rateRps: number, settled: EdgeSettled): { shape: LatencyShape; fraction: number } {
+  const residuals = residualQuantiles(input.profiles.edge.relativeResiduals);
+  const sloMs = input.sloMs;
+  const parts: ShapePart[] = [];
+  let sum = 0;
+  const served = edgeParts(input, batch, rateRps, settled, (weight, spanMs, fixedMs, serviceMs) => {
+    parts.push({ weight, fixedMs, serviceMs, spanMs });
+    sum += weight * fractionWithinThinned(sloMs, fixedMs, serviceMs, spanMs, residuals);
+  });
+  return { shape: { served, parts, residuals: input.profiles.edge.relativeResiduals }, fraction: served * sum };
+}
+
+/**
  * shareWithin(edgeShape(...), input.sloMs) without building the shape: the same parts in the same order, summed
  * the same way, so the same number to the last bit (the plan search needs only this at a link's spread points).
  */

@@ -6,7 +6,7 @@
  * keeps the fixed points it ran and the shapes it built, keyed by exactly what they depend on; a hit returns the
  * very numbers the direct computation (edgeAttainment) would, as the lane-models test checks.
  */
-import { IDLE, NOTHING, shareWithin, SpreadPoints, type LaneAttainment, type LatencyShape } from './attainment.js';
+import { IDLE, NOTHING, SpreadPoints, type LaneAttainment, type LatencyShape } from './attainment.js';
 import {
   batchLimitBinds,
   edgeFixedPoint,
@@ -14,8 +14,8 @@ import {
   edgeOutcome,
   edgeOverloadShiftMs,
   edgeSettled,
-  edgeShape,
   edgeShapeFraction,
+  edgeShapeWithFraction,
   longestBusyResidual,
   type EdgeSettled,
 } from './edge-attainment.js';
@@ -151,8 +151,8 @@ export class EdgeMemo {
       if (entry.kind === kind && entry.a === a && entry.b === b && entry.c === c && entry.d === d) return entry;
     }
     // Spread points need only the fraction: edgeShapeFraction sums the same parts without building them.
-    const shape = withShape ? edgeShape(input, batch, rateRps, settled) : undefined;
-    const entry = { kind, a, b, c, d, shape, fraction: shape ? shareWithin(shape, input.sloMs) : edgeShapeFraction(input, batch, rateRps, settled) };
+    const built = withShape ? edgeShapeWithFraction(input, batch, rateRps, settled) : undefined;
+    const entry = { kind, a, b, c, d, shape: built?.shape, fraction: built ? built.fraction : edgeShapeFraction(input, batch, rateRps, settled) };
     scope.shapes.push(entry);
     return entry;
   }

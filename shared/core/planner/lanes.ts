@@ -94,9 +94,7 @@ export function serverlessAt(
   const meanDuration = latencyAt(option.latency.mean, expectedBatch);
   const concurrency = (callRate * meanDuration) / 1000;
   const pool = onDemandPool(input, callRate, meanDuration, rateRps);
-  const highCallRate = (callRate * Math.max(rateRps, input.rateHighRps ?? rateRps)) / rateRps;
-  const coldFraction =
-    callRate > 0 ? Math.min(1, coldStartsPerSecond(highCallRate, (highCallRate * meanDuration) / 1000, warmInstances, bounds.keepAliveS) / callRate) : warmInstances > 0 ? 0 : 1;
+  const coldFraction = coldCallFraction(input, callRate, meanDuration, rateRps, warmInstances);
   const coldMs = coldFraction > 1 - q ? option.coldStartMs : 0;
   const waitP99Ms = waitQuantileMs(q, batch, rateRps, timeoutMs);
   const perCall = serverlessCallCostUsd(prices, option.config, meanDuration) + coldFraction * coldStartCostUsd(prices, option.config, option.coldStartMs);
@@ -113,6 +111,25 @@ export function serverlessAt(
     coldFraction,
     warmInstances,
   };
+}
+
+/** The fraction of calls that meet a cold start (see serverlessAt). */
+function coldCallFraction(input: PlannerInput, callRate: number, meanDuration: number, rateRps: number, warmInstances: number): number {
+  const highCallRate = (callRate * Math.max(rateRps, input.rateHighRps ?? rateRps)) / rateRps;
+  return callRate > 0 ? Math.min(1, coldStartsPerSecond(highCallRate, (highCallRate * meanDuration) / 1000, warmInstances, input.bounds.keepAliveS) / callRate) : warmInstances > 0 ? 0 : 1;
+}
+
+/**
+ * serverlessAt's cold fraction, or undefined where its load is Infinity (past the instance limit): all that the
+ * lane's fraction in time needs from it, without the object and the costs (the search asks at every spread point).
+ */
+export function serverlessColdFraction(input: PlannerInput, option: ServerlessOption, batch: number, timeoutMs: number, rateRps: number, warmInstances = 0): number | undefined {
+  const expectedBatch = expectedBatchSize(batch, rateRps, timeoutMs);
+  const callRate = rateRps / expectedBatch;
+  const meanDuration = latencyAt(option.latency.mean, expectedBatch);
+  const concurrency = (callRate * meanDuration) / 1000;
+  if (Math.max(onDemandPool(input, callRate, meanDuration, rateRps), warmInstances) > input.bounds.maxInstances || concurrency === Infinity) return undefined;
+  return coldCallFraction(input, callRate, meanDuration, rateRps, warmInstances);
 }
 
 /**

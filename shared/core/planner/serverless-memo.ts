@@ -5,7 +5,7 @@
  * in time per batch size) is the same for every warm pool. A hit returns the very numbers the direct computation
  * (serverlessAttainment) would, as the lane-models test checks.
  */
-import { serverlessBase, serverlessWithWarm, SpreadPoints, type LaneAttainment, type ServerlessBase } from './attainment.js';
+import { serverlessBase, serverlessWithWarm, serverlessWithWarmFraction, SpreadPoints, type LaneAttainment, type ServerlessBase } from './attainment.js';
 import type { PlannerInput } from './input.js';
 import type { ServerlessOption } from '../types.js';
 import { warmChoices } from './warm-choices.js';
@@ -36,7 +36,7 @@ export class ServerlessMemo {
     if (result === undefined) {
       const points = this.points;
       const steady = this.onLink(entry, 0, option, rateRps, warmInstances);
-      for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = this.onLink(entry, point, option, rateRps, warmInstances).fraction;
+      for (let point = 1; point < points.inputs.length; point += 1) points.fractions[point] = this.fractionOnLink(entry, point, option, rateRps, warmInstances);
       result = points.mean(steady);
       entry.results.set(warmInstances, result);
     }
@@ -47,6 +47,13 @@ export class ServerlessMemo {
     const input = this.points.inputs[point]!;
     const base = (entry.bases[point] ??= serverlessBase(input, option, entry.batch, entry.timeoutMs, rateRps));
     return 'sizes' in base ? serverlessWithWarm(input, option, entry.batch, rateRps, base, warmInstances) : base;
+  }
+
+  /** onLink(...).fraction, without the shape that only the steady link's answer carries. */
+  private fractionOnLink(entry: Entry, point: number, option: ServerlessOption, rateRps: number, warmInstances: number): number {
+    const input = this.points.inputs[point]!;
+    const base = (entry.bases[point] ??= serverlessBase(input, option, entry.batch, entry.timeoutMs, rateRps));
+    return 'sizes' in base ? serverlessWithWarmFraction(input, option, entry.batch, rateRps, base, warmInstances) : base.fraction;
   }
 
   /** warmChoices(input, option, batch, timeoutMs, rateRps). */
@@ -65,7 +72,9 @@ export class ServerlessMemo {
       list = [];
       this.entries.set(option, list);
     }
-    let entry = list.find((e) => e.batch === batch && e.timeoutMs === timeoutMs);
+    let entry: Entry | undefined;
+    // A plain loop: this runs for every question of the search.
+    for (let i = 0; i < list.length && !entry; i += 1) if (list[i]!.batch === batch && list[i]!.timeoutMs === timeoutMs) entry = list[i];
     if (!entry) {
       entry = { batch, timeoutMs, bases: [], warm: undefined, results: new Map() };
       list.push(entry);

@@ -48,6 +48,8 @@ export class VirtualQueue {
   private readonly byId = new Map<string, QueueEntry>();
   private readonly picker = new LanePicker();
   private readonly view: LaneView = emptyLaneView();
+  /** What `view` was last built from (laneView). */
+  private readonly viewOf: { plan?: Plan | undefined; lanes?: Readonly<Record<LaneId, LaneStatus>>; edge?: LaneStatus; serverless?: LaneStatus } = {};
   private readonly candidates: Record<LaneId, boolean> = { edge: false, serverless: false };
   private readonly likely: Record<LaneId, boolean> = { edge: false, serverless: false };
   private readonly lowLimit: number;
@@ -78,7 +80,7 @@ export class VirtualQueue {
     checkRequest(request);
     checkNow(nowMs);
     if (this.byId.has(request.id)) throw new EngineError('internal', `Request ${request.id} is already queued`);
-    const view = viewLanes(this.view, plan, lanes);
+    const view = this.laneView(plan, lanes);
     if (!view.anyEligible) return this.refuse('no_lane', this.options.noLaneRetryAfterMs);
     if (!reachable(request.deadlineMs, view.minBestServiceMs, nowMs)) return this.refuse('deadline_unreachable', 0);
 
@@ -106,7 +108,7 @@ export class VirtualQueue {
   next(plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>, nowMs: number): QueueDecision {
     checkNow(nowMs);
     if (this.byId.size === 0) return WAIT_FOREVER;
-    const view = viewLanes(this.view, plan, lanes);
+    const view = this.laneView(plan, lanes);
     if (!view.anyEligible) {
       const requests = this.takeEverything();
       this.totals.rejected.no_lane += requests.length;
@@ -186,6 +188,24 @@ export class VirtualQueue {
   /** A read-only view: counts per lane and priority, oldest arrival (and wait, given `nowMs`), totals. */
   snapshot(nowMs?: number): QueueSnapshot {
     return buildSnapshot(this.queues, this.options.maxQueued, this.totals, nowMs);
+  }
+
+  /**
+   * The view for this plan and these statuses: built afresh unless they are the very objects the last view was
+   * built from (a caller asks admit, then next, at one instant with the statuses it built once; the statuses are
+   * read-only, so the same objects say the same).
+   */
+  private laneView(plan: Plan, lanes: Readonly<Record<LaneId, LaneStatus>>): LaneView {
+    const seen = this.viewOf;
+    if (seen.plan === plan && seen.lanes === lanes && seen.edge === lanes.edge && seen.serverless === lanes.serverless) return this.view;
+    // Forget first: should the checks throw, the next call builds again.
+    seen.plan = undefined;
+    viewLanes(this.view, plan, lanes);
+    seen.plan = plan;
+    seen.lanes = lanes;
+    seen.edge = lanes.edge;
+    seen.serverless = lanes.serverless;
+    return this.view;
   }
 
   /**

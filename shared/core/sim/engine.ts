@@ -12,12 +12,12 @@ import { VirtualQueue } from '../queue/index.js';
 import { RecentLinkEstimate } from '../control/recent-link.js';
 import { LaneClock, type InFlightBatch } from '../queue/lane-clock.js';
 import { hedgeAtMs, hedgeChunkSize, predictedLate, tailSpreadMs } from '../queue/hedge.js';
-import { clockedStatus, expectedComputeMs, laneTimes, type LaneTimes } from '../queue/lane-times.js';
+import { clockedStatus, expectedComputeMs, laneTimes, type LaneLink, type LaneTimes } from '../queue/lane-times.js';
 import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js';
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
 import { EventHeap } from './event-heap.js';
-import { EdgeBox, InstancePool, Link } from './lanes.js';
+import { EdgeBox, InstancePool, Link, type Instance } from './lanes.js';
 import { SharedCpu } from './shared-cpu.js';
 import type { Observation, SimPolicy } from './policy.js';
 import { Recorder } from './recorder.js';
@@ -48,10 +48,14 @@ interface SimBatch {
   readonly hedge: boolean;
   /** Answered, or abandoned at its deadline: the scheduler is done with it. */
   done: boolean;
-  /** The scheduler's slot on the lane, freed when the answer comes or the call is abandoned. */
-  readonly releaseSlot: (nowMs: number) => void;
-  /** What the lane holds for the call until its answer is back, even after the scheduler abandoned it. */
-  readonly releaseLane: () => void;
+  /**
+   * The scheduler's slot on the lane, freed when the answer comes or the call is abandoned: an edge slot, or the
+   * FC instance of a one-process inference function (options.serverlessSerial); none otherwise.
+   */
+  readonly slot: 'edge' | Instance | undefined;
+  /** The FC instance the call holds until its answer is back (at laneFreeAtMs), even after the scheduler abandoned it. */
+  readonly laneInstance: Instance | undefined;
+  readonly laneFreeAtMs: number;
   readonly inFlight: InFlightBatch;
 }
 
@@ -63,9 +67,11 @@ type SimEvent =
   | { readonly kind: 'done'; readonly atMs: number; readonly batch: SimBatch }
   | { readonly kind: 'abandon'; readonly atMs: number; readonly batch: SimBatch }
   | { readonly kind: 'cpu'; readonly atMs: number; readonly version: number }
+  | { readonly kind: 'across'; readonly atMs: number; readonly batch: SimBatch; readonly workMs: number }
   | { readonly kind: 'run'; readonly atMs: number; readonly action: (nowMs: number) => void };
 
 const OTHER: Readonly<Record<LaneId, LaneId>> = { edge: 'serverless', serverless: 'edge' };
+const NOTHING = () => undefined;
 
 /** The serverless option the plan asks for, or the nearest profiled memory size (as the production lanes do). */
 export function serverlessOption(profiles: ProfileSet, plan: Plan): ServerlessOption {
@@ -110,7 +116,12 @@ export function simulatePolicy(
 
   // Lane time estimates are rebuilt when the plan or the bandwidth estimate changes; free slots and the wait
   // behind batches in flight (the lanes' clocks, kept as the scheduler keeps them) are read live.
-  const laneLink = (lane: LaneId) => ({ bandwidthMbps: bandwidthEstimate[lane], rttMs: options.assumedRttMs[lane] });
+  const linksOf = (estimate: Record<LaneId, number>): Record<LaneId, LaneLink> => ({
+    edge: { bandwidthMbps: estimate.edge, rttMs: options.assumedRttMs.edge },
+    serverless: { bandwidthMbps: estimate.serverless, rttMs: options.assumedRttMs.serverless },
+  });
+  let estimatedLinks = linksOf(bandwidthEstimate);
+  const laneLink = (lane: LaneId) => estimatedLinks[lane];
   // Each simulated lane has one FIFO link (Link); the edge box serves batches in turn when it has one stream.
   const clocks: Record<LaneId, LaneClock> = {
     edge: new LaneClock({ oneServer: true, sharedLink: true }),
@@ -200,7 +211,7 @@ export function simulatePolicy(
         startNext(doneMs);
       });
     };
-    return (nowMs: number, batch: SimBatch, workMs: number, onComputed: (nowMs: number) => void = () => undefined) => {
+    return (nowMs: number, batch: SimBatch, workMs: number, onComputed: (nowMs: number) => void = NOTHING) => {
       waiting.push({ batch, workMs, onComputed });
       if (!computing) startNext(nowMs);
     };
@@ -214,19 +225,22 @@ export function simulatePolicy(
     lanesChanged += 1;
     const bits = size * options.payloadBytes * 8;
     let model: LatencyModel;
-    let releaseSlot: (nowMs: number) => void = () => undefined;
-    let releaseLane: () => void = () => undefined;
+    // Plain fields, not closures: this runs for every batch.
+    let slot: SimBatch['slot'];
+    let laneInstance: Instance | undefined;
+    let laneFreeAtMs = Number.NaN;
     /** When the answer is back (undefined: on the shared CPU, known when its compute ends). */
     let doneMs: number | undefined;
+    /** When the batch is across its link and joins its lane's serial compute queue (NaN: it does not). */
+    let acrossAtMs = Number.NaN;
+    let serviceMs: number;
     let startCompute: ((batch: SimBatch) => void) | undefined;
     if (lane === 'edge') {
-      const arrived = links.edge.send(nowMs, bits);
+      acrossAtMs = links.edge.send(nowMs, bits);
       model = profiles.edge;
-      const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
+      serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
       edge.acquire();
-      releaseSlot = () => edge.release();
-      startCompute = (batch) =>
-        at(arrived, (t) => edgeGpu(t, batch, serviceMs));
+      slot = 'edge';
     } else {
       const option = serverlessOption(profiles, plan);
       const acquired = pool.acquire(nowMs, plan.serverless);
@@ -238,7 +252,8 @@ export function simulatePolicy(
       }
       const arrived = links.serverless.send(nowMs, bits);
       model = option.latency;
-      const serviceMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
+      const callMs = (model.mean.baseMs + model.mean.perItemMs * size) * serviceNoise(model);
+      serviceMs = callMs;
       const coldMs = acquired.cold ? option.coldStartMs : 0;
       const callUsd = serverlessCallCostUsd(options.prices, plan.serverless, serviceMs) + (acquired.cold ? coldStartCostUsd(options.prices, plan.serverless, coldMs) : 0);
       recorder.serverlessUsd += callUsd;
@@ -246,25 +261,26 @@ export function simulatePolicy(
       // The instance is busy until its compute ends, even when the scheduler abandoned the call before.
       if (options.serverlessSerial) {
         // One process: the scheduler's slot (the instance here) frees when it has the answer or gives up.
-        releaseSlot = (t) => pool.release(acquired.instance, t);
-        startCompute = (batch) => at(arrived + coldMs, (t) => serverlessProcess(t, batch, serviceMs));
+        slot = acquired.instance;
+        acrossAtMs = arrived + coldMs;
       } else if (cpu) {
         startCompute = (batch) =>
           at(arrived + coldMs, (t) =>
-            compute(t, serviceMs, (end) => {
+            compute(t, callMs, (end) => {
               pool.release(acquired.instance, end);
               heap.push({ kind: 'done', atMs: end + options.rttMs.serverless, batch });
             }),
           );
       } else {
-        const answeredMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
-        doneMs = answeredMs;
-        releaseLane = () => pool.release(acquired.instance, answeredMs);
+        doneMs = arrived + coldMs + serviceMs + options.rttMs.serverless;
+        laneInstance = acquired.instance;
+        laneFreeAtMs = doneMs;
       }
     }
     recorder.dispatch(lane, size, nowMs, hedge);
     const inFlight = clocks[lane].dispatched(nowMs, bits, backlogMbps(lane), expectedComputeMs(model, size, options.assumedRttMs[lane]));
-    const batch: SimBatch = { lane, requests, hedge, done: false, releaseSlot, releaseLane, inFlight };
+    const batch: SimBatch = { lane, requests, hedge, done: false, slot, laneInstance, laneFreeAtMs, inFlight };
+    if (!Number.isNaN(acrossAtMs)) heap.push({ kind: 'across', atMs: acrossAtMs, batch, workMs: serviceMs });
     startCompute?.(batch);
     if (doneMs !== undefined) heap.push({ kind: 'done', atMs: doneMs, batch });
     // The scheduler abandons a call at its batch's earliest deadline (the lanes' call timeout): its requests fail.
@@ -273,10 +289,16 @@ export function simulatePolicy(
     if (doneMs === undefined || doneMs > deadlineMs) heap.push({ kind: 'abandon', atMs: Math.max(nowMs, deadlineMs), batch });
     if (!hedge && policy.hedges) {
       const other = OTHER[lane];
-      const hedgeAt = hedgeAtMs(requests, other, status(other, freeSlotsOf(other, nowMs), nowMs), nowMs);
+      // The statuses after this dispatch, which the queue's next question at this instant reads too.
+      const hedgeAt = hedgeAtMs(requests, other, statuses(nowMs)[other], nowMs);
       if (hedgeAt !== undefined) heap.push({ kind: 'hedge', atMs: hedgeAt, batch, inFlight, tailSpreadMs: tailSpreadMs(model, size) });
     }
     return true;
+  };
+  /** Frees the scheduler's slot for the batch (answered or abandoned). */
+  const releaseSlot = (batch: SimBatch, nowMs: number) => {
+    if (batch.slot === 'edge') edge.release();
+    else if (batch.slot !== undefined) pool.release(batch.slot, nowMs);
   };
   const answered = new Uint8Array(arrivalsMs.length);
 
@@ -339,6 +361,9 @@ export function simulatePolicy(
       }
     } else if (event.kind === 'run') {
       event.action(now);
+    } else if (event.kind === 'across') {
+      if (event.batch.lane === 'edge') edgeGpu(now, event.batch, event.workMs);
+      else serverlessProcess(now, event.batch, event.workMs);
     } else if (event.kind === 'cpu') {
       if (event.version === cpu!.version) scheduleCpu(cpu!.finishDue(now));
     } else if (event.kind === 'abandon') {
@@ -347,18 +372,18 @@ export function simulatePolicy(
       const { batch } = event;
       if (batch.done) continue;
       batch.done = true;
-      batch.releaseSlot(now);
+      releaseSlot(batch, now);
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       pump(now);
     } else if (event.kind === 'done') {
       const { batch } = event;
-      batch.releaseLane();
+      if (batch.laneInstance) pool.release(batch.laneInstance, batch.laneFreeAtMs);
       if (batch.done) {
         pump(now);
         continue;
       }
       batch.done = true;
-      batch.releaseSlot(now);
+      releaseSlot(batch, now);
       clocks[batch.lane].answered(batch.inFlight, now, backlogMbps(batch.lane));
       let worst = 0;
       for (const request of batch.requests) {
@@ -378,6 +403,7 @@ export function simulatePolicy(
       countedUntil = countUntil(countedUntil, now);
       const observation = observe(now, countedUntil - start);
       bandwidthEstimate = { ...observation.bandwidthMbps };
+      estimatedLinks = linksOf(bandwidthEstimate);
       for (const lane of LANE_IDS) recentLinks[lane].add(bandwidthEstimate[lane]);
       times = buildTimes();
       // The first interval's observation went to policy.start (the initial estimate); later ones go here.

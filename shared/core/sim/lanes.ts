@@ -193,7 +193,11 @@ export class InstancePool {
     // The busiest instance with room: FC packs calls onto running instances before starting new ones.
     let best: Instance | undefined;
     for (const instance of this.instances) {
-      if (instance.configKey === key && instance.readyAtMs <= nowMs && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) best = instance;
+      if (instance.configKey === key && instance.readyAtMs <= nowMs && instance.busy < this.concurrency && (!best || instance.busy > best.busy)) {
+        best = instance;
+        // None can be busier and still have room: the first such stays the pick (later ones would tie, not beat it).
+        if (best.busy === this.concurrency - 1) break;
+      }
     }
     if (best) {
       if (best.warm && best.busy === 0) this.billIdle(best, nowMs);
@@ -209,7 +213,6 @@ export class InstancePool {
   }
 
   release(instance: Instance, nowMs: number): void {
-    this.cached = undefined;
     instance.busy -= 1;
     if (instance.busy === 0) {
       instance.idleSinceMs = nowMs;
@@ -217,5 +220,13 @@ export class InstancePool {
       if (instance.configKey !== this.expiryKey) this.nextExpiryMs = nowMs;
       else if (!instance.warm) this.nextExpiryMs = Math.min(this.nextExpiryMs, nowMs + this.keepAliveMs);
     }
+    // The slot it frees, counted into freeSlots' last answer rather than counting every instance again: a busy
+    // instance was ready when the answer was built (taking it dropped the answer before), and an earlier expiry
+    // ends the answer's validity, as a fresh count would (then expire() runs first).
+    const cached = this.cached;
+    if (cached && cached.key === instance.configKey) {
+      cached.free += 1;
+      cached.validUntilMs = Math.min(cached.validUntilMs, this.nextExpiryMs);
+    } else this.cached = undefined;
   }
 }

@@ -44,6 +44,19 @@ export interface PolicyRun {
   readonly answeredEdgeShare: number;
 }
 
+/** The latencies recorded (the unanswered requests' NaN left out), in trace order: a plain loop, not a filter callback per request. */
+function answeredLatencies(latencyMs: Float64Array): Float64Array {
+  let count = 0;
+  for (let i = 0; i < latencyMs.length; i += 1) if (!Number.isNaN(latencyMs[i]!)) count += 1;
+  const answered = new Float64Array(count);
+  let next = 0;
+  for (let i = 0; i < latencyMs.length; i += 1) {
+    const value = latencyMs[i]!;
+    if (!Number.isNaN(value)) answered[next++] = value;
+  }
+  return answered;
+}
+
 /** The q-quantile of sorted values (linear interpolation between closest ranks, as numpy's default). */
 function quantileSorted(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -58,7 +71,7 @@ export function summarise(
   recorder: Recorder,
   totals: { requests: number; sloMs: number; costTotalUsd: number; coldStarts: number; latencySamples: number },
 ): PolicyRun {
-  const answered = recorder.latencyMs.filter((value) => !Number.isNaN(value)).sort();
+  const answered = answeredLatencies(recorder.latencyMs).sort();
   const dispatched = recorder.requestsOn.edge + recorder.requestsOn.serverless;
   const result: PolicyResult = {
     policy: policy.name,

@@ -15,10 +15,17 @@ const product = (rateRps: number, edgeMbps: number, sloMs: number, spread: boole
   ...(spread ? { linkSpread: { edge: swinging, serverless: Array.from({ length: 20 }, () => 1) } } : {}),
 });
 
+// The prototype's topology: FC behind the swinging uplink, so the serverless lane is judged at its spread points too.
+const prototype = (rateRps: number, uplinkMbps: number): PlannerInput => ({
+  ...plannerInput(rateRps, uplinkMbps, 1000, true, 100),
+  rateHighRps: rateRps * 1.3,
+  linkSpread: { serverless: swinging },
+});
+
 // Exact equality: toEqual compares numbers with Object.is, so a last-bit difference (or -0 for 0) fails.
 describe('memoised lane models', () => {
   it('answer every configuration exactly as the direct models do, in the order a search asks', () => {
-    for (const input of [product(48, 0.5, 1000, true), product(150, 20, 1000, true), product(20, 2, 500, false), product(5, 0.05, 2000, true)]) {
+    for (const input of [product(48, 0.5, 1000, true), product(150, 20, 1000, true), product(20, 2, 500, false), product(5, 0.05, 2000, true), prototype(48, 8), prototype(20, 2)]) {
       const direct = directLaneModels(input);
       const memo = memoisedLaneModels(input);
       const options = serverlessOptions(input);
@@ -48,7 +55,7 @@ describe('memoised lane models', () => {
   it('give the planner the same search result on a grid of inputs', () => {
     const inputs: PlannerInput[] = [];
     for (const rate of [5, 48, 150]) for (const mbps of [0.5, 2, 20]) for (const spread of [false, true]) inputs.push(product(rate, mbps, 1000, spread));
-    inputs.push(product(48, 2, 500, true), product(48, 2, 2000, true), product(0.1, 2, 1000, true));
+    inputs.push(product(48, 2, 500, true), product(48, 2, 2000, true), product(0.1, 2, 1000, true), prototype(48, 8), prototype(48, 3), prototype(150, 20));
     const edgeOnly = product(48, 2, 1000, true);
     const serverlessOnly = product(48, 2, 1000, true);
     inputs.push({ ...edgeOnly, bounds: { ...edgeOnly.bounds, serverlessHealthy: false } }, { ...serverlessOnly, bounds: { ...serverlessOnly.bounds, edgeHealthy: false } });

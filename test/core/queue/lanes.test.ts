@@ -31,6 +31,17 @@ describe('VirtualQueue lane assignment', () => {
     expect(assignLanes(new VirtualQueue(), shares, 100)).toEqual(assignLanes(new VirtualQueue(), shares, 100));
   });
 
+  it('sees a lane status replaced between two questions at one instant, in the same record or a new one', () => {
+    const queue = new VirtualQueue();
+    const plan = makePlan({ edge: { share: 1 }, serverless: { share: 0 } });
+    const lanes = makeLanes({ edge: { healthy: false }, serverless: { healthy: false } });
+    expect(queue.admit(req('a', 0), plan, lanes, 0)).toMatchObject({ kind: 'refused', reason: 'no_lane' });
+    lanes.edge = { ...lanes.edge, healthy: true };
+    expect(queue.admit(req('b', 0), plan, lanes, 0)).toMatchObject({ kind: 'admitted', lane: 'edge' });
+    expect(queue.admit(req('c', 0), plan, { ...lanes, edge: { ...lanes.edge, healthy: false } }, 0)).toMatchObject({ kind: 'refused', reason: 'no_lane' });
+    expect(queue.admit(req('d', 0), plan, lanes, 0)).toMatchObject({ kind: 'admitted', lane: 'edge' });
+  });
+
   it('gives nothing to a lane with share 0 or that is unhealthy', () => {
     expect(new Set(assignLanes(new VirtualQueue(), { edge: 1, serverless: 0 }, 50))).toEqual(new Set(['edge']));
     const edgeDown = makeLanes({ edge: { healthy: false } });

@@ -82,4 +82,32 @@ describe('coldStartsPerSecond', () => {
     expect(Number.isFinite(coldStartsPerSecond(3000, 900, 0, 300))).toBe(true);
     expect(coldStartsPerSecond(0, 0, 0, 300)).toBe(0);
   });
+
+  it('gives, bit for bit, what a fresh walk over the levels gives, whatever calls came before', () => {
+    // The walk as the formula reads: every level's up-crossings and their chance of finding the level cold.
+    const fresh = (callRate: number, meanInFlight: number, warm: number, keepAliveS: number) => {
+      let rate = 0;
+      let logPmf = -meanInFlight;
+      const logMean = Math.log(meanInFlight);
+      for (let k = 1; k < 1_000_000; k += 1) {
+        const upCrossings = callRate * Math.exp(logPmf);
+        if (k > warm) rate += upCrossings * Math.exp(-upCrossings * keepAliveS);
+        if (k > meanInFlight && upCrossings * keepAliveS < 1e-9) break;
+        logPmf += logMean - Math.log(k);
+      }
+      return rate;
+    };
+    const random = createRandom(7);
+    const asked: Array<[number, number, number, number]> = [];
+    for (let i = 0; i < 40; i += 1) {
+      const callRate = 0.5 + random.next() * 80;
+      const meanInFlight = random.next() * 30;
+      // The same call rate for several warm pools in a row, as the planner asks, then another.
+      for (const warm of [0, 1, 3, Math.floor(meanInFlight), 40]) asked.push([callRate, meanInFlight, warm, i % 2 === 0 ? 300 : 20]);
+    }
+    asked.push([10, 0, 0, 300], [10, 0, 1, 300]);
+    for (const [callRate, meanInFlight, warm, keepAliveS] of asked) {
+      expect(coldStartsPerSecond(callRate, meanInFlight, warm, keepAliveS)).toBe(fresh(callRate, meanInFlight, warm, keepAliveS));
+    }
+  });
 });
