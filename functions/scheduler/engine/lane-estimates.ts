@@ -3,7 +3,7 @@
  * expected tail time of a batch from the fitted profiles, the current bandwidth estimate and the round trip, and
  * its mean (the queue's overload forecast), and the wait behind the lane's batches in flight (its LaneClock).
  */
-import { nearestServerlessOption } from '../../../shared/core/planner/lanes.js';
+import { nearestServerlessOption } from '../../../shared/core/planner/lane-choices.js';
 import type { LaneClock } from '../../../shared/core/queue/lane-clock.js';
 import { clockedStatus, laneTimes, type LaneTimes } from '../../../shared/core/queue/lane-times.js';
 import type { LaneId, LaneStatus, LatencyModel, Plan, ProfileSet } from '../../../shared/core/types.js';

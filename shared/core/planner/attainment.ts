@@ -20,7 +20,7 @@ import type { LaneId, LatencyModel, ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt, linkCapacityRps, transferMs, waitCdf } from './lane-model.js';
 import { edgeAttainmentOnLink } from './edge-attainment.js';
-import { serverlessAt, serverlessColdFraction } from './lanes.js';
+import { serverlessAt, serverlessColdFraction } from './lane-choices.js';
 
 /**
  * One way a lane serves its requests: each waits W, then fixedMs + serviceMs (1 + r). W ~ Uniform(0, spanMs), or,

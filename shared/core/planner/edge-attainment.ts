@@ -5,7 +5,7 @@
 import type { PlannerInput } from './input.js';
 import { fractionWithinThinned, IDLE, NOTHING, residualQuantiles, shareWithin, effectiveTimeoutMs, type LaneAttainment, type LatencyShape, type ShapePart } from './attainment.js';
 import { latencyAt, linkCapacityRps, transferMs } from './lane-model.js';
-import { edgeBusyMs } from './lanes.js';
+import { edgeBusyMs } from './lane-choices.js';
 
 /** How many requests arrive at `rateRps` while a batch with relative residual rp is served (at least the one). */
 function arrivedDuring(busyMs: number, rp: number, rateRps: number): { spanMs: number; arrived: number } {

@@ -14,7 +14,7 @@ import { edgeAttainment, effectiveTimeoutMs, latencyQuantileMs, serverlessAttain
 import type { PlannerInput } from './input.js';
 import { linkCapacityRps } from './lane-model.js';
 import { memoisedLaneModels, type LaneModels, type LaneModelsFactory } from './lane-models.js';
-import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lanes.js';
+import { edgeBatchGrid, edgeBusyMs, edgeCostPerRequestUsd, nearestServerlessOption, serverlessBatchGrid, serverlessOptions } from './lane-choices.js';
 import { edgeHedgeUsdPerRequest } from './hedge-cost.js';
 import { fitsQueue } from './queue-need.js';
 import { oursPlan, UNUSED_LANE } from './plan-record.js';

@@ -16,7 +16,7 @@
 import type { Plan } from '../types.js';
 import { edgeAttainment, serverlessAttainment, type LaneAttainment } from './attainment.js';
 import type { PlannerInput } from './input.js';
-import { nearestServerlessOption } from './lanes.js';
+import { nearestServerlessOption } from './lane-choices.js';
 
 /** The longest a request waits in the queue on a lane under `result` (ms, at most the SLO). */
 export function longestQueueWaitMs(input: PlannerInput, result: LaneAttainment): number {

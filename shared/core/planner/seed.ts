@@ -2,7 +2,7 @@ import type { LanePlan, Plan } from '../types.js';
 import { defaultCpuForMemory } from '../profiles/serverless-cpu.js';
 import { validatePlannerInput, type PlannerInput } from './input.js';
 import { evaluatePlan } from './goodput.js';
-import { edgeAt, serverlessAt } from './lanes.js';
+import { edgeAt, serverlessAt } from './lane-choices.js';
 
 /**
  * The prototype's planner (`alg_run` in the original client_send_requests/alg.py), reimplemented exactly as

@@ -2,7 +2,7 @@ import { poissonQuantile } from '../stats/poisson-quantile.js';
 import type { ServerlessOption } from '../types.js';
 import type { PlannerInput } from './input.js';
 import { expectedBatchSize, latencyAt } from './lane-model.js';
-import { fullWarmPool } from './lanes.js';
+import { fullWarmPool } from './lane-choices.js';
 
 /** Quantiles of the in-flight calls that the warm pools between none and the full pool cover. */
 const WARM_QUANTILES = [0.9, 0.99, 0.999];

@@ -1,5 +1,5 @@
 export { DEFAULT_SIM_OPTIONS, resolveSimOptions, type SimOptions } from './config.js';
-export { simulatePolicy, serverlessOption, type SimInput } from './engine.js';
+export { simulatePolicy, serverlessOption, type SimInput } from './simulate-policy.js';
 export { defaultPlanners, plannerInput } from './planners.js';
 export { createPolicy, ONLINE_POLICIES, POLICY_NAMES, type PolicyName, type PolicyTuning } from './policies/index.js';
 export type { BatchFeedback, Observation, PlanFunction, PlanRequest, Planners, PolicyContext, SimPolicy, TraceTruth } from './policy.js';

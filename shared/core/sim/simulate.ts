@@ -7,7 +7,7 @@ import { DEFAULT_SLO_TARGET } from '../planner/input.js';
 import { createRandom } from '../random.js';
 import { perSecondBandwidth } from '../traces/bandwidth-trace.js';
 import { resolveSimOptions, type SimOptions } from './config.js';
-import { simulatePolicy, type SimInput } from './engine.js';
+import { simulatePolicy, type SimInput } from './simulate-policy.js';
 import { createPolicy, type PolicyTuning } from './policies/index.js';
 import type { Planners, PolicyContext, TraceTruth } from './policy.js';
 import type { PolicyRun } from './summary.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverlessAt, serverlessColdFraction, serverlessOptions } from '../../../shared/core/planner/lanes.js';
+import { serverlessAt, serverlessColdFraction, serverlessOptions } from '../../../shared/core/planner/lane-choices.js';
 import { plannerInput } from './fixtures.js';
 
 describe('serverlessColdFraction', () => {

@@ -3,7 +3,7 @@ import { effectiveTimeoutMs, serverlessTailMs } from '../../../shared/core/plann
 import { searchGoodput } from '../../../shared/core/planner/goodput.js';
 import type { PlannerInput } from '../../../shared/core/planner/input.js';
 import { directLaneModels, memoisedLaneModels } from '../../../shared/core/planner/lane-models.js';
-import { edgeBatchGrid, serverlessBatchGrid, serverlessOptions } from '../../../shared/core/planner/lanes.js';
+import { edgeBatchGrid, serverlessBatchGrid, serverlessOptions } from '../../../shared/core/planner/lane-choices.js';
 import { plannerInput } from './fixtures.js';
 
 // The product's topology: the edge behind a link that may swing (one sample in twenty dead), FC in the region.

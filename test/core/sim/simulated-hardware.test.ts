@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventHeap } from '../../../shared/core/sim/event-heap.js';
-import { InstancePool, Link } from '../../../shared/core/sim/lanes.js';
+import { InstancePool, Link } from '../../../shared/core/sim/simulated-hardware.js';
 import { bandwidthTrace } from '../../../shared/core/traces/bandwidth-trace.js';
 
 const config = { memoryMb: 1024, cpu: 0.5 };

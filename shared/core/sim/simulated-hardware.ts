@@ -1,5 +1,5 @@
 /**
- * The simulated lanes: a FIFO link per lane timed against a bandwidth trace, the edge box (batches in flight,
+ * What the simulator runs lanes on: a FIFO link per lane timed against a bandwidth trace, the edge box (batches in flight,
  * one GPU), and the Function Compute instance pool (instance concurrency, keep-alive, cold starts,
  * warm instances, the account's instance limit, a memory switch retiring the old configuration's instances).
  */

@@ -5,7 +5,7 @@
  * relative residuals as noise, Function Compute instances, and cost from the CU price model.
  */
 import { latencyAt } from '../planner/lane-model.js';
-import { nearestServerlessOption } from '../planner/lanes.js';
+import { nearestServerlessOption } from '../planner/lane-choices.js';
 import { poissonQuantile } from '../stats/poisson-quantile.js';
 import { coldStartCostUsd, edgeCostUsd, serverlessCallCostUsd } from '../pricing/index.js';
 import { VirtualQueue } from '../queue/index.js';
@@ -17,7 +17,7 @@ import { meanBandwidth, type BandwidthTrace } from '../traces/bandwidth-trace.js
 import { LANE_IDS, type LaneId, type LaneStatus, type LatencyModel, type Plan, type ProfileSet, type QueuedRequest, type ServerlessOption } from '../types.js';
 import type { SimOptions } from './config.js';
 import { EventHeap } from './event-heap.js';
-import { EdgeBox, InstancePool, Link, type Instance } from './lanes.js';
+import { EdgeBox, InstancePool, Link, type Instance } from './simulated-hardware.js';
 import { SharedCpu } from './shared-cpu.js';
 import type { Observation, SimPolicy } from './policy.js';
 import { Recorder } from './recorder.js';
