@@ -1,3 +1,7 @@
+/**
+ * The lane configurations the planner chooses among: the batch sizes it tries on each lane, what one edge or FC
+ * configuration predicts (attainment, cost, warm instances), and the FC options and pools to size them with.
+ */
 import { coldStartCostUsd, serverlessCallCostUsd, warmIdleUsdPerSecond } from '../pricing/cost.js';
 import { coldStartsPerSecond } from '../stats/cold-start-rate.js';
 import { poissonIdleMean } from '../stats/poisson-idle-mean.js';
