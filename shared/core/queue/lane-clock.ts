@@ -8,6 +8,11 @@
  * Kept by whoever carries out the dispatches (the scheduler loop, the simulator), with the same expected times
  * the queue is given: bits over the current bandwidth estimate, the mean service line. Estimates drift, so each
  * answer re-anchors the clock on what is left in flight: an idle lane is free now, whatever was expected.
+ *
+ * A batch still out past its expected answer says the lane is slower than estimated (a link that just fell, a
+ * stalled call): it cannot be answered before now, so it and everything queued behind it move back by what it is
+ * overdue. Without this an overdue lane would look free (its expected times all in the past) exactly when it is
+ * stuck, and the queue would keep sending it requests that cannot make their deadline.
  * Pure: the caller passes every instant.
  */
 export interface InFlightBatch {
@@ -63,26 +68,37 @@ export class LaneClock {
 
   /** Expected time until the link has carried what is in flight (0 when free, or when batches do not share it). */
   linkFreeInMs(nowMs: number): number {
-    return this.shape.sharedLink ? Math.max(0, this.linkFreeAtMs - nowMs) : 0;
+    return this.shape.sharedLink ? Math.max(0, this.linkFreeAtMs + this.delayMs(nowMs) - nowMs) : 0;
   }
 
   /** On a one-server lane: how long a batch sent now, once across, would wait for the batches ahead of it (0 if none). */
   private serverWaitMs(nowMs: number, transferMs: number): number {
     const last = this.inFlight.at(-1);
-    return this.shape.oneServer && last !== undefined ? last.answerAtMs - nowMs - transferMs : 0;
+    return this.shape.oneServer && last !== undefined ? last.answerAtMs + this.delayMs(nowMs) - nowMs - transferMs : 0;
   }
 
   /** Expected time until the last batch in flight is answered (0 when none). */
   lastAnswerInMs(nowMs: number): number {
     const last = this.inFlight.at(-1);
-    return last === undefined ? 0 : Math.max(0, last.answerAtMs - nowMs);
+    return last === undefined ? 0 : Math.max(0, last.answerAtMs + this.delayMs(nowMs) - nowMs);
   }
 
   /** Expected time until the first batch in flight is answered (a slot frees); 0 when none is in flight. */
   firstAnswerInMs(nowMs: number): number {
+    const first = this.firstAnswerAtMs();
+    return Number.isFinite(first) ? Math.max(0, first + this.delayMs(nowMs) - nowMs) : 0;
+  }
+
+  /** How much later than expected the lane's work now looks: what its earliest expected answer is overdue by (0 if none). */
+  private delayMs(nowMs: number): number {
+    const overdueMs = nowMs - this.firstAnswerAtMs();
+    return overdueMs > 0 ? overdueMs : 0;
+  }
+
+  private firstAnswerAtMs(): number {
     let first = Infinity;
     for (const batch of this.inFlight) first = Math.min(first, batch.answerAtMs);
-    return Number.isFinite(first) ? Math.max(0, first - nowMs) : 0;
+    return first;
   }
 
   get batchesInFlight(): number {

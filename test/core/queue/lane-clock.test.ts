@@ -50,6 +50,22 @@ describe('LaneClock', () => {
     expect(clock2.firstAnswerInMs(100)).toBe(0);
   });
 
+  it('moves everything back by what the earliest batch is overdue: a stuck lane never looks free', () => {
+    const clock = new LaneClock(ONE_GPU);
+    clock.dispatched(0, BITS, MBPS, 200); // across at 500, expected answer 700
+    clock.dispatched(0, BITS, MBPS, 200); // across at 1000, expected answer 1200
+    // At 600 nothing is overdue: the expected times stand.
+    expect(clock.firstAnswerInMs(600)).toBe(100);
+    expect(clock.waitMs(600, 500)).toBe(400 + 0); // the link frees at 1000
+    // At 1,000 the first is 300 ms late (the link fell): it and the one behind it are 300 ms later than expected.
+    expect(clock.firstAnswerInMs(1000)).toBe(0);
+    expect(clock.lastAnswerInMs(1000)).toBe(500); // 1200 + 300
+    expect(clock.linkFreeInMs(1000)).toBe(300); // 1000 + 300
+    // A third batch waits for the link until 1,300; across at 1,800, it finds the GPU free (from 1,500).
+    expect(clock.waitMs(1000, 500)).toBe(300);
+    // Without the shift, every expected time but the last would be past, and the lane would look nearly free.
+  });
+
   it('without a shared link (FC called from the same region), batches do not wait for each other', () => {
     const clock = new LaneClock({ oneServer: false, sharedLink: false });
     clock.dispatched(0, BITS, MBPS, 300);
