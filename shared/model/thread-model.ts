@@ -15,7 +15,7 @@ import type { BatchResponse, DecodedBatch } from '../protocol/batch.js';
 import { loadManifest, type ExecutionProvider } from './manifest.js';
 import type { BatchModel, RunOptions } from './runner.js';
 import { silentLogger, type ModelLogger } from './session.js';
-import { packBatch, type ThreadReply, type ThreadSettings } from './thread-messages.js';
+import { packBatch, type ThreadReply, type ThreadRequest, type ThreadSettings } from './thread-messages.js';
 
 interface Pending {
   readonly thread: Worker;
@@ -81,7 +81,7 @@ export class ThreadModel implements BatchModel {
     await thread?.terminate();
   }
 
-  private request(message: (id: number) => object, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
+  private request(message: (id: number) => ThreadRequest, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
     const id = this.nextId++;
     const thread = this.running();
     return new Promise<ThreadReply>((resolve, reject) => {
