@@ -121,7 +121,13 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
     tally,
     prices: () => pricesFor(state.current.config),
   });
-  const observer = combineObservers(telemetry, options.observer ?? {});
+  // The edge's timed-out calls bound its link (planning.observeEdgeTimeout); `planning` exists before any call runs.
+  const linkBounds: EngineObserver = {
+    callTimedOut: ({ lane, bits, elapsedMs, nowMs }) => {
+      if (lane === 'edge') planning.observeEdgeTimeout(bits, elapsedMs, nowMs);
+    },
+  };
+  const observer = combineObservers(telemetry, linkBounds, options.observer ?? {});
   const refusals = new RefusalSummary();
   const engine = new SchedulerEngine(lanes, state, { payloadBytes: config.planner.payloadBytes, queue: { maxQueued: config.limits.maxQueued }, now }, observer);
   const planning = new PlanningService({

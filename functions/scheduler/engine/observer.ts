@@ -11,6 +11,12 @@ export interface EngineObserver {
   batchDispatched?(event: { lane: LaneId; batchId: string; size: number; plan: Plan; oldestWaitMs: number; retry: boolean; hedge: boolean }): void;
   batchCompleted?(event: { lane: LaneId; batchId: string; size: number; outcome: BatchOutcome; serverlessConfig: ServerlessConfig; nowMs: number; hedge: boolean }): void;
   batchFailed?(event: { lane: LaneId; batchId: string; size: number; error: EngineError; hedge: boolean; willRetryOn?: LaneId }): void;
+  /**
+   * A call ran out of its time unanswered: `bits` left `elapsedMs` ago and no answer came. On the edge that bounds
+   * the link from above (its bytes had not all crossed, or had crossed too late), even when the agent never read a
+   * byte of it to time.
+   */
+  callTimedOut?(event: { lane: LaneId; bits: number; elapsedMs: number; nowMs: number }): void;
   /** A batch still unanswered at its hedge instant was copied to the other lane: `size` requests went to `lane`. */
   hedgeSent?(event: { from: LaneId; lane: LaneId; batchId: string; size: number; nowMs: number }): void;
   requestAnswered?(event: { answer: InferAnswer; sloMs: number }): void;

@@ -43,6 +43,8 @@ export interface SubmitInput {
 
 const OTHER_LANE: Record<LaneId, LaneId> = { edge: 'serverless', serverless: 'edge' };
 
+const bitsOf = (items: readonly BatchItem[]): number => items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
+
 export class SchedulerEngine {
   private readonly queue: VirtualQueue;
   private readonly pending = new PendingRequests();
@@ -208,7 +210,12 @@ export class SchedulerEngine {
       this.answer({ lane, kind, size: items.length, dispatchMs, outcome }, live);
     } catch (error) {
       this.landed(flight);
-      this.copyFailed(flight, asEngineError(error));
+      const failure = asEngineError(error);
+      if (failure.code === 'deadline_exceeded') {
+        const nowMs = this.options.now();
+        this.observer.callTimedOut?.({ lane, bits: bitsOf(items), elapsedMs: nowMs - dispatchMs, nowMs });
+      }
+      this.copyFailed(flight, failure);
     } finally {
       if (inFlight) this.clocks[lane].answered(inFlight, this.options.now(), this.state.current.links[lane].bandwidthMbps);
       this.pump();
@@ -257,8 +264,7 @@ export class SchedulerEngine {
   private clockDispatch(lane: LaneId, items: readonly BatchItem[], nowMs: number) {
     const { links } = this.state.current;
     const model = this.laneModel(lane);
-    const bits = items.reduce((sum, item) => sum + item.data.byteLength, 0) * 8;
-    return this.clocks[lane].dispatched(nowMs, bits, links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
+    return this.clocks[lane].dispatched(nowMs, bitsOf(items), links[lane].bandwidthMbps, expectedComputeMs(model, items.length, links[lane].rttMs));
   }
 
   /** The first answer for a request wins; a twin's later answer finds it settled and is dropped. */

@@ -233,19 +233,35 @@ export class PlanningService implements PlanningApi {
       throw new EngineError('forbidden', `Telemetry names batch URL ${report.batchUrl}, which is not an allowed edge URL (EDGE_URLS, EDGE_URL_ALLOW)`);
     }
     edgePool.heartbeat(report.batchUrl, nowMs);
-    for (const sample of report.bandwidth) {
-      replanController.observeBandwidth('edge', sampleMbps(sample), nowMs);
-      this.recentEdgeLink.add(sampleMbps(sample));
+    for (const sample of report.bandwidth) this.observeEdgeLink(sampleMbps(sample), nowMs);
+    if (report.batches.length > 0) {
+      engine.state.update({ profiles: this.deps.updateEdgeProfile(engine.state.current.profiles, report.batches) });
     }
-    const { profiles, links } = engine.state.current;
-    engine.state.update({
-      ...(report.batches.length > 0 ? { profiles: this.deps.updateEdgeProfile(profiles, report.batches) } : {}),
-      links: { ...links, edge: { ...links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanController.estimates.bandwidthMbps.edge) } },
-    });
     this.recordChangepoints(replanController.estimates);
     await this.maybeReplan(nowMs);
     engine.poke(); // a new or returning agent may unblock a waiting edge batch
     return { accepted: report.bandwidth.length + report.batches.length };
+  }
+
+  /**
+   * An edge call ran out of its time unanswered: its bits over the time it had bound the link from above. On a link
+   * too slow for the load, every batch is abandoned before the agent reads a byte of it, so the agent has nothing
+   * to time and this is the only measurement there is. Taken only when it says the link is slower than estimated:
+   * a call can also time out for other reasons (a busy GPU), and then the bound says nothing new.
+   */
+  observeEdgeTimeout(bits: number, elapsedMs: number, nowMs: number): void {
+    if (!(bits > 0 && elapsedMs > 0)) return;
+    const boundMbps = bits / elapsedMs / 1000;
+    if (boundMbps < this.deps.engine.state.current.links.edge.bandwidthMbps) this.observeEdgeLink(boundMbps, nowMs);
+  }
+
+  /** One measurement of the edge's link, for the detector and for the queue's transfer times. */
+  private observeEdgeLink(mbps: number, nowMs: number): void {
+    const { replanController, engine } = this.deps;
+    replanController.observeBandwidth('edge', mbps, nowMs);
+    this.recentEdgeLink.add(mbps);
+    const { links } = engine.state.current;
+    engine.state.update({ links: { ...links, edge: { ...links.edge, bandwidthMbps: this.recentEdgeLink.estimate(replanController.estimates.bandwidthMbps.edge) } } });
   }
 
   planView(): { plan: Plan | null; version: number } {

@@ -47,6 +47,26 @@ describe('SchedulerEngine', () => {
     expect(answers.every((answer: InferAnswer) => answer.placement === 'serverless' && answer.retried)).toBe(true);
   });
 
+  it('tells the observer of a call that timed out, with its bits and the time it had (a bound on the link)', async () => {
+    const edge = new ScriptedLane('edge');
+    const serverless = new ScriptedLane('serverless');
+    const timedOut: { lane: string; bits: number; elapsedMs: number }[] = [];
+    const state = liveState({ sloMs: 2000, plan: makePlan({ batchSize: 2, timeoutMs: 30, share: 1 }) });
+    const engine = new SchedulerEngine({ edge, serverless }, state, { payloadBytes: 1000, now: Date.now }, {
+      callTimedOut: ({ lane, bits, elapsedMs }) => timedOut.push({ lane, bits, elapsedMs }),
+    });
+    edge.failWith = lanesFailing('deadline_exceeded');
+    await Promise.all([submit(engine), submit(engine)]);
+    const edgeBits = edge.batches.reduce((sum, batch) => sum + batch.items.reduce((bits, item) => bits + item.data.byteLength * 8, 0), 0);
+    expect(timedOut.filter((event) => event.lane === 'edge').reduce((sum, event) => sum + event.bits, 0)).toBe(edgeBits);
+    expect(timedOut.every((event) => event.elapsedMs >= 0)).toBe(true);
+    // A failure that is not a timeout says nothing of the link.
+    timedOut.length = 0;
+    edge.failWith = lanesFailing('lane_failed');
+    await Promise.all([submit(engine), submit(engine)]);
+    expect(timedOut).toEqual([]);
+  });
+
   it('answers every request with the error when both lanes fail', async () => {
     const { engine, edge, serverless } = setup(1, 2);
     edge.failWith = lanesFailing('lane_failed');
