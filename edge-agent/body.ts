@@ -1,20 +1,16 @@
 /**
  * Reads a request body under a byte limit, counting while it streams (a lying or absent content-length cannot
  * get more through), and times it: the bytes after the first chunk over the time from the first to the last
- * chunk is the link's throughput, without the request's round trip and server start-up in it.
+ * chunk is the link's throughput, without the request's round trip and server start-up in it. The timing goes to
+ * `onTiming`, the one way to get it, so a body cut off part way is timed as a whole one is.
  */
 import { EngineError } from '../shared/core/errors.js';
 import type { BodyTiming } from './transfer-pool.js';
 
 export interface TimedBody {
   readonly body: Uint8Array;
-  /** Bytes that arrived after the first chunk, and how long they took (ms); the bandwidth sample. */
-  readonly sampleBytes: number;
-  readonly sampleMs: number;
   /** When the last byte arrived (the caller's monotonic clock). */
   readonly receivedAtMs: number;
-  /** When the first chunk was read (the same clock): the sample's start. */
-  readonly firstChunkAtMs: number;
 }
 
 export function tooLarge(maxBytes: number): EngineError {
@@ -33,8 +29,7 @@ export async function readTimedBody(
   onTiming?: (timing: BodyTiming) => void,
 ): Promise<TimedBody> {
   if (!stream) {
-    const at = now();
-    return { body: new Uint8Array(0), sampleBytes: 0, sampleMs: 0, receivedAtMs: at, firstChunkAtMs: at };
+    return { body: new Uint8Array(0), receivedAtMs: now() };
   }
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -70,6 +65,5 @@ export async function readTimedBody(
       offset += chunk.byteLength;
     }
   }
-  const receivedAtMs = chunks.length > 0 ? lastAt : now();
-  return { body, sampleBytes: total - firstBytes, sampleMs: lastAt - firstAt, receivedAtMs, firstChunkAtMs: chunks.length > 0 ? firstAt : receivedAtMs };
+  return { body, receivedAtMs: chunks.length > 0 ? lastAt : now() };
 }

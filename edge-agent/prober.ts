@@ -8,6 +8,7 @@
  * without the query string) and an empty body. Unsigned or bad requests: 401; N out of range: 400.
  */
 import { readTimedBody } from './body.js';
+import type { BodyTiming } from './transfer-pool.js';
 import { signRequest } from '../shared/protocol/auth.js';
 import type { BandwidthSample } from '../shared/protocol/telemetry.js';
 import type { LoopStalls } from './loop-stalls.js';
@@ -48,9 +49,10 @@ export class BandwidthProber {
         this.options.logger?.warn(`Bandwidth probe failed: scheduler answered ${response.status}`);
         return undefined;
       }
-      const timed = await readTimedBody(response.body, this.settings.probeBytes + 1024, () => clock.now());
-      if (timed.sampleBytes <= 0 || timed.sampleMs <= 0 || this.options.loopStalls?.stalledSince(timed.firstChunkAtMs) === true) return undefined;
-      const sample: BandwidthSample = { atMs: clock.wallNow(), bytes: timed.sampleBytes, ms: timed.sampleMs, kind: 'probe' };
+      let timing: BodyTiming | undefined;
+      await readTimedBody(response.body, this.settings.probeBytes + 1024, () => clock.now(), (read) => (timing = read));
+      if (!timing || !(timing.bytes > 0 && timing.endMs > timing.startMs) || this.options.loopStalls?.stalledSince(timing.startMs) === true) return undefined;
+      const sample: BandwidthSample = { atMs: clock.wallNow(), bytes: timing.bytes, ms: timing.endMs - timing.startMs, kind: 'probe' };
       this.buffer.addBandwidth(sample);
       return sample;
     } catch (error) {

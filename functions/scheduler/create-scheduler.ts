@@ -93,8 +93,8 @@ export async function createScheduler(config: SchedulerConfig, options: CreateSc
   });
 
   const profiles = (loaded.profiles as ProfileSet | undefined) ?? options.profiles ?? DEFAULT_PROFILES;
-  // The replanController reads the config and profiles in force: the ones the scheduler starts with until the live state
-  // exists (it needs the first plan, which the replanController makes), then the live state's.
+  // The re-plan controller reads the config and profiles in force: the ones the scheduler starts with until the
+  // live state exists (it needs the first plan, which the controller makes), then the live state's.
   let planningInputs: () => PlanningInputs = () => ({ config, profiles });
   const detectors = parseDetectorsRecord(loaded.detectors);
   const replanController = new LiveReplanController(() => planningInputs(), detectors?.controller);

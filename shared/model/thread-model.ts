@@ -78,6 +78,7 @@ export class ThreadModel implements BatchModel {
   async close(): Promise<void> {
     const thread = this.thread;
     this.thread = undefined;
+    this.loadedProvider = undefined;
     await thread?.terminate();
   }
 

@@ -20,7 +20,6 @@ import type { WarmPoolStatus } from '../lanes/fc-warm-pool.js';
 import type { HttpBatchRunner } from '../lanes/http-batch-runner.js';
 import type { Lane } from '../lanes/lane.js';
 import type { ServiceTally } from '../ops/service-tally.js';
-import type { ControllerRecord } from '../../../shared/core/control/index.js';
 import { detectorsRecord, parseDetectorsRecord, type DetectorsRecord } from './detectors-record.js';
 import type { StateHistoryRecorder } from './history.js';
 import { decideReplan } from './replan-decision.js';
@@ -161,7 +160,7 @@ export class PlanningService implements PlanningApi {
 
   /** The detector state to persist, with the last interval it has seen. */
   detectorsRecord(): DetectorsRecord {
-    return detectorsRecord(this.deps.replanController.toRecord() as ControllerRecord, this.deps.arrivals.lastObserved);
+    return detectorsRecord(this.deps.replanController.toRecord(), this.deps.arrivals.lastObserved);
   }
 
   private recordChangepoints(estimates: ReplanEstimates): void {
